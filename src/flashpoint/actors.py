@@ -1,0 +1,401 @@
+"""Actor mentions: find political actors in the text and resolve them to codes.
+
+The knowledge is in ``data/actors/*.csv`` (countries with their aliases, demonyms and capitals;
+international organisations; state institutions; non-state groups; sector nouns and titles;
+leaders with their terms of office). This module only matches those surface forms on the
+spaCy ``Doc`` and reads the dependency parse to attach a sector ("Armenian *troops*" → ARM
+MIL, "Russia's *defence ministry*" → RUS MIL, "*protesters* in Tbilisi" → GEO CVL).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from .errors import DataFileError
+from .records import Actor, ActorRef
+
+if TYPE_CHECKING:
+    from .pipeline import Draft
+
+# What a surface form is; decides the default sector when no sector noun is attached.
+COUNTRY, DEMONYM, CAPITAL, ORG, SEAT, INSTITUTION, GROUP, LEADER = (
+    "country",
+    "demonym",
+    "capital",
+    "org",
+    "seat",
+    "institution",
+    "group",
+    "leader",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one surface form stands for."""
+
+    kind: str
+    name: str
+    country: str | None = None
+    org: str | None = None
+    sector: str | None = None
+    code: str | None = None  # a group's own code (ISIS) when it has no country
+    start: date | None = None  # leaders: term of office
+    end: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Every surface form Flashpoint knows, loaded once from the data files."""
+
+    forms: dict[str, list[Entry]] = field(default_factory=dict)
+    sectors: dict[str, str] = field(default_factory=dict)  # "defence ministry" → "MIL"
+    titles: set[str] = field(default_factory=set)  # sector words that are personal titles
+    country_names: dict[str, str] = field(default_factory=dict)  # ISO3 → name
+    org_names: dict[str, str] = field(default_factory=dict)
+    sector_names: dict[str, str] = field(default_factory=dict)
+
+    def add(self, form: str, entry: Entry) -> None:
+        form = form.strip()
+        if form:
+            self.forms.setdefault(form, []).append(entry)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[Path] = ()) -> Gazetteer:
+        gaz = cls()
+        root = resources.files("flashpoint") / "data" / "actors"
+        for name, reader in _READERS:
+            with resources.as_file(root / name) as path:
+                reader(gaz, _rows(path, _COLUMNS[name]))
+        for path in extra_files:
+            kind = path.stem.split(".")[-1]
+            match = next(((n, r) for n, r in _READERS if n.startswith(kind)), None)
+            if match is None:
+                raise DataFileError(
+                    "user actor file names must end in one of "
+                    + ", ".join(n for n, _ in _READERS)
+                    + " (e.g. my.countries.csv)",
+                    source=str(path),
+                )
+            match[1](gaz, _rows(path, _COLUMNS[match[0]]))
+        return gaz
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        handle = open(path, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise DataFileError(f"cannot read actor file: {exc.strerror}", source=str(path)) from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or ())]
+        if missing:
+            raise DataFileError(f"missing columns {missing}", source=str(path))
+        for line, row in enumerate(reader, start=2):
+            yield line, {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _code(value: str, what: str, path_line: str) -> str:
+    # codes are upper-case and start with a letter; digits are allowed after it (G7, G20)
+    if not (value[:1].isalpha() and value.isalnum() and value == value.upper()):
+        raise DataFileError(f"{what} {value!r} must be upper-case letters or digits", source=path_line)
+    return value
+
+
+def _read_countries(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for line, row in rows:
+        iso3 = _code(row["iso3"], "iso3", f"countries.csv:{line}")
+        name = row["name"]
+        gaz.country_names[iso3] = name
+        for form in [name, *_split(row["aliases"])]:
+            gaz.add(form, Entry(COUNTRY, name, country=iso3))
+        for form in _split(row["demonyms"]):
+            gaz.add(form, Entry(DEMONYM, name, country=iso3))
+        for form in _split(row["capitals"]):
+            gaz.add(form, Entry(CAPITAL, name, country=iso3, sector="GOV"))
+
+
+def _read_orgs(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for line, row in rows:
+        org = _code(row["org"], "org", f"organisations.csv:{line}")
+        name = row["name"]
+        gaz.org_names[org] = name
+        for form in [org, name, *_split(row["aliases"])]:
+            gaz.add(form, Entry(ORG, name, org=org))
+        for form in _split(row.get("seats")):
+            gaz.add(form, Entry(SEAT, name, org=org))
+
+
+def _read_institutions(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for _, row in rows:
+        entry = Entry(
+            INSTITUTION,
+            row.get("name") or row["text"],
+            country=row["country"] or None,
+            org=row.get("org") or None,
+            sector=row["sector"] or None,
+        )
+        for form in _split(row["text"]):
+            gaz.add(form, entry)
+
+
+def _read_groups(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for _, row in rows:
+        entry = Entry(
+            GROUP,
+            row.get("name") or _split(row["text"])[0],
+            country=row["country"] or None,
+            sector=row["sector"] or "REB",
+            code=row.get("code") or None,
+        )
+        for form in _split(row["text"]):
+            gaz.add(form, entry)
+
+
+def _read_sectors(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for line, row in rows:
+        sector = _code(row["sector"], "sector", f"sectors.csv:{line}")
+        for word in _split(row["word"]):
+            gaz.sectors[word.lower()] = sector
+            if row.get("role") == "title":
+                gaz.titles.add(word.lower())
+
+
+def _read_sector_codes(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for _, row in rows:
+        gaz.sector_names[row["code"]] = row["label"]
+
+
+def _parse_day(value: str, where: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DataFileError(f"date {value!r} is not YYYY-MM-DD", source=where) from exc
+
+
+def _read_leaders(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for line, row in rows:
+        where = f"leaders.csv:{line}"
+        entry = Entry(
+            LEADER,
+            row["name"],
+            country=row["country"] or None,
+            org=row.get("org") or None,
+            sector=row["sector"] or "GOV",
+            start=_parse_day(row["start"], where),
+            end=_parse_day(row["end"], where),
+        )
+        if entry.start and entry.end and entry.end < entry.start:
+            raise DataFileError("term ends before it starts", source=where)
+        for form in [row["name"], *_split(row["aliases"])]:
+            gaz.add(form, entry)
+
+
+_READERS = (
+    ("countries.csv", _read_countries),
+    ("organisations.csv", _read_orgs),
+    ("institutions.csv", _read_institutions),
+    ("groups.csv", _read_groups),
+    ("sectors.csv", _read_sectors),
+    ("sector_codes.csv", _read_sector_codes),
+    ("leaders.csv", _read_leaders),
+)
+_COLUMNS = {
+    "countries.csv": ("iso3", "name", "aliases", "demonyms", "capitals"),
+    "organisations.csv": ("org", "name", "aliases"),
+    "institutions.csv": ("text", "country", "sector"),
+    "groups.csv": ("text", "country", "sector"),
+    "sectors.csv": ("word", "sector"),
+    "sector_codes.csv": ("code", "label"),
+    "leaders.csv": ("name", "aliases", "country", "sector", "start", "end"),
+}
+
+
+# --- matching ----------------------------------------------------------------------------
+
+# Dependency relations through which a sector noun governs a country word: "Armenian troops"
+# (amod), "Russia's army" (poss), "the Azerbaijan government" (compound).
+_MODIFIER_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+_OF_PREPS = {"of", "from", "in"}
+
+
+def _case_ok(form: str, seen: str) -> bool:
+    """Accept a match when it differs from the form at most in its first letter's case.
+
+    Forms are matched case-insensitively so that "The Kremlin" at a sentence start is found,
+    but "us" must not match "US", nor "turkey" the country.
+    """
+    return form[1:] == seen[1:] and form[:1].lower() == seen[:1].lower()
+
+
+class ActorTagger:
+    """Pipeline stage: find actor mentions and resolve them (see module docstring)."""
+
+    def __init__(self, gazetteer: Gazetteer, nlp: Language) -> None:
+        self.gaz = gazetteer
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._forms: dict[str, list[tuple[str, Entry]]] = {}
+        for form, entries in gazetteer.forms.items():
+            self._forms.setdefault(form.lower(), []).extend((form, e) for e in entries)
+        patterns = [nlp.make_doc(f) for f in self._forms]
+        self.matcher.add("ACTOR", patterns)
+
+    def __call__(self, draft: Draft) -> Draft:
+        day = draft.article.published or date.today()
+        mentions = tuple(self.mentions(draft.doc, day))
+        return replace(draft, mentions=mentions)
+
+    def mentions(self, doc: Doc, day: date) -> Iterator[ActorRef]:
+        spans = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            # a leading "the" belongs to the form ("the US") only when the form has it
+            spans.append(span)
+        taken: set[int] = set()
+        for span in filter_spans(spans):
+            entry = self._entry(span, day)
+            if entry is None:
+                continue
+            ref = self._resolve(span, entry, day)
+            if ref is not None and ref.span[0] not in taken:
+                taken.add(ref.span[0])
+                yield ref
+
+    def _entry(self, span: Span, day: date) -> Entry | None:
+        candidates = [e for form, e in self._forms.get(span.text.lower(), ()) if _case_ok(form, span.text)]
+        if not candidates:
+            return None
+        leaders = [e for e in candidates if e.kind == LEADER]
+        if leaders:
+            current = [e for e in leaders if e.valid_on(day)]
+            if current:
+                return current[0]
+            # a known person out of office at the article's date: an elite, not the government
+            latest = max(leaders, key=lambda e: e.end or date.max)
+            return replace(latest, sector="ELI")
+        return candidates[0]
+
+    def _resolve(self, span: Span, entry: Entry, day: date) -> ActorRef | None:
+        start, end = span.start_char, span.end_char
+        sector = entry.sector
+        if entry.kind in (COUNTRY, DEMONYM, ORG, GROUP):
+            agent = self._agent_of(span)
+            if agent is not None:
+                sector, (a_start, a_end) = agent
+                start, end = min(start, a_start), max(end, a_end)
+            elif entry.kind == DEMONYM and not _stands_alone(span):
+                # "Armenian interests", "Russian periphery": an adjective, not an actor
+                return None
+        country, org = entry.country, entry.org
+        code = entry.code or (org or country or "") + (sector or "")
+        if not code:
+            return None
+        return ActorRef(
+            span=(start, end),
+            key=code,
+            country=country,
+            org=org,
+            sector=sector,
+            code=code,
+            name=self._name(entry, sector),
+        )
+
+    def _name(self, entry: Entry, sector: str | None) -> str:
+        if entry.kind in (LEADER, GROUP, INSTITUTION):
+            return entry.name  # "Nikol Pashinyan", "Hamas", "the Pentagon" say more than a code
+        return _display(self.gaz, entry.country, entry.org, sector, entry.name)
+
+    def _agent_of(self, span: Span) -> tuple[str, tuple[int, int]] | None:
+        """The sector noun this country/organisation word modifies, with its char span."""
+        root = span.root
+        head = root.head
+        if root.dep_ in _MODIFIER_DEPS and head.i >= span.end:
+            found = self._sector_phrase(head)
+            if found:
+                sector, first = found
+                return sector, (span.start_char, head.idx + len(head.text))
+        # "the government of Armenia", "troops from Russia", "protesters in Tbilisi"
+        if root.dep_ == "pobj" and head.lower_ in _OF_PREPS and head.head.i < span.start:
+            noun = head.head
+            found = self._sector_phrase(noun)
+            if found:
+                sector, first = found
+                return sector, (first.idx, span.end_char)
+        return None
+
+    def _sector_phrase(self, noun: Token) -> tuple[str, Token] | None:
+        """Sector of a noun with its compounds ("defence ministry" before "ministry")."""
+        mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.i == noun.i - 1]
+        if mods:
+            two = f"{mods[0].lower_} {noun.lower_}"
+            if two in self.gaz.sectors:
+                return self.gaz.sectors[two], mods[0]
+        for form in (noun.lower_, noun.lemma_.lower()):
+            if form in self.gaz.sectors:
+                return self.gaz.sectors[form], noun
+        return None
+
+
+def _stands_alone(span: Span) -> bool:
+    """A demonym used as a noun ("the Armenians", "Russians say") rather than as an adjective."""
+    return span.root.pos_ in ("PROPN", "NOUN") and span.root.dep_ not in ("amod", "compound")
+
+
+def summarise(mentions: Iterable[ActorRef], gazetteer: Gazetteer | None = None) -> tuple[Actor, ...]:
+    """One :class:`Actor` per distinct key, most mentioned first (ties by key).
+
+    The actor's name is its country's or organisation's with the sector ("Armenia
+    (military)"), not the name of whichever person happened to be mentioned first.
+    """
+    counts: Counter[str] = Counter()
+    first: dict[str, ActorRef] = {}
+    for ref in mentions:
+        counts[ref.key] += 1
+        first.setdefault(ref.key, ref)
+    ordered = sorted(counts, key=lambda k: (-counts[k], k))
+    return tuple(
+        Actor(
+            key=k,
+            name=_actor_name(first[k], gazetteer),
+            country=first[k].country,
+            org=first[k].org,
+            sector=first[k].sector,
+            mentions=counts[k],
+        )
+        for k in ordered
+    )
+
+
+def _actor_name(ref: ActorRef, gaz: Gazetteer | None) -> str:
+    return ref.name if gaz is None else _display(gaz, ref.country, ref.org, ref.sector, ref.name)
+
+
+def _display(gaz: Gazetteer, country: str | None, org: str | None, sector: str | None, fallback: str) -> str:
+    """ "Armenia (military)": the country's or organisation's name with the sector's label."""
+    base = gaz.org_names.get(org or "") or gaz.country_names.get(country or "")
+    if not base:
+        return fallback
+    if sector:
+        return f"{base} ({gaz.sector_names.get(sector, sector).lower()})"
+    return base

@@ -1,0 +1,419 @@
+"""Events: who did what to whom, read off the dependency parse and coded in PLOVER and CAMEO.
+
+The trigger lexicon (``data/events.csv``: verb and noun lemmas → CAMEO code and the
+prepositions that introduce the target) and the CAMEO table (``data/cameo.csv``: CAMEO code →
+QuadClass, Goldstein, PLOVER type/mode/context) are data. This module finds triggers, reads
+their arguments (active and passive voice, light verbs such as "launched an offensive",
+nominal events such as "the shelling of Jermuk", reciprocal "one another") and maps the
+arguments to the actor mentions found by :mod:`flashpoint.actors`.
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span, Token
+
+from . import dates
+from .certainty import CertaintyTagger
+from .errors import DataFileError
+from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Location, Sentence
+
+if TYPE_CHECKING:
+    from .pipeline import Draft
+
+# Verbs that pass the event on to their object noun: "launched an offensive", "held talks",
+# "imposed sanctions", "signed a declaration", "will be sent" (a mission).
+LIGHT_VERBS = frozenset(
+    "launch hold conduct carry stage impose sign make issue reach mount deliver provide send "
+    "give announce begin start resume open level file lodge extend offer continue wage pay "
+    "step intensify escalate order conclude agree".split()
+)
+_RECIPROCAL = {"one another", "each other"}
+_RELATIVE = {"which", "who", "that", "whom"}
+_SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_LOCATION_PREPS = {"in", "near", "at", "along", "outside", "inside", "around", "across"}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One CAMEO code with its PLOVER translation."""
+
+    cameo: str
+    name: str
+    quad_class: int
+    goldstein: float
+    type: str | None
+    mode: str | None
+    context: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    cameo: str
+    preps: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: dict[str, Trigger]
+    nouns: dict[str, Trigger]
+    codes: dict[str, Code]
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        root = resources.files("flashpoint") / "data"
+        codes: dict[str, Code] = {}
+        for line, row in _csv(root / "cameo.csv"):
+            ptype = row["plover_type"] or None
+            if ptype is not None and ptype not in PLOVER_TYPES:
+                raise DataFileError(f"unknown PLOVER type {ptype!r}", source=f"cameo.csv:{line}")
+            try:
+                codes[row["code"]] = Code(
+                    cameo=row["code"],
+                    name=row["name"],
+                    quad_class=int(row["quad_class"]),
+                    goldstein=float(row["goldstein"]),
+                    type=ptype,
+                    mode=row["plover_mode"] or None,
+                    context=tuple(c for c in row["plover_context"].split(";") if c),
+                )
+            except ValueError as exc:
+                raise DataFileError(str(exc), source=f"cameo.csv:{line}") from exc
+        verbs: dict[str, Trigger] = {}
+        nouns: dict[str, Trigger] = {}
+        for line, row in _csv(root / "events.csv"):
+            if row["cameo"] not in codes:
+                raise DataFileError(
+                    f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=f"events.csv:{line}"
+                )
+            table = {"verb": verbs, "noun": nouns}.get(row["kind"])
+            if table is None:
+                raise DataFileError(f"kind must be verb or noun, not {row['kind']!r}", source=f"events.csv:{line}")
+            preps = frozenset(p for p in row["target_preps"].split("|") if p)
+            table[row["lemma"]] = Trigger(row["cameo"], preps)
+        return cls(verbs, nouns, codes)
+
+
+def _csv(resource) -> Iterator[tuple[int, dict[str, str]]]:
+    with resources.as_file(resource) as path, open(path, encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            yield line, {k: (v or "").strip() for k, v in row.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A trigger with its argument heads, before actors are attached."""
+
+    trigger: tuple[int, int]  # token range of the trigger words
+    anchor: Token  # the token the arguments and certainty are read from
+    code: Code
+    subjects: tuple[Token, ...]
+    objects: tuple[Token, ...]
+    reciprocal: bool
+    nominal: bool
+
+
+class _Mentions:
+    """Actor mentions of one document, searchable by character range."""
+
+    def __init__(self, mentions: Iterable[ActorRef]) -> None:
+        self.items = sorted(mentions, key=lambda m: m.span)
+        self.starts = [m.span[0] for m in self.items]
+
+    def within(self, start: int, end: int) -> list[ActorRef]:
+        i = bisect_left(self.starts, start)
+        found = []
+        while i < len(self.items) and self.items[i].span[0] < end:
+            if self.items[i].span[1] <= end:
+                found.append(self.items[i])
+            i += 1
+        return found
+
+    def covering(self, start: int, end: int) -> ActorRef | None:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0:
+            m = self.items[i]
+            if m.span[0] <= start and end <= m.span[1]:
+                return m
+            if m.span[1] < start - 200:
+                break
+            i -= 1
+        return None
+
+
+class EventCoder:
+    """Pipeline stage: code the events of every sentence."""
+
+    def __init__(self, lexicon: Lexicon | None = None, certainty: CertaintyTagger | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        self.certainty = certainty or CertaintyTagger()
+
+    def __call__(self, draft: Draft) -> Draft:
+        mentions = _Mentions(draft.mentions)
+        found: list[Event] = []
+        for sentence in draft.sentences:
+            sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
+            if sent is None:
+                continue
+            found.extend(self._sentence(draft, sentence, sent, mentions))
+        return replace(draft, events=tuple(found))
+
+    # -- triggers --------------------------------------------------------------------------
+
+    def triggers(self, sent: Span, mentions: _Mentions) -> Iterator[_Found]:
+        consumed: set[int] = set()
+        for tok in sent:
+            if tok.i in consumed:
+                continue
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+                found = self._verb(tok, consumed)
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                found = self._noun(tok, mentions)
+            else:
+                found = None
+            if found is not None:
+                yield found
+
+    def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
+        lemma = verb.lemma_.lower()
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        theme = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        entry = self.lexicon.verbs.get(lemma)
+        trigger = (verb.i, verb.i + 1)
+        anchor_noun = None
+        noun_entry = self._noun_entry(theme[0]) if lemma in LIGHT_VERBS and theme else None
+        if noun_entry is not None:
+            anchor_noun = theme[0]
+            entry = noun_entry
+            consumed.add(anchor_noun.i)
+            lo, hi = sorted((verb.i, anchor_noun.i))
+            trigger = (lo, hi + 1)
+        if entry is None:
+            return None
+        code = self.lexicon.codes[entry.cameo]
+        if code.type is None:
+            return None
+        if passive:
+            subjects = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            objects = [] if anchor_noun is not None else list(theme)
+        else:
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+            objects = [] if anchor_noun is not None else list(theme)
+            objects += [c for c in verb.children if c.dep_ == "dative"]
+        if anchor_noun is not None:
+            # "a mission led by the CSTO's Secretary General will be sent": the noun's own
+            # agent or possessor acts when the verb has none
+            subjects = subjects or _noun_agents(anchor_noun)
+            objects += _prep_objects(anchor_noun, entry.preps)
+        objects += _prep_objects(verb, entry.preps)
+        if not subjects:
+            subjects = _inherited_subject(verb)
+        reciprocal = any(_np_text(o) in _RECIPROCAL for o in objects)
+        return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
+
+    def _noun_entry(self, noun: Token) -> Trigger | None:
+        nouns = self.lexicon.nouns
+        return nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+
+    def _noun(self, noun: Token, mentions: _Mentions) -> _Found | None:
+        entry = self._noun_entry(noun)
+        if entry is None:
+            return None
+        if mentions.covering(noun.idx, noun.idx + len(noun)) is not None:
+            return None  # "Russian peacekeepers" is an actor, not an event
+        code = self.lexicon.codes[entry.cameo]
+        if code.type is None:
+            return None
+        subjects = _noun_agents(noun)
+        objects = _prep_objects(noun, entry.preps)
+        if not subjects and not objects:
+            return None  # a bare "the war" names no one: background, not an event
+        return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), False, True)
+
+    # -- assembling events -----------------------------------------------------------------
+
+    def _sentence(
+        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions
+    ) -> Iterator[Event]:
+        doc = draft.doc
+        for f in self.triggers(sent, mentions):
+            bounds = sentence.span
+            sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
+            targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
+            if f.reciprocal:
+                targets = sources
+            targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
+                targets if f.reciprocal else []
+            )
+            if not sources and not targets:
+                continue
+            trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
+            when = dates.event_date(
+                draft.times, sentence.span, trig_span, draft.article.published, doc
+            )
+            certainty = self.certainty.of(f.anchor, sent)
+            where = _location(f.anchor, mentions)
+            pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
+            for n, (src, tgt) in enumerate(pairs):
+                part = f"{n}" if len(pairs) > 1 else ""
+                yield Event(
+                    id=Event.make_id(draft.article.id, sentence.index, trig_span, f.code.type or "", part),
+                    sentence=sentence.index,
+                    trigger=trig_span,
+                    source=tuple(src),
+                    target=tuple(tgt),
+                    type=f.code.type or "",
+                    mode=f.code.mode,
+                    context=f.code.context,
+                    cameo=f.code.cameo,
+                    quad_class=f.code.quad_class,
+                    goldstein=f.code.goldstein,
+                    date=when,
+                    location=where,
+                    certainty=certainty,
+                    confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty),
+                )
+
+
+def _pairs(
+    sources: list[ActorRef], targets: list[ActorRef], symmetric: bool
+) -> list[tuple[list[ActorRef], list[ActorRef]]]:
+    """Split reciprocal and symmetric events into one event per direction.
+
+    "Armenia and Azerbaijan blamed one another" is ARM→AZE and AZE→ARM, not ARM+AZE→ARM+AZE.
+    """
+    if symmetric and len(sources) > 1:
+        one = list({s.key: s for s in reversed(sources)}.values())[::-1]  # first mention per key
+        return [([s], [t]) for s in one for t in one if s.key != t.key]
+    return [(sources, targets)]
+
+
+def _confidence(has_source: bool, has_target: bool, nominal: bool, certainty: Certainty) -> float:
+    # First-cut heuristic, not yet calibrated (issue 5 calibrates it on training data):
+    # complete dyads read off a verb are the most reliable codings.
+    score = 0.4 + 0.25 * has_source + 0.2 * has_target - 0.1 * nominal
+    if certainty.label in ("hedged", "hypothetical", "negated"):
+        score -= 0.1
+    return round(max(0.05, min(0.95, score)), 2)
+
+
+def _dedupe(refs: Iterable[ActorRef]) -> list[ActorRef]:
+    seen: dict[tuple[int, int], ActorRef] = {}
+    for ref in refs:
+        seen.setdefault(ref.span, ref)
+    return list(seen.values())
+
+
+def _np_text(tok: Token) -> str:
+    return tok.doc[tok.left_edge.i : tok.i + 1].text.lower()
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    return [tok, *tok.conjuncts]
+
+
+def _np_range(tok: Token) -> tuple[int, int]:
+    """Character range of a noun phrase without its clauses: "the government of Armenia"."""
+    right = tok
+    for child in tok.rights:
+        if child.dep_ in ("prep",) and child.lower_ in ("of", "from", "in"):
+            right = child.right_edge
+        elif child.dep_ in ("appos", "compound", "flat", "nummod"):
+            right = child.right_edge
+    return tok.left_edge.idx, right.idx + len(right)
+
+
+def _actors_of(tok: Token, mentions: _Mentions, bounds: tuple[int, int]) -> list[ActorRef]:
+    """The actor mentions in the noun phrase of ``tok`` and its conjuncts.
+
+    The parse can run across a paragraph break (a headline glued to the first sentence), so
+    phrases are clamped to the sentence's ``bounds``.
+    """
+    found: list[ActorRef] = []
+    for head in _conjuncts(tok):
+        if head.lower_ in _RELATIVE and head.dep_ in _SUBJECTS:
+            head = head.head.head if head.head.dep_ == "relcl" else head
+        if not bounds[0] <= head.idx < bounds[1]:
+            continue
+        start, end = _np_range(head)
+        start, end = max(start, bounds[0]), min(end, bounds[1])
+        covering = mentions.covering(head.idx, head.idx + len(head))
+        if covering is not None:
+            found.append(covering)
+        else:
+            found.extend(mentions.within(start, end))
+    return found
+
+
+def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
+    objs = []
+    for child in tok.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in preps:
+            # "appealed to Russia and to the CSTO": the second "to" is a conjunct of the first
+            for prep in (child, *(c for c in child.conjuncts if c.lower_ in preps)):
+                objs.extend(c for c in prep.children if c.dep_ == "pobj")
+    return objs
+
+
+def _noun_agents(noun: Token) -> list[Token]:
+    """Who acts in a nominal event: "Washington's decision", "a mission led by the CSTO"."""
+    agents = [c for c in noun.children if c.dep_ == "poss"]
+    for child in noun.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            agents.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "acl":  # "led by X", "mediated by X"
+            for grand in child.children:
+                if grand.dep_ == "agent":
+                    agents.extend(c for c in grand.children if c.dep_ == "pobj")
+        elif child.dep_ in ("compound", "amod") and child.pos_ == "PROPN":
+            agents.append(child)  # "the Moscow-mediated ceasefire", "a Russian offensive"
+    return agents
+
+
+def _inherited_subject(verb: Token, depth: int = 0) -> list[Token]:
+    """The subject an infinitive, conjunct or relative clause shares with its head."""
+    if depth > 3 or verb.head is verb:
+        return []
+    head = verb.head
+    if verb.dep_ == "relcl" and head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        governor = head.head  # "accused X of firing": X fires
+        objs = [c for c in governor.children if c.dep_ == "dobj"]
+        if objs:
+            return objs
+        return _own_subject(governor) or _inherited_subject(governor, depth + 1)
+    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.pos_ in ("VERB", "AUX"):
+        return _own_subject(head) or _inherited_subject(head, depth + 1)
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        return _noun_agents(head)
+    return []
+
+
+def _own_subject(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+
+
+def _location(anchor: Token, mentions: _Mentions) -> Location | None:
+    """First cut: a place named in a locative phrase of the trigger ("in Ankara")."""
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in _LOCATION_PREPS:
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ in ("GPE", "LOC", "FAC"):
+                    ref = mentions.covering(obj.idx, obj.idx + len(obj))
+                    return Location(
+                        name=obj.text,
+                        country=ref.country if ref else None,
+                        lat=None,
+                        lon=None,
+                        span=(obj.idx, obj.idx + len(obj)),
+                    )
+    return None
+

@@ -1,0 +1,184 @@
+"""The analysis pipeline: an ordered list of named stages over one working record.
+
+A stage is a callable taking a :class:`Draft` and returning a new one (records are frozen;
+stages use :func:`dataclasses.replace`). :class:`Pipeline` loads the language model and the
+data files once, checks that the stages' inputs are produced by earlier stages, and names the
+stage that failed when one raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+from . import actors, certainty, dates, events, ingest, sentences
+from .errors import FlashpointError, InputError
+from .language import load_pipeline
+from .records import (
+    ActorRef,
+    Analysis,
+    Article,
+    Event,
+    Sentence,
+    Skipped,
+    TimeExpression,
+)
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The working record a stage reads and extends."""
+
+    article: Article
+    doc: Doc
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[ActorRef, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    events: tuple[Event, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    run: Callable[[Draft], Draft]
+    needs: tuple[str, ...] = ()
+    makes: tuple[str, ...] = ()
+
+
+class StageError(FlashpointError):
+    code = "stage"
+
+
+def _check_order(stages: Iterable[Stage]) -> None:
+    made = {"article", "doc"}
+    for stage in stages:
+        missing = [n for n in stage.needs if n not in made]
+        if missing:
+            raise ValueError(f"stage {stage.name!r} needs {missing} before it runs")
+        made.update(stage.makes)
+
+
+class Pipeline:
+    """Analyse articles; build once and reuse (the model and data files load once).
+
+    >>> pipe = Pipeline()
+    >>> analysis = pipe.analyze("Armenia accused Azerbaijan of shelling Jermuk on Tuesday.",
+    ...                         published="2022-09-15")
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp, self.model_name = load_pipeline(self.settings.models)
+        self.gazetteer = gazetteer = actors.Gazetteer.load(self.settings.actor_files)
+        cues = certainty.CertaintyTagger()
+        self.stages: tuple[Stage, ...] = (
+            Stage("sentences", sentences.split, makes=("sentences",)),
+            Stage("actors", actors.ActorTagger(gazetteer, self.nlp), needs=("sentences",), makes=("mentions",)),
+            Stage("dates", dates.tag_times, makes=("times",)),
+            Stage("certainty", cues, needs=("sentences",)),
+            Stage(
+                "events",
+                events.EventCoder(certainty=cues),
+                needs=("sentences", "mentions", "times"),
+                makes=("events",),
+            ),
+        )
+        _check_order(self.stages)
+
+    # -- single articles -------------------------------------------------------------------
+
+    def analyze(
+        self,
+        text_or_html: str,
+        *,
+        published: date | str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        record_id: str | None = None,
+    ) -> Analysis:
+        """Analyse one article given as plain text, Markdown or HTML."""
+        document = ingest.document_from_string(text_or_html, title=title, url=url, id=record_id)
+        article = ingest.to_article(document, published=_as_date(published), settings=self.settings)
+        return self.analyze_article(article, record_id=record_id)
+
+    def analyze_article(self, article: Article, *, record_id: str | None = None) -> Analysis:
+        return self._finish(self._run(article, self.nlp(article.text)), record_id)
+
+    # -- many articles ---------------------------------------------------------------------
+
+    def analyze_many(
+        self, articles: Iterable[tuple[Article, str | None]]
+    ) -> Iterator[Analysis | tuple[str | None, FlashpointError]]:
+        """Analyse (article, record id) pairs in batches; a failure is yielded, not raised."""
+        batch: list[tuple[Article, str | None]] = []
+        for item in articles:
+            batch.append(item)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    def _batch(
+        self, batch: list[tuple[Article, str | None]]
+    ) -> Iterator[Analysis | tuple[str | None, FlashpointError]]:
+        docs = self.nlp.pipe((a.text for a, _ in batch), batch_size=self.settings.batch_size)
+        for (article, record_id), doc in zip(batch, docs):
+            try:
+                yield self._finish(self._run(article, doc), record_id)
+            except StageError as err:
+                yield record_id or article.id, err
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _run(self, article: Article, doc: Doc) -> Draft:
+        draft = Draft(article=article, doc=doc)
+        for stage in self.stages:
+            try:
+                draft = stage.run(draft)
+            except FlashpointError:
+                raise
+            except Exception as exc:  # a bug in a stage: name it, keep the batch alive
+                raise StageError(
+                    f"stage {stage.name!r} failed: {type(exc).__name__}: {exc}", source=article.id
+                ) from exc
+        return draft
+
+    def _finish(self, draft: Draft, record_id: str | None) -> Analysis:
+        return Analysis(
+            article=draft.article,
+            sentences=draft.sentences,
+            actors=actors.summarise(draft.mentions, self.gazetteer),
+            events=draft.events,
+            certainty_profile=certainty.profile(draft.article, draft.sentences),
+            skipped=draft.skipped,
+            id=record_id or draft.article.id,
+        )
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"published date {value!r} is not YYYY-MM-DD") from exc
+
+
+@lru_cache(maxsize=2)
+def _shared(settings: Settings) -> Pipeline:
+    return Pipeline(settings)
+
+
+def analyze(
+    text_or_html: str, *, published: date | str | None = None, settings: Settings | None = None, **kw: Any
+) -> Analysis:
+    """Analyse one article with a pipeline cached per settings (see :class:`Pipeline`)."""
+    return _shared(settings or Settings()).analyze(text_or_html, published=published, **kw)

@@ -1,0 +1,92 @@
+"""Rendering analyses for people (a rich terminal summary) and machines (JSON, JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .records import CERTAINTY_LABELS, ActorRef, Analysis, Event
+
+_QUOTE_WIDTH = 110
+_LABEL_STYLE = {
+    "asserted": "green",
+    "attributed": "cyan",
+    "hedged": "yellow",
+    "hypothetical": "magenta",
+    "future": "blue",
+    "negated": "red",
+}
+
+
+def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:
+    return json.dumps(analysis.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def failure_record(record_id: str | None, reason: str, detail: str) -> dict[str, Any]:
+    """The JSON Lines line for an input record that could not be analysed."""
+    return {"id": record_id, "article": None, "sentences": [], "actors": [], "events": [],
+            "certainty_profile": None, "skipped": [{"reason": reason, "detail": detail}]}
+
+
+def _actors(refs: Iterable[ActorRef]) -> str:
+    codes = [r.code for r in refs]
+    return "+".join(dict.fromkeys(codes)) or "?"
+
+
+def _quote(analysis: Analysis, event: Event) -> str:
+    sentence = analysis.sentences[event.sentence]
+    text = " ".join(analysis.article.text[sentence.span[0] : sentence.span[1]].split())
+    return text if len(text) <= _QUOTE_WIDTH else text[: _QUOTE_WIDTH - 1] + "…"
+
+
+def summary(analysis: Analysis, console: Console, *, model: str | None = None) -> None:
+    """Print the human summary: title, date, actors, events and how sure the writer is."""
+    a = analysis.article
+    console.print(f"[bold]{escape(a.title or '(untitled)')}[/bold]")
+    meta = [
+        f"published {a.published.isoformat()} ({a.published_source})" if a.published else "no publication date",
+        f"by {a.author}" if a.author else None,
+        a.outlet,
+        f"{len(analysis.sentences)} sentences",
+        f"model {model}" if model else None,
+    ]
+    console.print(escape(" · ".join(m for m in meta if m)), style="dim")
+
+    if analysis.actors:
+        shown = ", ".join(f"{x.key} {x.name} ×{x.mentions}" for x in analysis.actors[:14])
+        more = len(analysis.actors) - 14
+        console.print(f"\n[bold]Actors[/bold] ({len(analysis.actors)}): {escape(shown)}"
+                      + (f", … {more} more" if more > 0 else ""))
+
+    console.print(f"\n[bold]Events[/bold] ({len(analysis.events)})")
+    if analysis.events:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("date", "source → TYPE → target", "certainty", "quote"):
+            table.add_column(col, overflow="fold")
+        for e in analysis.events:
+            date = e.date.value or "?"
+            if e.date.basis == "publication":
+                date += "*"
+            dyad = f"{_actors(e.source)} → [bold]{e.type}[/bold] → {_actors(e.target)}"
+            style = _LABEL_STYLE.get(e.certainty.label, "")
+            table.add_row(date, dyad, f"[{style}]{e.certainty.label}[/{style}]", escape(_quote(analysis, e)))
+        console.print(table)
+        console.print("  * no date in the text: the publication date", style="dim")
+
+    counts = {label: 0 for label in CERTAINTY_LABELS}
+    for s in analysis.sentences:
+        counts[s.certainty.label] += 1
+    parts = [f"[{_LABEL_STYLE[k]}]{v} {k}[/{_LABEL_STYLE[k]}]" for k, v in counts.items() if v]
+    console.print(f"\n[bold]Certainty[/bold] of {len(analysis.sentences)} sentences: " + ", ".join(parts))
+    profile = analysis.certainty_profile
+    if profile.top_cues:
+        console.print("  top cues: " + escape(", ".join(f"{c} ×{n}" for c, n in profile.top_cues[:8])))
+    if profile.cited:
+        console.print("  cited: " + escape(", ".join(f"{c} ×{n}" for c, n in profile.cited[:6])))
+    for s in analysis.skipped:
+        console.print(f"  skipped: {escape(s.reason)}: {escape(s.detail)}", style="yellow")

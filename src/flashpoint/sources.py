@@ -1,0 +1,270 @@
+"""Reading inputs into :class:`Document` records: files, directories, stdin and JSON Lines.
+
+:func:`iter_documents` checks size (before reading), binary content and encoding, and yields
+a :class:`Failure` for an input it cannot read so that a batch goes on. Cleaning a document
+into an article is :func:`flashpoint.ingest.to_article`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from pathlib import Path
+from typing import IO
+
+from .errors import (BinaryInputError, EncodingInputError, FlashpointError, InputError,
+                     RecordError, TooLargeError, UnreadableError)
+from .settings import Settings
+
+INPUT_FORMATS = ("text", "markdown", "html", "jsonl")
+EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+              ".htm": "html", ".jsonl": "jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Raw input before cleaning: the content, its kind and what its source says about it."""
+
+    content: str
+    kind: str  # "text" | "markdown" | "html"
+    id: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    url: str | None = None
+    origin: str = "<string>"  # a path, "<stdin>", "<string>" or "file.jsonl:LINE"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be read; a batch records it and goes on."""
+
+    origin: str
+    error: FlashpointError
+    id: str | None = None  # a bad JSON Lines record's id, when it has a readable one
+
+
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+                         re.I | re.S)
+_HTML_TAG = re.compile(r"</?(?:p|div|span|a|br|body|head|article|section|main|h[1-6]|ul|ol|li|"
+                       r"table|script|style|meta|title|header|footer|nav|img|strong|em)\b[^>]*>", re.I)
+# a heading, a link, a code fence, an escape, a *** rule, a **bold** span (not "f**k")
+_MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s+\S|\[[^\]\n]{1,500}\]\([^)\n]{0,2000}\)|^\s*(?:```|~~~)|"
+                             r"\\[*_#\[\]]|^\s*(?:\*\s*){3,}$|"
+                             r"(?<![\w*])\*\*[^\s*][^*\n]{0,300}?(?<=[^\s*])\*\*(?![\w*])", re.M)
+
+
+def sniff(text: str) -> str:
+    """Tell HTML from Markdown from plain text by their markup."""
+    if _HTML_START.match(text) or len(_HTML_TAG.findall(text[:100_000])) >= 5:
+        return "html"
+    return "markdown" if _MARKDOWN_SIGNS.search(text) else "text"
+
+
+def iter_documents(source: str, *, input_format: str | None = None,
+                   settings: Settings) -> Iterator[Document | Failure]:
+    """Yield a :class:`Document` per input, or a :class:`Failure` for one that cannot be read.
+
+    ``source`` is a file, a directory (its .txt .md .markdown .html .htm .jsonl files,
+    recursively, sorted; hidden entries skipped) or "-" for stdin. ``input_format`` overrides
+    the format guessed from the extension (or sniffed, for stdin and other extensions).
+    """
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise InputError(f"unknown input format {input_format!r}; use one of {', '.join(INPUT_FORMATS)}")
+    return _iter_documents(source, input_format, settings)
+
+
+def _iter_documents(source: str, fmt: str | None, settings: Settings) -> Iterator[Document | Failure]:
+    if source == "-":
+        yield from _guarded("<stdin>", _read_stream(sys.stdin.buffer, "<stdin>", fmt, settings))
+    elif not Path(source).is_dir():
+        yield from _guarded(source, _read_path(Path(source), fmt, settings))
+    else:
+        for item in _walk(Path(source)):
+            if isinstance(item, OSError):
+                yield Failure(str(item.filename), _unreadable(item, str(item.filename)))
+            else:
+                yield from _guarded(str(item), _read_path(item, fmt, settings))
+
+
+def _walk(root: Path) -> list[Path | OSError]:
+    """Input files under ``root`` sorted by path, and the directories that could not be listed."""
+    found: list[Path | OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=found.append):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, editor folders
+        # a directory named like an input ("x.txt") is listed too, to be reported as unreadable
+        found += [Path(dirpath, n) for n in filenames + dirnames
+                  if not n.startswith(".") and Path(n).suffix.lower() in EXTENSIONS]
+    return sorted(found, key=lambda x: Path(x.filename if isinstance(x, OSError) else x).parts)
+
+
+def _guarded(origin: str, items: Iterator[Document | Failure]) -> Iterator[Document | Failure]:
+    """Turn an error while reading one input into a :class:`Failure` for that input."""
+    try:
+        yield from items
+    except FlashpointError as err:
+        yield Failure(origin, err)
+    except OSError as exc:
+        yield Failure(origin, _unreadable(exc, origin))
+
+
+_OS_ERRORS = (
+    (FileNotFoundError, "no such file or directory; check the path"),
+    (IsADirectoryError, "is a directory, not a file; give the directory itself as the source"),
+    (PermissionError, "permission denied; check the file's permissions"),
+)
+
+
+def _unreadable(exc: OSError, origin: str) -> UnreadableError:
+    why = next((msg for kind, msg in _OS_ERRORS if isinstance(exc, kind)), None)
+    return UnreadableError(why or f"cannot read: {exc.strerror or exc}", source=origin)
+
+
+def too_large(what: str, settings: Settings, origin: str) -> TooLargeError:
+    return TooLargeError(f"{what} is larger than {settings.max_bytes:,} bytes; split it or raise "
+                         "max_bytes", source=origin)
+
+
+def _read_path(path: Path, fmt: str | None, settings: Settings) -> Iterator[Document | Failure]:
+    fmt = fmt or EXTENSIONS.get(path.suffix.lower())
+    # checked before opening, so a huge file fails fast; JSON Lines files are batches and are
+    # checked record by record instead
+    if fmt != "jsonl" and path.stat().st_size > settings.max_bytes:
+        raise too_large("file", settings, str(path))
+    with path.open("rb") as handle:
+        yield from _read_stream(handle, str(path), fmt, settings)
+
+
+def _read_stream(handle: IO[bytes], origin: str, fmt: str | None,
+                 settings: Settings) -> Iterator[Document | Failure]:
+    lines = _lines(handle, settings.max_bytes)
+    head: list[bytes] = []
+    for line in lines:  # the first non-blank line tells JSON Lines from the rest
+        head.append(line)
+        if line.strip():
+            break
+    if fmt == "jsonl" or (fmt is None and head and _is_json_object(head[-1])):
+        if head and b"\x00" in head[-1]:
+            raise BinaryInputError(_BINARY, source=origin)
+        yield from _iter_jsonl(chain(head, lines), origin, settings)
+        return
+    data = b"".join(head)
+    if len(data) <= settings.max_bytes:  # read(negative) would read everything
+        data += handle.read(settings.max_bytes + 1 - len(data))
+    if len(data) > settings.max_bytes:  # pipes and special files have no size to stat
+        raise too_large("input", settings, origin)
+    text = _decode(data, origin, fmt)
+    yield Document(text, fmt if fmt in ("text", "markdown", "html") else sniff(text), origin=origin)
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return line.lstrip().startswith(b"{") and isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes]:
+    """Lines of at most ``limit`` bytes; a longer line comes out cut at ``limit + 1``."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of an overlong line without holding it in memory
+        yield line
+
+
+_BINARY = "input looks binary, not text; give a .txt, .md, .html or .jsonl file"
+
+
+def _decode(data: bytes, origin: str, fmt: str | None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or an HTML page's declared charset."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 byte order marks
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    sample = data[:8192]
+    controls = sum(b < 32 and b not in b"\t\n\r\f" for b in sample)
+    # NUL never occurs in text; 10% other control bytes is far beyond any real document
+    if b"\x00" in data or controls > 0.1 * max(len(sample), 1):
+        raise BinaryInputError(_BINARY, source=origin)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # HTML says how it is encoded; anything else would be a guess (latin-1 "decodes" every
+        # byte string), so it is refused with a clear message instead
+        if fmt in (None, "html") and (m := re.search(rb"""charset=["']?([\w-]+)""", data[:4096], re.I)):
+            try:
+                return data.decode(m.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise EncodingInputError(
+            f"input is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it, e.g. `iconv -f latin1 -t utf-8`", source=origin) from exc
+
+
+def _iter_jsonl(lines: Iterable[bytes], origin: str, settings: Settings) -> Iterator[Document | Failure]:
+    for number, raw in enumerate(lines, 1):
+        where = f"{origin}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            if len(raw) > settings.max_bytes:
+                raise too_large("record", settings, where)
+            yield _record(raw, where)
+        except FlashpointError as err:
+            yield Failure(where, err, _record_id(raw))
+
+
+def _record_id(raw: bytes) -> str | None:
+    try:
+        rid = json.loads(raw).get("id")
+    except (ValueError, AttributeError):
+        return None
+    return None if rid is None else str(rid)
+
+
+def iso_date(value: str | None) -> date | None:
+    """``2022-09-15`` or an ISO timestamp as a date; None when absent or not ISO."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _record(raw: bytes, where: str) -> Document:
+    """One JSON Lines record: {"id", "text" | "html", "published"?, "title"?, "url"?, "author"?}."""
+    try:
+        record = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RecordError("line is not valid UTF-8; convert the file to UTF-8", source=where) from exc
+    except ValueError as exc:
+        raise RecordError(f"line is not valid JSON ({exc.msg}, column {exc.colno}); fix or remove it",
+                          source=where) from exc
+    if not isinstance(record, dict):
+        raise RecordError("line is not a JSON object; each line must be {\"id\", \"text\" or \"html\"}",
+                          source=where)
+    body, kind = record.get("html"), "html"
+    if not isinstance(body, str):
+        body = record.get("text")
+        if not isinstance(body, str):
+            raise RecordError('record has no "text" or "html" string; add the article\'s text',
+                              source=where)
+        kind = sniff(body)
+    fields = {name: record.get(name) or None for name in ("title", "url", "author", "published")}
+    for name, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise RecordError(f'"{name}" must be a string or null, not {type(value).__name__}',
+                              source=where)
+    if (published := iso_date(fields.pop("published"))) is None and record.get("published"):
+        raise RecordError(f'"published" {record["published"]!r} is not a YYYY-MM-DD date; fix or '
+                          "remove it", source=where)
+    rid = record.get("id")
+    return Document(body, kind, id=None if rid is None else str(rid), published=published,
+                    origin=where, **fields)

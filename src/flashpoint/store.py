@@ -1,0 +1,631 @@
+"""DuckDB storage of analyses: one table per record type, a versioned schema, flat exports.
+
+The schema lives in ``data/schema/NNNN_name.sql``: each file is one migration, applied in its
+own transaction and recorded in ``schema_migrations``. Rows map 1:1 to the records in
+:mod:`flashpoint.records`, so ``store.load(a.id) == a`` for every analysis saved. DuckDB's
+exceptions are translated to :class:`~flashpoint.errors.StoreError` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib.resources import files
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, Literal, NamedTuple
+
+import duckdb
+
+from ._version import __version__
+from .errors import StoreError
+from .records import (
+    Actor,
+    ActorRef,
+    Analysis,
+    Article,
+    Certainty,
+    CertaintyProfile,
+    Event,
+    EventDate,
+    Location,
+    Sentence,
+    Skipped,
+)
+
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+
+#: Columns of the flat exports (``shared/spec/analysis-json.md``, "Flat exports"), in order.
+FLAT_COLUMNS: tuple[str, ...] = (
+    "event_id", "article_id", "date", "date_granularity",
+    "source_code", "source_country", "source_org", "source_sector",
+    "target_code", "target_country", "target_org", "target_sector",
+    "type", "mode", "cameo", "cameo_root", "quad_class", "goldstein", "certainty",
+    "location_name", "location_country", "lat", "lon", "sentence_text", "url",
+)  # fmt: skip
+
+# Columns the store writes, in the order the row builders below produce them. Their types
+# come from the database, so the SQL files stay the one source of truth for the schema.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        "id", "record_id", "title", "author", "published", "published_source", "outlet",
+        "url", "language", "text", "analysed_at", "flashpoint_version",
+    ),
+    "sentences": ("article_id", "idx", "start", "end", "certainty", "cues", "attributed_to"),
+    "actors": ("article_id", "position", "key", "name", "country", "org", "sector", "mentions"),
+    "events": (
+        "id", "article_id", "position", "sentence", "trigger_start", "trigger_end", "type",
+        "mode", "context", "cameo", "cameo_root", "quad_class", "goldstein",
+        "date_value", "date_granularity", "date_start", "date_end", "date_basis",
+        "date_text_start", "date_text_end",
+        "location_name", "location_country", "lat", "lon", "loc_start", "loc_end",
+        "certainty", "cues", "attributed_to", "confidence",
+    ),
+    "event_actors": (
+        "event_id", "article_id", "event_position", "role", "position", "start", "end",
+        "key", "country", "org", "sector", "code", "name",
+    ),
+    "profiles": ("article_id", "labels", "top_cues", "cited"),
+    "skipped": ("origin", "article_id", "position", "reason", "detail", "at"),
+}  # fmt: skip
+
+# Tables holding an article's rows, with the column naming the article.
+_ARTICLE_KEYS: dict[str, str] = {
+    "articles": "id",
+    "sentences": "article_id",
+    "mentions": "article_id",
+    "actors": "article_id",
+    "events": "article_id",
+    "event_actors": "article_id",
+    "profiles": "article_id",
+    "skipped": "article_id",
+}
+TABLES: tuple[str, ...] = (*_ARTICLE_KEYS, "schema_migrations")
+
+_MIGRATION_FILE = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"""
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+
+
+class ActorCount(NamedTuple):
+    """One actor across the store: its mentions and the number of articles naming it."""
+
+    key: str
+    name: str
+    country: str | None
+    org: str | None
+    sector: str | None
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Migration:
+    version: int
+    name: str
+    sql: str
+
+
+@cache
+def _migrations() -> tuple[_Migration, ...]:
+    """The shipped migrations, ordered and checked to be numbered 1..n without gaps."""
+    folder = files("flashpoint") / "data" / "schema"
+    found = sorted(
+        (
+            _Migration(int(m[1]), entry.name, entry.read_text(encoding="utf-8"))
+            for entry in folder.iterdir()
+            if (m := _MIGRATION_FILE.match(entry.name))
+        ),
+        key=lambda migration: migration.version,
+    )
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        names = ", ".join(m.name for m in found) or "none"
+        raise StoreError(f"schema migrations must be numbered 0001, 0002, … without gaps: {names}")
+    return tuple(found)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _date_bounds(value: str | None) -> tuple[date | None, date | None]:
+    """First and last day covered by ``2022-09-13``, ``2022-02`` or ``2022``; None if unparsable."""
+    try:
+        parts = [int(p) for p in (value or "").split("-")]
+        if len(parts) == 1:
+            return date(parts[0], 1, 1), date(parts[0], 12, 31)
+        if len(parts) == 2:
+            year, month = parts
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        if len(parts) == 3:
+            day = date(*parts)
+            return day, day
+    except ValueError:
+        pass
+    return None, None
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not a DuckDB database."""
+    if path.is_dir():
+        raise StoreError("is a directory, not a Flashpoint database", source=str(path))
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                head = f.read(12)
+        except OSError as exc:
+            raise StoreError(f"cannot read the database: {exc.strerror}", source=str(path)) from exc
+        if head[8:12] != _DUCKDB_MAGIC:
+            raise StoreError("is not a Flashpoint database (not a DuckDB file)", source=str(path))
+
+
+class Store:
+    """A DuckDB database of analyses; open it with ``with Store(path) as store:``."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:":
+            _check_file(Path(path))
+        with self._errors():
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            with self._errors():
+                self._migrate()
+                self._types = self._column_types()
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database; the store cannot be used afterwards."""
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r}, read_only={self.read_only})"
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except duckdb.Error as exc:
+            raise StoreError(str(exc), source=self.path) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.begin()
+        try:
+            yield
+        except BaseException:
+            self._con.rollback()
+            raise
+        self._con.commit()
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this database (0 for a new one)."""
+        with self._errors():
+            tables = {
+                name
+                for (name,) in self._con.execute(
+                    "SELECT table_name FROM duckdb_tables() "
+                    "WHERE database_name = current_database() AND schema_name = 'main'"
+                ).fetchall()
+            }
+            if "schema_migrations" not in tables:
+                if tables:
+                    raise StoreError(
+                        "is a DuckDB database but not a Flashpoint one (it has tables and no "
+                        "schema_migrations)",
+                        source=self.path,
+                    )
+                return 0
+            row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        migrations = _migrations()
+        current, latest = self.schema_version(), len(migrations)
+        if current > latest:
+            raise StoreError(
+                f"the database has schema version {current}, newer than the {latest} this "
+                f"Flashpoint ({__version__}) knows; upgrade Flashpoint to open it",
+                source=self.path,
+            )
+        if current < latest and self.read_only:
+            raise StoreError(
+                f"the database has schema version {current} and needs migrating to {latest}; "
+                "open it once without read_only",
+                source=self.path,
+            )
+        for migration in migrations[current:]:
+            with self._transaction():
+                self._con.execute(_MIGRATIONS_TABLE)
+                self._con.execute(migration.sql)
+                self._con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?)", [migration.version, _now()]
+                )
+
+    def _column_types(self) -> dict[str, dict[str, str]]:
+        types: dict[str, dict[str, str]] = {}
+        for table, column, type_ in self._con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall():
+            types.setdefault(table, {})[column] = type_
+        return types
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(self, analysis: Analysis) -> None:
+        """Store one analysis, replacing every earlier row of the same article."""
+        self._save_batch((analysis,))
+
+    def save_many(self, analyses: Iterable[Analysis], *, batch_size: int = 256) -> int:
+        """Store analyses, one transaction per batch of ``batch_size``; return how many."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        saved = 0
+        iterator = iter(analyses)
+        while batch := tuple(islice(iterator, batch_size)):
+            self._save_batch(batch)
+            saved += len(batch)
+        return saved
+
+    def _save_batch(self, batch: Sequence[Analysis]) -> None:
+        latest = {a.article.id: a for a in batch}  # a later analysis of an article wins
+        at = _now()
+        rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _COLUMNS}
+        for analysis in latest.values():
+            try:
+                analysis_rows = _rows(analysis, at)
+            except ValueError as exc:  # a NaN or infinity in the certainty profile
+                raise StoreError(f"cannot store analysis {analysis.id!r}: {exc}") from exc
+            for table, table_rows in analysis_rows.items():
+                rows[table].extend(table_rows)
+        ids = list(latest)
+        with self._errors(), self._transaction():
+            for table, key in _ARTICLE_KEYS.items():
+                self._con.execute(
+                    f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?::VARCHAR[]))", [ids]
+                )
+            for table, table_rows in rows.items():
+                self._insert(table, table_rows)
+
+    def _insert(self, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows column-wise: one statement, each column passed as one list."""
+        if not rows:
+            return
+        columns = _COLUMNS[table]
+        types = self._types[table]
+        names = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+        self._con.execute(
+            f"INSERT INTO {table} ({names}) SELECT {values}",
+            [list(col) for col in zip(*rows, strict=True)],
+        )
+
+    def record_skipped(self, origin: str, reason: str, detail: str = "") -> None:
+        """Record a document that was not analysed (``origin``: its file, URL or record id)."""
+        with self._errors():
+            self._insert("skipped", [(origin, None, None, reason, detail, _now())])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self, article_id: str) -> Analysis:
+        """Rebuild the analysis stored under an article id (or the analysis's record id)."""
+        with self._errors():
+            found = self._con.execute(
+                "SELECT id, record_id, text, title, author, published, published_source, outlet, "
+                "url, language FROM articles WHERE id = $id OR record_id = $id "
+                "ORDER BY id = $id DESC, analysed_at DESC LIMIT 1",
+                {"id": article_id},
+            ).fetchone()
+            if found is None:
+                raise StoreError(f"no analysis with id {article_id!r}", source=self.path)
+            aid, record_id, *article = found
+            key = [aid]
+            sentences = self._con.execute(
+                'SELECT idx, start, "end", certainty, cues, attributed_to FROM sentences '
+                "WHERE article_id = ? ORDER BY idx",
+                key,
+            ).fetchall()
+            actors = self._con.execute(
+                "SELECT key, name, country, org, sector, mentions FROM actors "
+                "WHERE article_id = ? ORDER BY position",
+                key,
+            ).fetchall()
+            events = self._con.execute(
+                f"SELECT {', '.join(_COLUMNS['events'])} FROM events "
+                "WHERE article_id = ? ORDER BY position",
+                key,
+            ).fetchall()
+            refs: dict[tuple[int, str], list[ActorRef]] = {}
+            for position, role, start, end, *ref in self._con.execute(
+                'SELECT event_position, role, start, "end", key, country, org, sector, code, name '
+                "FROM event_actors WHERE article_id = ? ORDER BY event_position, role, position",
+                key,
+            ).fetchall():
+                refs.setdefault((position, role), []).append(ActorRef((start, end), *ref))
+            profile = self._con.execute(
+                "SELECT labels, top_cues, cited FROM profiles WHERE article_id = ?", key
+            ).fetchone()
+            skipped = self._con.execute(
+                "SELECT reason, detail FROM skipped WHERE article_id = ? ORDER BY position", key
+            ).fetchall()
+        return Analysis(
+            article=Article(article[0], aid, *article[1:]),
+            sentences=tuple(
+                Sentence(idx, (start, end), _certainty(*rest))
+                for idx, start, end, *rest in sentences
+            ),
+            actors=tuple(Actor(*row) for row in actors),
+            events=tuple(_event(row, refs) for row in events),
+            certainty_profile=_profile(profile),
+            skipped=tuple(Skipped(reason, detail) for reason, detail in skipped),
+            id=record_id,
+        )
+
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Flat export rows, one per (event, source actor, target actor), columns FLAT_COLUMNS.
+
+        ``actor`` keeps events with a source or target whose code starts with it or whose
+        country or org equals it; ``type`` is a PLOVER type (any case); ``since``/``until``
+        keep events whose date range overlaps them (``2022-02`` spans the whole month).
+        """
+        return list(self._flat_rows(actor=actor, type=type, since=since, until=until))
+
+    def _flat_rows(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        sql, params = _flat_query(**filters)
+        with self._errors():
+            cursor = self._con.execute(sql, params)
+            while chunk := cursor.fetchmany(1024):
+                yield from (dict(zip(FLAT_COLUMNS, row, strict=True)) for row in chunk)
+
+    def export(
+        self,
+        target: str | os.PathLike[str] | IO[str],
+        fmt: ExportFormat,
+        *,
+        actor: str | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> None:
+        """Write the flat rows as csv or jsonl (to a path or a text stream) or parquet (a path)."""
+        filters: dict[str, Any] = {"actor": actor, "type": type, "since": since, "until": until}
+        if fmt not in ("csv", "jsonl", "parquet"):
+            raise StoreError(f"unknown export format {fmt!r}; use csv, jsonl or parquet")
+        if not isinstance(target, (str, os.PathLike)):
+            if fmt == "parquet":
+                raise StoreError("parquet export needs a file path, not a stream")
+            _write_text(target, fmt, self._flat_rows(**filters))
+            return
+        if fmt == "parquet":
+            sql, params = _flat_query(**filters)
+            quoted = os.fspath(target).replace("'", "''")
+            with self._errors():
+                self._con.execute(f"COPY ({sql}) TO '{quoted}' (FORMAT parquet)", params)
+            return
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                _write_text(out, fmt, self._flat_rows(**filters))
+        except OSError as exc:
+            message = f"cannot write the export: {exc.strerror}"
+            raise StoreError(message, source=os.fspath(target)) from exc
+
+    def actor_counts(self) -> list[ActorCount]:
+        """Every actor in the store with its total mentions and articles, most mentioned first."""
+        with self._errors():
+            rows = self._con.execute(
+                "SELECT key, name, country, org, sector, sum(mentions)::BIGINT AS mentions, "
+                "count(DISTINCT article_id) AS articles FROM actors "
+                "GROUP BY key, name, country, org, sector ORDER BY mentions DESC, key, name"
+            ).fetchall()
+        return [ActorCount(*row) for row in rows]
+
+    def count(self, table: str) -> int:
+        """Number of rows in one of the store's tables."""
+        if table not in TABLES:
+            raise StoreError(f"no table {table!r}; the tables are {', '.join(TABLES)}")
+        with self._errors():
+            row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+
+# -- records → rows ----------------------------------------------------------------------------
+
+
+def _rows(a: Analysis, at: datetime) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of one analysis, per table, in _COLUMNS order."""
+    art, aid, p = a.article, a.article.id, a.certainty_profile
+    return {
+        "articles": [
+            (
+                aid,
+                a.id,
+                art.title,
+                art.author,
+                art.published,
+                art.published_source,
+                art.outlet,
+                art.url,
+                art.language,
+                art.text,
+                at,
+                __version__,
+            )
+        ],  # fmt: skip
+        "sentences": [(aid, s.index, *s.span, *_certainty_row(s.certainty)) for s in a.sentences],
+        "actors": [
+            (aid, i, x.key, x.name, x.country, x.org, x.sector, x.mentions)
+            for i, x in enumerate(a.actors)
+        ],
+        "events": [_event_row(aid, i, e) for i, e in enumerate(a.events)],
+        "event_actors": [
+            (e.id, aid, i, role, j, *r.span, r.key, r.country, r.org, r.sector, r.code, r.name)
+            for i, e in enumerate(a.events)
+            for role, refs in (("source", e.source), ("target", e.target))
+            for j, r in enumerate(refs)
+        ],
+        "profiles": [(aid, _json(p.labels), _json(p.top_cues), _json(p.cited))],
+        "skipped": [(a.id, aid, i, s.reason, s.detail, at) for i, s in enumerate(a.skipped)],
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _certainty_row(c: Certainty) -> tuple[Any, ...]:
+    return (c.label, list(c.cues), c.attributed_to)
+
+
+def _event_row(aid: str, position: int, e: Event) -> tuple[Any, ...]:
+    d, loc = e.date, e.location
+    no_span = (None, None)
+    location = (
+        (loc.name, loc.country, loc.lat, loc.lon, *(loc.span or no_span)) if loc else (None,) * 6
+    )
+    return (
+        e.id, aid, position, e.sentence, *e.trigger, e.type, e.mode, list(e.context),
+        e.cameo, e.cameo[:2], e.quad_class, e.goldstein,
+        d.value, d.granularity, *_date_bounds(d.value), d.basis, *(d.span or no_span),
+        *location, *_certainty_row(e.certainty), e.confidence,
+    )  # fmt: skip
+
+
+# -- rows → records ----------------------------------------------------------------------------
+
+
+def _certainty(label: str, cues: list[str], attributed_to: str | None) -> Certainty:
+    return Certainty(label, tuple(cues), attributed_to)
+
+
+def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return None if start is None or end is None else (start, end)
+
+
+def _event(row: tuple[Any, ...], refs: dict[tuple[int, str], list[ActorRef]]) -> Event:
+    r = dict(zip(_COLUMNS["events"], row, strict=True))
+    position = r["position"]
+    location = None
+    if r["location_name"] is not None:
+        location = Location(
+            r["location_name"], r["location_country"], r["lat"], r["lon"],
+            _span(r["loc_start"], r["loc_end"]),
+        )  # fmt: skip
+    return Event(
+        id=r["id"],
+        sentence=r["sentence"],
+        trigger=(r["trigger_start"], r["trigger_end"]),
+        source=tuple(refs.get((position, "source"), ())),
+        target=tuple(refs.get((position, "target"), ())),
+        type=r["type"],
+        mode=r["mode"],
+        context=tuple(r["context"]),
+        cameo=r["cameo"],
+        quad_class=r["quad_class"],
+        goldstein=r["goldstein"],
+        date=EventDate(
+            r["date_value"],
+            r["date_granularity"],
+            _span(r["date_text_start"], r["date_text_end"]),
+            r["date_basis"],
+        ),  # fmt: skip
+        location=location,
+        certainty=_certainty(r["certainty"], r["cues"], r["attributed_to"]),
+        confidence=r["confidence"],
+    )
+
+
+def _profile(row: tuple[str, str, str] | None) -> CertaintyProfile:
+    if row is None:
+        return CertaintyProfile()
+    labels, top_cues, cited = (json.loads(v) for v in row)
+    return CertaintyProfile(
+        {k: float(v) for k, v in labels.items()},
+        tuple((c, int(n)) for c, n in top_cues),
+        tuple((c, int(n)) for c, n in cited),
+    )
+
+
+# -- flat exports ------------------------------------------------------------------------------
+
+_FLAT_SELECT = """
+SELECT e.id AS event_id, e.article_id, e.date_value AS date, e.date_granularity,
+       s.code AS source_code, s.country AS source_country,
+       s.org AS source_org, s.sector AS source_sector,
+       t.code AS target_code, t.country AS target_country,
+       t.org AS target_org, t.sector AS target_sector,
+       e.type, e.mode, e.cameo, e.cameo_root, e.quad_class, e.goldstein, e.certainty,
+       e.location_name, e.location_country, e.lat, e.lon,
+       substr(a.text, se.start + 1, se."end" - se.start) AS sentence_text, a.url
+FROM events e
+JOIN articles a ON a.id = e.article_id
+LEFT JOIN sentences se ON se.article_id = e.article_id AND se.idx = e.sentence
+LEFT JOIN event_actors s
+       ON s.article_id = e.article_id AND s.event_position = e.position AND s.role = 'source'
+LEFT JOIN event_actors t
+       ON t.article_id = e.article_id AND t.event_position = e.position AND t.role = 'target'
+"""
+_FLAT_ORDER = "ORDER BY e.date_start NULLS LAST, e.article_id, e.position, s.position, t.position"
+_ACTOR_MATCH = """EXISTS (
+    SELECT 1 FROM event_actors x
+    WHERE x.article_id = e.article_id AND x.event_position = e.position
+      AND (starts_with(x.code, $actor) OR x.country = $actor OR x.org = $actor))"""
+
+
+def _flat_query(
+    *, actor: str | None, type: str | None, since: date | None, until: date | None
+) -> tuple[str, dict[str, Any]]:
+    """The flat-export SELECT with its WHERE clause and named parameters."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if actor:
+        where.append(_ACTOR_MATCH)
+        params["actor"] = actor.upper()
+    if type:
+        where.append("upper(e.type) = $type")
+        params["type"] = type.upper()
+    if since is not None:
+        where.append("e.date_end >= $since")
+        params["since"] = since
+    if until is not None:
+        where.append("e.date_start <= $until")
+        params["until"] = until
+    clause = f"WHERE {' AND '.join(where)}\n" if where else ""
+    return f"{_FLAT_SELECT}{clause}{_FLAT_ORDER}", params
+
+
+def _write_text(out: IO[str], fmt: str, rows: Iterable[dict[str, Any]]) -> None:
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FLAT_COLUMNS)
+        writer.writerows(row.values() for row in rows)
+    else:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -1,0 +1,124 @@
+"""Event coding per construction, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _events(pipeline, text, published="2023-03-15"):
+    return pipeline.analyze(text, published=published).events
+
+
+def _dyads(events):
+    return {
+        (tuple(sorted({a.country or a.org for a in e.source})), e.type,
+         tuple(sorted({a.country or a.org for a in e.target})))
+        for e in events
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Russian forces attacked Ukrainian positions near Kharkiv on Monday.",
+                     (("RUS",), "ASSAULT", ("UKR",)), id="active"),
+        pytest.param("Georgia was attacked by Russia in August 2008.",
+                     (("RUS",), "ASSAULT", ("GEO",)), id="passive"),
+        pytest.param("Russia's invasion of Ukraine shocked the world.",
+                     (("RUS",), "ASSAULT", ("UKR",)), id="nominal-possessive"),
+        pytest.param("Ukraine launched an offensive against Russian troops in the south.",
+                     (("UKR",), "ASSAULT", ("RUS",)), id="light-verb"),
+        pytest.param("The European Union imposed sanctions on Belarus on Friday.",
+                     (("EU",), "SANCTION", ("BLR",)), id="sanctions-on"),
+        pytest.param("Egypt accused Ethiopia of ignoring its concerns about the dam.",
+                     (("EGY",), "ACCUSE", ("ETH",)), id="accuse-of"),
+        pytest.param("The Ukrainian defence ministry said Russian forces shelled Kyiv overnight.",
+                     (("RUS",), "ASSAULT", ("UKR",)), id="nested-report"),
+        pytest.param("Japan will send humanitarian aid to Turkey.",
+                     (("JPN",), "AID", ("TUR",)), id="future-aid"),
+    ],
+)
+def test_construction(pipeline, text, expected):
+    assert expected in _dyads(_events(pipeline, text))
+
+
+def test_reciprocal_gives_both_directions(pipeline):
+    events = _events(pipeline, "India and Pakistan accused each other of violating the ceasefire.")
+    dyads = _dyads(e for e in events if e.type == "ACCUSE")
+    assert (("IND",), "ACCUSE", ("PAK",)) in dyads
+    assert (("PAK",), "ACCUSE", ("IND",)) in dyads
+    assert len({e.id for e in events}) == len(events)
+
+
+def test_symmetric_meeting(pipeline):
+    events = _events(pipeline, "China and Brazil held talks in Beijing on Tuesday.")
+    dyads = _dyads(e for e in events if e.type == "CONSULT")
+    assert {(("CHN",), "CONSULT", ("BRA",)), (("BRA",), "CONSULT", ("CHN",))} <= dyads
+
+
+def test_multiple_events_in_one_sentence(pipeline):
+    events = _events(pipeline, "Egypt condemned the raid and urged Israel to halt its offensive.")
+    types = {e.type for e in events}
+    assert {"ACCUSE", "REQUEST"} <= types
+
+
+def test_negated_event(pipeline):
+    events = _events(pipeline, "Iran denied that it had attacked Saudi Arabia.")
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert assault and assault[0].certainty.label == "negated"
+
+
+def test_reported_event_is_attributed(pipeline):
+    events = _events(pipeline, "The Ukrainian defence ministry said Russian forces shelled Kyiv overnight.")
+    assault = [e for e in events if e.type == "ASSAULT"][0]
+    assert assault.certainty.label == "attributed"
+    assert "defence ministry" in assault.certainty.attributed_to
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The weather in Baku was warm and sunny last week.",
+        "Armenia is a small mountainous country in the South Caucasus.",
+        "Prices of bread and fuel have risen sharply across the region.",
+        "Many observers find the war in Ukraine deeply troubling.",
+    ],
+)
+def test_no_event_sentences(pipeline, text):
+    assert _events(pipeline, text) == ()
+
+
+def test_event_fields_follow_the_cameo_table(pipeline):
+    (event,) = [e for e in _events(pipeline, "Georgia was attacked by Russia in August 2008.") if e.type == "ASSAULT"]
+    assert event.cameo.startswith("19") or event.cameo.startswith("18")
+    assert event.quad_class == 4
+    assert event.goldstein <= -9
+    assert event.date.value == "2008-08" and event.date.granularity == "month"
+    assert event.date.basis == "text"
+
+
+def test_undated_event_falls_back_to_publication(pipeline):
+    (event,) = [e for e in _events(pipeline, "Georgia was attacked by Russia.", "2023-03-15")]
+    assert event.date.value == "2023-03-15" and event.date.basis == "publication"
+
+
+def test_seed_accusations_dated_tuesday(seed):
+    accusations = [e for e in seed.events if e.type == "ACCUSE" and e.date.value == "2022-09-13"]
+    pairs = {(e.source[0].country, e.target[0].country) for e in accusations if e.source and e.target}
+    assert {("ARM", "AZE"), ("AZE", "ARM")} <= pairs
+
+
+def test_seed_declaration_with_russia_dated_february(seed):
+    declared = [e for e in seed.events if e.date.value == "2022-02"]
+    assert any(
+        any(a.country == "AZE" for a in e.source) and any(a.country == "RUS" for a in e.source + e.target)
+        for e in declared
+    )
+
+
+def test_seed_boilerplate_makes_no_events(seed):
+    text = seed.article.text
+    for e in seed.events:
+        quote = text[e.trigger[0] : e.trigger[1]]
+        assert quote
+        assert "Global Research" not in text[seed.sentences[e.sentence].span[0] : seed.sentences[e.sentence].span[1]]
