@@ -69,6 +69,8 @@ class Gazetteer:
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 → name
     org_names: dict[str, str] = field(default_factory=dict)
     sector_names: dict[str, str] = field(default_factory=dict)
+    # nouns through which a demonym names a country as owner or target: "Armenian territory"
+    possessions: set[str] = field(default_factory=set)
 
     def add(self, form: str, entry: Entry) -> None:
         form = form.strip()
@@ -185,6 +187,11 @@ def _read_sector_codes(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]
         gaz.sector_names[row["code"]] = row["label"]
 
 
+def _read_possessions(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+    for _, row in rows:
+        gaz.possessions.add(row["word"].lower())
+
+
 def _parse_day(value: str, where: str) -> date | None:
     if not value:
         return None
@@ -219,6 +226,7 @@ _READERS = (
     ("groups.csv", _read_groups),
     ("sectors.csv", _read_sectors),
     ("sector_codes.csv", _read_sector_codes),
+    ("possessions.csv", _read_possessions),
     ("leaders.csv", _read_leaders),
 )
 _COLUMNS = {
@@ -228,6 +236,7 @@ _COLUMNS = {
     "groups.csv": ("text", "country", "sector"),
     "sectors.csv": ("word", "sector"),
     "sector_codes.csv": ("code", "label"),
+    "possessions.csv": ("word",),
     "leaders.csv": ("name", "aliases", "country", "sector", "start", "end"),
 }
 
@@ -305,8 +314,10 @@ class ActorTagger:
                 sector, (a_start, a_end) = agent
                 start, end = min(start, a_start), max(end, a_end)
             elif entry.kind == DEMONYM and not _stands_alone(span):
-                # "Armenian interests", "Russian periphery": an adjective, not an actor
-                return None
+                # "Russian periphery" is an adjective, not an actor; "Armenian territory"
+                # names the country as the owner of what is hit or crossed
+                if span.root.head.lemma_.lower() not in self.gaz.possessions:
+                    return None
         country, org = entry.country, entry.org
         code = entry.code or (org or country or "") + (sector or "")
         if not code:

@@ -163,14 +163,14 @@ def _scorecard_table(card: Scorecard, verdicts: list[Verdict]) -> Table:
             # are counted here and listed one by one in --json.
             for key in [k for k in by_key if k.partition("@")[0] == result.name]:
                 rows += by_key.pop(key)
-            # the detail names the status itself: "missing …", "not available: …", "error: …"
-            status = f"[{_STYLE.get(result.status, '')}]{result.detail or result.status}[/]"
+            # the detail (which files, what error) is printed under the table
+            status = f"[{_STYLE.get(result.status, '')}]{result.status}[/]"
             if rows:
                 failing = sum(v.failed for v in rows)
                 status += (
-                    f"; [bold red]{failing} pinned floors unmet[/]"
+                    f"; [bold red]{failing} floors unmet[/]"
                     if failing
-                    else f"; {len(rows)} pinned floors not checked"
+                    else f"; {len(rows)} floors not checked"
                 )
             table.add_row(result.key, "—", "—", "—", "—", status)
             continue
@@ -232,6 +232,9 @@ def _print_notes(
     written: Path | None,
     raise_floors: bool,
 ) -> None:
+    for result in card.sets:
+        if result.status != "ok" and result.detail:
+            console.print(f"{result.key}: {result.detail}", markup=False, soft_wrap=True)
     if not card.data_dir_exists:
         console.print(
             f"[yellow]No benchmark data at {card.data_dir}[/]: pass --data-dir or set "

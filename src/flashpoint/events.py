@@ -214,8 +214,11 @@ class EventCoder:
             objects += _prep_objects(anchor_noun, entry.preps)
         objects += _prep_objects(verb, entry.preps)
         if not subjects:
-            subjects = _inherited_subject(verb)
-        reciprocal = any(_np_text(o) in _RECIPROCAL for o in objects)
+            subjects = _gerund_subject(verb) or _inherited_subject(verb)
+        if code.type in _SYMMETRIC and not objects:
+            # "signed a declaration on cooperation with Russia": the partner may hang deeper
+            objects = _partners(anchor_noun if anchor_noun is not None else verb)
+        reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
         return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
 
     def _noun_entry(self, noun: Token) -> Trigger | None:
@@ -311,8 +314,22 @@ def _dedupe(refs: Iterable[ActorRef]) -> list[ActorRef]:
     return list(seen.values())
 
 
-def _np_text(tok: Token) -> str:
-    return tok.doc[tok.left_edge.i : tok.i + 1].text.lower()
+def _phrase_text(tok: Token) -> str:
+    return tok.doc[tok.left_edge.i : tok.right_edge.i + 1].text.lower()
+
+
+def _gerund_subject(verb: Token) -> list[Token]:
+    """ "resulted in Baku reportedly attacking targets": the noun just before a subjectless
+    gerund is its subject, whatever the parser attached it to."""
+    if verb.tag_ != "VBG":
+        return []
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].pos_ == "ADV":
+        i -= 1
+    prev = verb.doc[i] if i >= 0 else None
+    if prev is not None and prev.pos_ in ("PROPN", "NOUN") and prev.dep_ in ("pobj", "dobj"):
+        return [prev]
+    return []
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -360,6 +377,21 @@ def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
             for prep in (child, *(c for c in child.conjuncts if c.lower_ in preps)):
                 objs.extend(c for c in prep.children if c.dep_ == "pobj")
     return objs
+
+
+def _partners(tok: Token) -> list[Token]:
+    """Objects of "with" in the phrase of ``tok``, not crossing into another clause."""
+    found = []
+    stack = list(tok.children)
+    while stack:
+        node = stack.pop()
+        if node.dep_ in ("relcl", "advcl", "ccomp", "conj", "nsubj", "nsubjpass"):
+            continue
+        if node.dep_ == "prep" and node.lower_ == "with":
+            found.extend(c for c in node.children if c.dep_ == "pobj")
+            continue
+        stack.extend(node.children)
+    return found
 
 
 def _noun_agents(noun: Token) -> list[Token]:

@@ -147,12 +147,8 @@ def compare(scorecard: Scorecard, floors: Floors, epsilon: float = EPSILON) -> l
             for metric, floor in floors.get(key, {}).items():
                 if key == result.key and metric in produced:
                     continue
-                if result.status == "ok":
-                    reason = "metric not produced"
-                else:
-                    reason = (
-                        f"set {result.status}: {result.detail}" if result.detail else f"set {result.status}"
-                    )
+                # the set's own detail (which files, what error) is on its SetResult
+                reason = "metric not produced" if result.status == "ok" else f"set {result.status}"
                 if not scorecard.data_dir_exists:
                     verdicts.append(
                         Verdict(key, metric, None, None, floor, "skipped", False, "no benchmark data dir")
