@@ -291,10 +291,11 @@ def test_shipped_blurb_file_loads() -> None:
         ("Published: 2022-09-15T08:12:00Z", date(2022, 9, 15), False),
         ("Updated Sept. 15, 2022 08:12 UTC", date(2022, 9, 15), False),
         ("By Jane Doe · September 15, 2022", date(2022, 9, 15), False),
-        ("WASHINGTON, Sept. 15, 2022 (Reuters) - The talks failed.", date(2022, 9, 15), True),
-        ("KYIV, Ukraine, 15 September 2022 (AP) — The talks failed.", date(2022, 9, 15), True),
+        # a wire dateline goes, the sentence it opens stays
+        ("WASHINGTON, Sept. 15, 2022 (Reuters) - The talks failed.", date(2022, 9, 15), False),
+        ("KYIV, Ukraine, 15 September 2022 (AP) — The talks failed.", date(2022, 9, 15), False),
         # no year: the date is recognised but not guessed (a wrong year is worse than none)
-        ("WASHINGTON, Sept. 14 (Reuters) - The talks failed.", None, True),
+        ("WASHINGTON, Sept. 14 (Reuters) - The talks failed.", None, False),
         ("The war began on 24 February 2022.", None, True),
         ("The war began on 24 February 2022", None, True),
         ("February 30, 2022", None, True),
@@ -305,6 +306,8 @@ def test_dateline(header: str, expected: date | None, kept: bool) -> None:
     assert a.published == expected
     assert a.published_source == ("dateline" if expected else None)
     assert (header in a.text) is kept
+    if "The talks failed." in header:
+        assert a.text.startswith("The talks failed.")
 
 
 def test_dateline_only_in_the_first_lines() -> None:
@@ -615,3 +618,16 @@ def test_seed_html_and_markdown_give_the_same_text() -> None:
         pytest.skip(f"{paths[0].parent} is absent: the shared examples are not checked out")
     html, md = (to_article(only_document(p), settings=SETTINGS).text for p in paths)
     assert html == md
+
+
+def test_plain_text_headline_becomes_the_title() -> None:
+    a = article("Talks collapse in Geneva\n\nBy Jane Doe\n\n" + BODY)
+    assert a.title == "Talks collapse in Geneva"
+    assert a.author == "Jane Doe"
+    assert a.text == BODY
+
+
+def test_first_sentence_is_not_a_headline() -> None:
+    a = article("The talks collapsed on Monday.\n\n" + BODY)
+    assert a.title is None
+    assert a.text.startswith("The talks collapsed on Monday.")

@@ -544,3 +544,25 @@ def test_load_conflibert_aligns_tokens_onto_the_sentence(tmp_path):
     assert first.gold_spans == {(0, 1, "S"), (2, 3, "T")}
     # tokens that do not fit the class sentence: scored on the tokens joined by spaces
     assert second.text == "Other tokens" and second.label == 0
+
+
+def test_data_dir_option_beats_environment_beats_default(tmp_path, monkeypatch):
+    from flashpoint.evaluation.sets import DEFAULT_DATA_DIR, resolve_data_dir
+
+    (tmp_path / "bench" / "raw").mkdir(parents=True)
+    (tmp_path / "env").mkdir()
+    env = {"FLASHPOINT_BENCHMARKS": str(tmp_path / "env")}
+    assert resolve_data_dir(tmp_path / "bench" / "raw", env) == tmp_path / "bench" / "raw"
+    assert resolve_data_dir(tmp_path / "bench", env) == tmp_path / "bench" / "raw"  # benchmarks/ is fine
+    assert resolve_data_dir(None, env) == tmp_path / "env"
+    monkeypatch.chdir(tmp_path)
+    assert resolve_data_dir(None, {}) == (tmp_path / DEFAULT_DATA_DIR).absolute()
+
+
+def test_subsample_is_even_and_deterministic():
+    from flashpoint.evaluation.sets import subsample
+
+    rows = [0] * 70 + [1] * 30  # sorted by label, as wiki-weasel's file is
+    sample = subsample(rows, 10)
+    assert sample == subsample(rows, 10) and sum(sample) == 3
+    assert subsample(rows, 500) == rows

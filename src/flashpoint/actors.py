@@ -319,6 +319,8 @@ class ActorTagger:
                 if span.root.head.lemma_.lower() not in self.gaz.possessions:
                     return None
         country, org = entry.country, entry.org
+        if org:
+            sector = None  # an organisation is coded by its own code: "the CSTO's chief" is CSTO
         code = entry.code or (org or country or "") + (sector or "")
         if not code:
             return None

@@ -56,13 +56,20 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
+    """A lexicon row: ``requires`` names the argument that must be present for the row to
+    apply ("called on Russia to" appeals, "called President Aliyev" is a phone call)."""
+
     cameo: str
     preps: frozenset[str]
+    requires: str = ""  # "" | "prep" | "dobj"
+
+
+_REQUIRES = ("", "prep", "dobj")
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    verbs: dict[str, Trigger]
+    verbs: dict[str, tuple[Trigger, ...]]
     nouns: dict[str, Trigger]
     codes: dict[str, Code]
 
@@ -86,18 +93,22 @@ class Lexicon:
                 )
             except ValueError as exc:
                 raise DataFileError(str(exc), source=f"cameo.csv:{line}") from exc
-        verbs: dict[str, Trigger] = {}
+        verbs: dict[str, tuple[Trigger, ...]] = {}
         nouns: dict[str, Trigger] = {}
         for line, row in _csv(root / "events.csv"):
+            where = f"events.csv:{line}"
             if row["cameo"] not in codes:
-                raise DataFileError(
-                    f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=f"events.csv:{line}"
-                )
-            table = {"verb": verbs, "noun": nouns}.get(row["kind"])
-            if table is None:
-                raise DataFileError(f"kind must be verb or noun, not {row['kind']!r}", source=f"events.csv:{line}")
+                raise DataFileError(f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=where)
+            if row.get("requires", "") not in _REQUIRES:
+                raise DataFileError(f"requires must be one of {_REQUIRES}", source=where)
             preps = frozenset(p for p in row["target_preps"].split("|") if p)
-            table[row["lemma"]] = Trigger(row["cameo"], preps)
+            trigger = Trigger(row["cameo"], preps, row.get("requires", ""))
+            if row["kind"] == "verb":
+                verbs[row["lemma"]] = (*verbs.get(row["lemma"], ()), trigger)
+            elif row["kind"] == "noun":
+                nouns[row["lemma"]] = trigger
+            else:
+                raise DataFileError(f"kind must be verb or noun, not {row['kind']!r}", source=where)
         return cls(verbs, nouns, codes)
 
 
@@ -168,24 +179,23 @@ class EventCoder:
     # -- triggers --------------------------------------------------------------------------
 
     def triggers(self, sent: Span, mentions: _Mentions) -> Iterator[_Found]:
+        # verbs first: a light verb takes over its noun ("a mission … will be sent"), which
+        # must then not make an event of its own, wherever it stands in the sentence
         consumed: set[int] = set()
+        verbal = [t for t in sent if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+        found = [f for f in (self._verb(t, consumed) for t in verbal) if f is not None]
         for tok in sent:
-            if tok.i in consumed:
-                continue
-            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
-                found = self._verb(tok, consumed)
-            elif tok.pos_ in ("NOUN", "PROPN"):
-                found = self._noun(tok, mentions)
-            else:
-                found = None
-            if found is not None:
-                yield found
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and not tok.tag_.startswith("VB"):
+                nominal = self._noun(tok, mentions)
+                if nominal is not None:
+                    found.append(nominal)
+        yield from sorted(found, key=lambda f: f.trigger)
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
         lemma = verb.lemma_.lower()
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        theme = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
-        entry = self.lexicon.verbs.get(lemma)
+        theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
+        entry = self._verb_entry(verb, lemma, theme)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
         noun_entry = self._noun_entry(theme[0]) if lemma in LIGHT_VERBS and theme else None
@@ -220,6 +230,15 @@ class EventCoder:
             objects = _partners(anchor_noun if anchor_noun is not None else verb)
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
         return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
+
+    def _verb_entry(self, verb: Token, lemma: str, theme: list[Token]) -> Trigger | None:
+        for row in self.lexicon.verbs.get(lemma, ()):
+            if row.requires == "prep" and not _prep_objects(verb, row.preps):
+                continue
+            if row.requires == "dobj" and not theme:
+                continue
+            return row
+        return None
 
     def _noun_entry(self, noun: Token) -> Trigger | None:
         nouns = self.lexicon.nouns
@@ -375,7 +394,10 @@ def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
         if child.dep_ in ("prep", "dative") and child.lower_ in preps:
             # "appealed to Russia and to the CSTO": the second "to" is a conjunct of the first
             for prep in (child, *(c for c in child.conjuncts if c.lower_ in preps)):
-                objs.extend(c for c in prep.children if c.dep_ == "pobj")
+                # "on Wednesday" is a time, not a target
+                objs.extend(
+                    c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ not in ("DATE", "TIME")
+                )
     return objs
 
 

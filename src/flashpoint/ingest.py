@@ -121,6 +121,8 @@ def to_article(document: Document, *, published: date | None = None, settings: S
     paragraphs, byline, dateline = _take_header(paragraphs)
     author = document.author or meta.get("author") or byline
     paragraphs = _mend(_drop_blurbs(paragraphs, author))
+    if title is None and document.kind == "text" and _is_headline(paragraphs):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
     text = "\n\n".join(paragraphs)
     if not text:
         raise EmptyInputError("no article text is left after removing markup and boilerplate",
@@ -135,6 +137,20 @@ def to_article(document: Document, *, published: date | None = None, settings: S
     return Article(text=text, title=title, author=author, published=published,
                    published_source=source, outlet=meta.get("outlet"),
                    url=document.url or meta.get("url"))
+
+
+def _is_headline(paragraphs: list[str]) -> bool:
+    """A plain text's first paragraph is its headline when it is one short line without a
+    full stop and the article goes on after it."""
+    if len(paragraphs) < 2:
+        return False
+    first = paragraphs[0]
+    return (
+        "\n" not in first
+        and 3 <= len(first.split()) and len(first) <= 160
+        and not first.rstrip().endswith((".", "!", "?", ":", ","))
+        and _find_date(first) is None  # a date line that was no dateline stays text
+    )
 
 
 def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
@@ -297,9 +313,9 @@ def _byline_name(line: str) -> str | None:
 
 def _dateline(line: str) -> tuple[bool, date | None]:
     """Whether ``line`` is a dateline to drop, and the date it gives."""
-    if wire := _WIRE.match(line):  # stays in the text: it opens the first sentence
+    if wire := _WIRE.match(line):  # the caller keeps the sentence it opens
         found = _find_date(wire["date"])
-        return False, found[1] if found else None
+        return True, found[1] if found else None
     found = _find_date(line)
     if found is None or found[1] is None or len(line) > 80 or line.rstrip().endswith("."):
         return False, None
@@ -331,6 +347,11 @@ def _take_header(paragraphs: list[str]) -> tuple[list[str], str | None, date | N
                 continue
             is_dateline, when = _dateline(line)
             published = published or when
+            if wire := _WIRE.match(line):
+                # "YEREVAN, September 14, 2022 — Armenia and …": metadata glued to the first
+                # sentence; keep the sentence, drop the place and date
+                line = line[wire.end():].lstrip()
+                is_dateline = not line
             if not is_dateline and not any(p.search(line) for p in labels):
                 kept.append(line)
         if kept:

@@ -8,7 +8,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from .records import CERTAINTY_LABELS, ActorRef, Analysis, Event
 
@@ -64,18 +63,19 @@ def summary(analysis: Analysis, console: Console, *, model: str | None = None) -
                       + (f", … {more} more" if more > 0 else ""))
 
     console.print(f"\n[bold]Events[/bold] ({len(analysis.events)})")
-    if analysis.events:
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        for col in ("date", "source → TYPE → target", "certainty", "quote"):
-            table.add_column(col, overflow="fold")
-        for e in analysis.events:
-            date = e.date.value or "?"
-            if e.date.basis == "publication":
-                date += "*"
-            dyad = f"{_actors(e.source)} → [bold]{e.type}[/bold] → {_actors(e.target)}"
-            style = _LABEL_STYLE.get(e.certainty.label, "")
-            table.add_row(date, dyad, f"[{style}]{e.certainty.label}[/{style}]", escape(_quote(analysis, e)))
-        console.print(table)
+    undated = False
+    for e in analysis.events:
+        when = e.date.value or "?"
+        if e.date.basis == "publication":
+            when += "*"
+            undated = True
+        style = _LABEL_STYLE.get(e.certainty.label, "")
+        console.print(
+            f"  {when:<11} · {escape(_actors(e.source))} → [bold]{e.type}[/bold] → "
+            f"{escape(_actors(e.target))} · [{style}]{e.certainty.label}[/{style}]"
+        )
+        console.print(f"               [dim]“{escape(_quote(analysis, e))}”[/dim]")
+    if undated:
         console.print("  * no date in the text: the publication date", style="dim")
 
     counts = {label: 0 for label in CERTAINTY_LABELS}

@@ -24,7 +24,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -230,13 +230,6 @@ CONFLIBERT_CLASS_FILE = "ConfliBERT/data/cameo_class/test.tsv"
 CONFLIBERT_NER_FILE = "ConfliBERT/data/cameo_ner/test.txt"
 
 PENTA_CLASSES = (0, 1, 2, 3, 4)
-PENTA_NAMES = (
-    "statement",
-    "verbal cooperation",
-    "material cooperation",
-    "verbal conflict",
-    "material conflict",
-)
 
 
 def penta_class(cameo_root: int) -> int:
@@ -541,7 +534,6 @@ class BenchmarkSet:
     files: tuple[str, ...]  # may hold one glob pattern
     load: Callable[[Path], list[Any]] | None
     unavailable: str | None = None  # why the set cannot be scored yet (None if it can)
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def missing_files(self, data_dir: Path) -> list[Path]:
         missing = []
