@@ -255,7 +255,11 @@ def _case_ok(form: str, seen: str) -> bool:
     Forms are matched case-insensitively so that "The Kremlin" at a sentence start is found,
     but "us" must not match "US", nor "turkey" the country.
     """
-    return form[1:] == seen[1:] and form[:1].lower() == seen[:1].lower()
+    if form[1:] != seen[1:]:
+        return False
+    # only a capital where the form has none ("The Kremlin" for "the Kremlin"), never the
+    # reverse: "turkey" is a bird
+    return form[:1] == seen[:1] or (form[:1].islower() and seen[:1] == form[:1].upper())
 
 
 class ActorTagger:
@@ -292,6 +296,8 @@ class ActorTagger:
                 yield ref
 
     def _entry(self, span: Span, day: date) -> Entry | None:
+        if _inside_other_place(span):
+            return None
         candidates = [e for form, e in self._forms.get(span.text.lower(), ()) if _case_ok(form, span.text)]
         if not candidates:
             return None
@@ -308,7 +314,7 @@ class ActorTagger:
     def _resolve(self, span: Span, entry: Entry, day: date) -> ActorRef | None:
         start, end = span.start_char, span.end_char
         sector = entry.sector
-        if entry.kind in (COUNTRY, DEMONYM, ORG, GROUP):
+        if entry.kind in (COUNTRY, DEMONYM, CAPITAL, ORG, GROUP):
             agent = self._agent_of(span)
             if agent is not None:
                 sector, (a_start, a_end) = agent
@@ -368,6 +374,26 @@ class ActorTagger:
             if form in self.gaz.sectors:
                 return self.gaz.sectors[form], noun
         return None
+
+
+_PLACES = ("GPE", "LOC", "FAC")
+
+
+def _inside_other_place(span: Span) -> bool:
+    """ "America" in "Latin America", "Georgia" in "South Georgia": a match that a longer place
+    name found by the parser continues, with a capitalised word, is part of another place."""
+    doc = span.doc
+    first, last = span[0], span[-1]
+    before = (
+        first.ent_iob_ == "I" and first.ent_type_ in _PLACES and first.i > 0
+        and doc[first.i - 1].is_title and doc[first.i - 1].pos_ == "PROPN"
+    )
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    after = (
+        nxt is not None and nxt.ent_iob_ == "I" and nxt.ent_type_ in _PLACES
+        and nxt.is_title and nxt.pos_ == "PROPN"
+    )
+    return before or after
 
 
 def _stands_alone(span: Span) -> bool:

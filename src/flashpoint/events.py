@@ -36,6 +36,7 @@ LIGHT_VERBS = frozenset(
 )
 _RECIPROCAL = {"one another", "each other"}
 _RELATIVE = {"which", "who", "that", "whom"}
+_PERSONAL = {"it", "they", "he", "she", "its", "their", "his", "her", "them", "him"}
 _SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _LOCATION_PREPS = {"in", "near", "at", "along", "outside", "inside", "around", "across"}
@@ -378,6 +379,9 @@ def _actors_of(tok: Token, mentions: _Mentions, bounds: tuple[int, int]) -> list
             head = head.head.head if head.head.dep_ == "relcl" else head
         if not bounds[0] <= head.idx < bounds[1]:
             continue
+        if head.pos_ == "PRON" and head.lower_ in _PERSONAL:
+            found.extend(_antecedent(head, mentions, bounds))
+            continue
         start, end = _np_range(head)
         start, end = max(start, bounds[0]), min(end, bounds[1])
         covering = mentions.covering(head.idx, head.idx + len(head))
@@ -386,6 +390,18 @@ def _actors_of(tok: Token, mentions: _Mentions, bounds: tuple[int, int]) -> list
         else:
             found.extend(mentions.within(start, end))
     return found
+
+
+def _antecedent(pron: Token, mentions: _Mentions, bounds: tuple[int, int]) -> list[ActorRef]:
+    """ "The CSTO said it would send a mission": a pronoun in a reported clause is the
+    reporter, the nearest subject up the tree that names an actor."""
+    for verb in pron.ancestors:
+        for subj in verb.children:
+            if subj.dep_ in ("nsubj", "nsubjpass") and subj.pos_ != "PRON" and subj.i < pron.i:
+                found = _actors_of(subj, mentions, bounds)
+                if found:
+                    return found
+    return []
 
 
 def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:

@@ -1,0 +1,99 @@
+"""Actor mentions and their codes, per kind of mention, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flashpoint.actors import ActorTagger, Gazetteer
+from flashpoint.errors import DataFileError
+
+
+@pytest.fixture(scope="module")
+def tagger(pipeline):
+    return ActorTagger(pipeline.gazetteer, pipeline.nlp)
+
+
+def _codes(nlp, tagger, text, day=date(2022, 9, 15)):
+    doc = nlp(text)
+    return {text[m.span[0] : m.span[1]]: m.code for m in tagger.mentions(doc, day)}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "code"),
+    [
+        ("Azerbaijan closed the road.", "Azerbaijan", "AZE"),
+        ("The US sent envoys.", "The US", "USA"),
+        ("Türkiye hosted the talks.", "Türkiye", "TUR"),
+        ("Turkey hosted the talks.", "Turkey", "TUR"),
+        ("Baku rejected the claim.", "Baku", "AZEGOV"),
+        ("Moscow responded within hours.", "Moscow", "RUSGOV"),
+        ("The Kremlin declined to comment.", "The Kremlin", "RUSGOV"),
+        ("Washington urged calm.", "Washington", "USAGOV"),
+        ("Brussels prepared new measures.", "Brussels", "EU"),
+        ("Armenian troops withdrew.", "Armenian troops", "ARMMIL"),
+        ("Russian peacekeepers arrived.", "Russian peacekeepers", "RUSMIL"),
+        ("Russia's defence ministry issued a statement.", "Russia's defence ministry", "RUSMIL"),
+        ("The Armenian foreign ministry protested.", "Armenian foreign ministry", "ARMGOV"),
+        ("Protesters in Tbilisi marched.", "Protesters in Tbilisi", "GEOCVL"),
+        ("NATO met in Vilnius.", "NATO", "NATO"),
+        ("The UN Security Council met.", "The UN Security Council", "UNSC"),
+        ("The CIA chief visited Yerevan.", "CIA", "USASPY"),
+        ("President Erdogan spoke.", "Erdogan", "TURGOV"),
+        ("Prime Minister Nikol Pashinyan spoke.", "Nikol Pashinyan", "ARMGOV"),
+        ("Al-Shabaab militants attacked a base.", "Al-Shabaab", "SOMREB"),
+    ],
+)
+def test_mention_codes(nlp, tagger, text, surface, code):
+    codes = _codes(nlp, tagger, text)
+    assert any(surface in found and c == code for found, c in codes.items()), codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let us go home.",  # "us" is not the US
+        "They roasted a turkey.",  # nor the country
+        "Russian interests are at stake.",  # a demonym as a plain adjective names no actor
+        "Latin America exports copper.",  # "America" inside "Latin America" is not the US
+    ],
+)
+def test_not_actors(nlp, tagger, text):
+    codes = _codes(nlp, tagger, text)
+    assert "USA" not in codes.values() and "TUR" not in codes.values() and "RUS" not in codes.values(), codes
+
+
+@pytest.mark.parametrize(
+    ("day", "code"),
+    [(date(2018, 6, 1), "USAGOV"), (date(2022, 6, 1), "USAELI"), (date(2025, 6, 1), "USAGOV")],
+)
+def test_leader_code_depends_on_the_date(nlp, tagger, day, code):
+    assert _codes(nlp, tagger, "Trump criticised the deal.", day)["Trump"] == code
+
+
+def test_actor_list_is_deduplicated(pipeline):
+    a = pipeline.analyze("Armenia protested. Armenia appealed to Russia. Armenia waited.", published="2022-09-15")
+    arm = [x for x in a.actors if x.key == "ARM"]
+    assert len(arm) == 1 and arm[0].mentions == 3
+    assert len({x.key for x in a.actors}) == len(a.actors)
+
+
+def test_seed_actors(seed):
+    keys = {x.country for x in seed.actors} | {x.org for x in seed.actors}
+    assert {"AZE", "ARM", "RUS", "TUR", "USA", "EU", "CSTO", "UKR", "NATO"} <= keys
+
+
+def test_user_file_extends_the_gazetteer(tmp_path: Path):
+    extra = tmp_path / "mine.institutions.csv"
+    extra.write_text("text,country,org,sector,name\nthe Fortress,ARM,,MIL,Fortress\n", encoding="utf-8")
+    gaz = Gazetteer.load([extra])
+    assert gaz.forms["the Fortress"][0].country == "ARM"
+
+
+def test_bad_user_file_names_the_problem(tmp_path: Path):
+    bad = tmp_path / "mine.countries.csv"
+    bad.write_text("iso3,name\narm,Armenia\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="missing columns"):
+        Gazetteer.load([bad])
