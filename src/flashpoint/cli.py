@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import ingest, render
 from ._version import __version__
+from .cli_eval import eval_command
 from .errors import FlashpointError
 from .records import CERTAINTY_LABELS, Analysis, Article
 from .settings import Settings
@@ -246,15 +247,7 @@ def doctor() -> None:
     click.echo("certainty labels: " + ", ".join(CERTAINTY_LABELS))
 
 
-def _register_eval() -> None:
-    try:
-        from .cli_eval import eval_command
-    except ImportError:  # the evaluation harness is optional at import time
-        return
-    cli.add_command(eval_command, "eval")
-
-
-_register_eval()
+cli.add_command(eval_command, "eval")
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
 
 from .records import CERTAINTY_LABELS, ActorRef, Analysis, Event
 
@@ -38,9 +40,20 @@ def _actors(refs: Iterable[ActorRef]) -> str:
 
 
 def _quote(analysis: Analysis, event: Event) -> str:
-    sentence = analysis.sentences[event.sentence]
-    text = " ".join(analysis.article.text[sentence.span[0] : sentence.span[1]].split())
-    return text if len(text) <= _QUOTE_WIDTH else text[: _QUOTE_WIDTH - 1] + "…"
+    """The event's sentence, cut to a window around the trigger when it is long."""
+    start, end = analysis.sentences[event.sentence].span
+    text = analysis.article.text
+    if end - start > _QUOTE_WIDTH:
+        lo = max(start, min(event.trigger[0] - _QUOTE_WIDTH // 3, end - _QUOTE_WIDTH))
+        hi = min(end, lo + _QUOTE_WIDTH)
+        if lo > start:  # cut at word boundaries
+            lo = text.find(" ", lo, event.trigger[0]) + 1 or lo
+        if hi < end:
+            hi = max(text.rfind(" ", event.trigger[1], hi), event.trigger[1])
+        quote = ("…" if lo > start else "") + text[lo:hi].strip() + ("…" if hi < end else "")
+    else:
+        quote = text[start:end]
+    return " ".join(quote.split())
 
 
 def summary(analysis: Analysis, console: Console, *, model: str | None = None) -> None:
@@ -74,7 +87,7 @@ def summary(analysis: Analysis, console: Console, *, model: str | None = None) -
             f"  {when:<11} · {escape(_actors(e.source))} → [bold]{e.type}[/bold] → "
             f"{escape(_actors(e.target))} · [{style}]{e.certainty.label}[/{style}]"
         )
-        console.print(f"               [dim]“{escape(_quote(analysis, e))}”[/dim]")
+        console.print(Padding(Text(f"“{_quote(analysis, e)}”", style="dim"), (0, 0, 0, 16)))
     if undated:
         console.print("  * no date in the text: the publication date", style="dim")
 
