@@ -10,6 +10,7 @@ MIL, "Russia's *defence ministry*" → RUS MIL, "*protesters* in Tbilisi" → GE
 from __future__ import annotations
 
 import csv
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -69,8 +70,6 @@ class Gazetteer:
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 → name
     org_names: dict[str, str] = field(default_factory=dict)
     sector_names: dict[str, str] = field(default_factory=dict)
-    # nouns through which a demonym names a country as owner or target: "Armenian territory"
-    possessions: set[str] = field(default_factory=set)
 
     def add(self, form: str, entry: Entry) -> None:
         form = form.strip()
@@ -187,11 +186,6 @@ def _read_sector_codes(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]
         gaz.sector_names[row["code"]] = row["label"]
 
 
-def _read_possessions(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
-    for _, row in rows:
-        gaz.possessions.add(row["word"].lower())
-
-
 def _parse_day(value: str, where: str) -> date | None:
     if not value:
         return None
@@ -226,7 +220,6 @@ _READERS = (
     ("groups.csv", _read_groups),
     ("sectors.csv", _read_sectors),
     ("sector_codes.csv", _read_sector_codes),
-    ("possessions.csv", _read_possessions),
     ("leaders.csv", _read_leaders),
 )
 _COLUMNS = {
@@ -236,7 +229,6 @@ _COLUMNS = {
     "groups.csv": ("text", "country", "sector"),
     "sectors.csv": ("word", "sector"),
     "sector_codes.csv": ("code", "label"),
-    "possessions.csv": ("word",),
     "leaders.csv": ("name", "aliases", "country", "sector", "start", "end"),
 }
 
@@ -280,11 +272,9 @@ class ActorTagger:
         return replace(draft, mentions=mentions)
 
     def mentions(self, doc: Doc, day: date) -> Iterator[ActorRef]:
-        spans = []
-        for _, start, end in self.matcher(doc):
-            span = doc[start:end]
-            # a leading "the" belongs to the form ("the US") only when the form has it
-            spans.append(span)
+        """Gazetteer mentions, then the sector nouns no gazetteer mention covers."""
+        spans = [doc[start:end] for _, start, end in self.matcher(doc)]
+        found: list[ActorRef] = []
         taken: set[int] = set()
         for span in filter_spans(spans):
             entry = self._entry(span, day)
@@ -293,7 +283,41 @@ class ActorTagger:
             ref = self._resolve(span, entry, day)
             if ref is not None and ref.span[0] not in taken:
                 taken.add(ref.span[0])
-                yield ref
+                found.append(ref)
+        covered = sorted(r.span for r in found)
+        found.extend(self._bare_agents(doc, covered))
+        yield from sorted(found, key=lambda r: r.span)
+
+    def _bare_agents(self, doc: Doc, covered: list[tuple[int, int]]) -> Iterator[ActorRef]:
+        """ "Police arrested …", "President Levy Mwanawasa said …": an agent noun or a title
+        with no country in reach is still an actor, coded by its sector alone."""
+        starts = [c[0] for c in covered]
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            word = tok.lower_
+            sector = self.gaz.sectors.get(word) or self.gaz.sectors.get(tok.lemma_.lower())
+            if sector is None:
+                continue
+            start, end = tok.idx, tok.idx + len(tok)
+            if word in self.gaz.titles:  # "the police chief", "army commander": the unit's sector
+                unit = next((c for c in tok.lefts if c.dep_ == "compound" and c.lower_ in self.gaz.sectors), None)
+                if unit is not None and unit.lower_ not in self.gaz.titles:
+                    sector, start = self.gaz.sectors[unit.lower_], unit.idx
+            if word in self.gaz.titles and tok.dep_ == "compound" and tok.head.ent_type_ == "PERSON":
+                end = tok.head.idx + len(tok.head)  # the title with the person's name
+            i = bisect_right(starts, start) - 1
+            if i >= 0 and covered[i][1] > start:
+                continue  # inside a resolved mention ("Armenian troops")
+            if tok.dep_ == "compound" and word not in self.gaz.titles:
+                continue  # "police station", "government buildings": not the actor itself
+            yield ActorRef(
+                span=(start, end),
+                key=sector,
+                sector=sector,
+                code=sector,
+                name=self.gaz.sector_names.get(sector, sector),
+            )
 
     def _entry(self, span: Span, day: date) -> Entry | None:
         if _inside_other_place(span):
@@ -319,11 +343,7 @@ class ActorTagger:
             if agent is not None:
                 sector, (a_start, a_end) = agent
                 start, end = min(start, a_start), max(end, a_end)
-            elif entry.kind == DEMONYM and not _stands_alone(span):
-                # "Russian periphery" is an adjective, not an actor; "Armenian territory"
-                # names the country as the owner of what is hit or crossed
-                if span.root.head.lemma_.lower() not in self.gaz.possessions:
-                    return None
+
         country, org = entry.country, entry.org
         if org:
             sector = None  # an organisation is coded by its own code: "the CSTO's chief" is CSTO
@@ -394,11 +414,6 @@ def _inside_other_place(span: Span) -> bool:
         and nxt.is_title and nxt.pos_ == "PROPN"
     )
     return before or after
-
-
-def _stands_alone(span: Span) -> bool:
-    """A demonym used as a noun ("the Armenians", "Russians say") rather than as an adjective."""
-    return span.root.pos_ in ("PROPN", "NOUN") and span.root.dep_ not in ("amod", "compound")
 
 
 def summarise(mentions: Iterable[ActorRef], gazetteer: Gazetteer | None = None) -> tuple[Actor, ...]:

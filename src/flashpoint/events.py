@@ -193,7 +193,7 @@ class EventCoder:
         yield from sorted(found, key=lambda f: f.trigger)
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
-        lemma = verb.lemma_.lower()
+        lemma = self._lemma(verb)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
         entry = self._verb_entry(verb, lemma, theme)
@@ -226,13 +226,31 @@ class EventCoder:
         objects += _prep_objects(verb, entry.preps)
         if not subjects:
             subjects = _gerund_subject(verb) or _inherited_subject(verb)
+        if not objects:
+            # "threatened to break off relations with Congo": the complement names the target
+            objects = _complement_objects(verb)
         if code.type in _SYMMETRIC and not objects:
             # "signed a declaration on cooperation with Russia": the partner may hang deeper
             objects = _partners(anchor_noun if anchor_noun is not None else verb)
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
         return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
 
+    def _lemma(self, verb: Token) -> str:
+        """The verb's lemma, mended where the lemmatizer is wrong ("staged" → "stag")."""
+        lemma = verb.lemma_.lower()
+        if lemma in self.lexicon.verbs or lemma in LIGHT_VERBS:
+            return lemma
+        for form in _deinflect(verb.lower_):
+            if form in self.lexicon.verbs or form in LIGHT_VERBS:
+                return form
+        return lemma
+
     def _verb_entry(self, verb: Token, lemma: str, theme: list[Token]) -> Trigger | None:
+        # a phrasal verb first: "turned down" is not "turned"
+        for particle in (c for c in verb.children if c.dep_ == "prt"):
+            rows = self.lexicon.verbs.get(f"{lemma} {particle.lower_}")
+            if rows:
+                return rows[0]
         for row in self.lexicon.verbs.get(lemma, ()):
             if row.requires == "prep" and not _prep_objects(verb, row.preps):
                 continue
@@ -303,6 +321,18 @@ class EventCoder:
                     certainty=certainty,
                     confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty),
                 )
+
+
+def _deinflect(word: str) -> list[str]:
+    """Candidate lemmas of an inflected verb form, for when the lemmatizer errs."""
+    forms = []
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+                         ("es", ""), ("s", ""), ("d", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.append(word[: -len(suffix)] + repl)
+    # doubled final consonant: "planned" → "plan", "shelling" → "shell" is already covered
+    forms += [f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2] and f[-1] not in "ls"]
+    return forms
 
 
 def _pairs(
@@ -415,6 +445,18 @@ def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
                     c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ not in ("DATE", "TIME")
                 )
     return objs
+
+
+_COMPLEMENT_PREPS = frozenset({"with", "against", "on", "to", "into", "from", "at"})
+
+
+def _complement_objects(verb: Token) -> list[Token]:
+    """Objects of the infinitive a verb governs ("refused to meet the envoy")."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            objs = [c for c in child.children if c.dep_ in ("dobj", "dative")]
+            return objs + _prep_objects(child, _COMPLEMENT_PREPS)
+    return []
 
 
 def _partners(tok: Token) -> list[Token]:
