@@ -285,8 +285,29 @@ class ActorTagger:
                 taken.add(ref.span[0])
                 found.append(ref)
         covered = sorted(r.span for r in found)
-        found.extend(self._bare_agents(doc, covered))
-        yield from sorted(found, key=lambda r: r.span)
+        bare = list(self._bare_agents(doc, covered))
+        yield from sorted(found + self._localise(doc, bare, found), key=lambda r: r.span)
+
+    def _localise(self, doc: Doc, bare: list[ActorRef], resolved: list[ActorRef]) -> list[ActorRef]:
+        """Give a bare agent the country of its sentence when the sentence names just one:
+        "Rebels in the Ivory Coast dismissed an appeal from President Gbagbo" → CIV GOV."""
+        countries: dict[int, set[str]] = {}
+        for ref in resolved:
+            if ref.country:
+                sent = doc.char_span(*ref.span, alignment_mode="expand")
+                if sent is not None:
+                    countries.setdefault(sent[0].sent.start, set()).add(ref.country)
+        out = []
+        for ref in bare:
+            span = doc.char_span(*ref.span, alignment_mode="expand")
+            only = countries.get(span[0].sent.start, set()) if span is not None else set()
+            if len(only) == 1:
+                (country,) = only
+                code = country + (ref.sector or "")
+                ref = replace(ref, key=code, country=country, code=code,
+                              name=_display(self.gaz, country, None, ref.sector, ref.name))
+            out.append(ref)
+        return out
 
     def _bare_agents(self, doc: Doc, covered: list[tuple[int, int]]) -> Iterator[ActorRef]:
         """ "Police arrested …", "President Levy Mwanawasa said …": an agent noun or a title
