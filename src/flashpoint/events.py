@@ -293,8 +293,8 @@ class EventCoder:
             targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
                 targets if f.reciprocal else []
             )
-            if not sources and not targets:
-                continue
+            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
+                continue  # no one takes part: description, not an event
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             when = dates.event_date(
                 draft.times, sentence.span, trig_span, draft.article.published, doc
@@ -370,6 +370,16 @@ def _dedupe(refs: Iterable[ActorRef]) -> list[ActorRef]:
     for ref in refs:
         seen.setdefault(ref.span, ref)
     return list(seen.values())
+
+
+_NAMED = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"}
+
+
+def _named(tok: Token) -> bool:
+    """A participant the gazetteer does not know but the parser names ("Salah Sidhoum")."""
+    return tok.ent_type_ in _NAMED or any(
+        c.ent_type_ in _NAMED for c in tok.lefts if c.dep_ in ("compound", "amod", "poss")
+    )
 
 
 def _phrase_text(tok: Token) -> str:
