@@ -35,7 +35,7 @@ def _dyads(events):
         pytest.param("The Ukrainian defence ministry said Russian forces shelled Kyiv overnight.",
                      (("RUS",), "ASSAULT", ("UKR",)), id="nested-report"),
         pytest.param("Japan will send humanitarian aid to Turkey.",
-                     (("JPN",), "AID", ("TUR",)), id="future-aid"),
+                     (("JPN",), "AGREE", ("TUR",)), id="future-aid-is-intent"),
     ],
 )
 def test_construction(pipeline, text, expected):

@@ -286,7 +286,53 @@ class ActorTagger:
                 found.append(ref)
         covered = sorted(r.span for r in found)
         bare = list(self._bare_agents(doc, covered))
-        yield from sorted(found + self._localise(doc, bare, found), key=lambda r: r.span)
+        refs = sorted(found + self._localise(doc, bare, found), key=lambda r: r.span)
+        yield from self._noun_phrases(doc, refs)
+
+    def _noun_phrases(self, doc: Doc, refs: list[ActorRef]) -> list[ActorRef]:
+        """Widen each mention to its whole noun phrase and merge the mentions that share one:
+        "US President Donald Trump" is one actor, not "US President" and "Donald Trump";
+        "The Chinese government" keeps its determiner; "President Erdogan of Turkey" its "of"."""
+        groups: dict[int, tuple[int, int, list[ActorRef]]] = {}
+        for ref in refs:
+            span = doc.char_span(*ref.span, alignment_mode="expand")
+            if span is None:
+                groups[-ref.span[0] - 1] = (*ref.span, [ref])
+                continue
+            head = span.root
+            while head.dep_ in _NP_LINKS and head.head.i > head.i and self._actor_noun(head.head):
+                head = head.head
+            start, end = head.left_edge, head
+            for child in head.rights:
+                if child.dep_ == "appos" and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN"):
+                    end = child.right_edge
+                elif child.dep_ == "prep" and child.lower_ == "of" and any(
+                    c.dep_ == "pobj" and c.ent_type_ in ("GPE", "ORG") for c in child.children
+                ):
+                    end = child.right_edge
+            while start.i < head.i and (start.is_punct or start.pos_ in ("ADP", "CCONJ")):
+                start = doc[start.i + 1]
+            lo = min(start.idx, ref.span[0])
+            hi = max(end.idx + len(end), ref.span[1])
+            if head.i in groups:
+                g_lo, g_hi, members = groups[head.i]
+                groups[head.i] = (min(lo, g_lo), max(hi, g_hi), [*members, ref])
+            else:
+                groups[head.i] = (lo, hi, [ref])
+        merged = []
+        for head_i, (lo, hi, members) in groups.items():
+            best = max(members, key=lambda r: (r.country is not None or r.org is not None,
+                                               r.sector is not None, _contains(r, doc, head_i)))
+            merged.append(replace(best, span=(lo, hi)))
+        return sorted(merged, key=lambda r: r.span)
+
+    def _actor_noun(self, tok: Token) -> bool:
+        return (
+            tok.pos_ == "PROPN"
+            or tok.ent_type_ in ("PERSON", "ORG", "NORP")
+            or tok.lower_ in self.gaz.sectors
+            or tok.lemma_.lower() in self.gaz.sectors
+        )
 
     def _localise(self, doc: Doc, bare: list[ActorRef], resolved: list[ActorRef]) -> list[ActorRef]:
         """Give a bare agent the country of its sentence when the sentence names just one:
@@ -418,6 +464,13 @@ class ActorTagger:
 
 
 _PLACES = ("GPE", "LOC", "FAC")
+# links by which a word modifies the noun phrase an actor is named by
+_NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
+
+
+def _contains(ref: ActorRef, doc: Doc, i: int) -> bool:
+    tok = doc[i]
+    return ref.span[0] <= tok.idx < ref.span[1]
 
 
 def _inside_other_place(span: Span) -> bool:

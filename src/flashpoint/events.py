@@ -39,6 +39,8 @@ _RELATIVE = {"which", "who", "that", "whom"}
 _PERSONAL = {"it", "they", "he", "she", "its", "their", "his", "her", "them", "him"}
 _SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# heads that carry no event of their own: "a peace effort", "a mediation mission"
+_GENERIC_HEADS = {"effort", "efforts", "bid", "initiative", "campaign", "plan", "process", "move", "drive"}
 _LOCATION_PREPS = {"in", "near", "at", "along", "outside", "inside", "around", "across"}
 
 
@@ -73,6 +75,7 @@ class Lexicon:
     verbs: dict[str, tuple[Trigger, ...]]
     nouns: dict[str, Trigger]
     codes: dict[str, Code]
+    intents: dict[str, str]  # PLOVER type of an announced action → CAMEO code of the announcement
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -110,7 +113,12 @@ class Lexicon:
                 nouns[row["lemma"]] = trigger
             else:
                 raise DataFileError(f"kind must be verb or noun, not {row['kind']!r}", source=where)
-        return cls(verbs, nouns, codes)
+        intents: dict[str, str] = {}
+        for line, row in _csv(root / "intents.csv"):
+            if row["cameo"] not in codes or row["type"] not in PLOVER_TYPES:
+                raise DataFileError("unknown PLOVER type or CAMEO code", source=f"intents.csv:{line}")
+            intents[row["type"]] = row["cameo"]
+        return cls(verbs, nouns, codes, intents)
 
 
 def _csv(resource) -> Iterator[tuple[int, dict[str, str]]]:
@@ -261,7 +269,13 @@ class EventCoder:
 
     def _noun_entry(self, noun: Token) -> Trigger | None:
         nouns = self.lexicon.nouns
-        return nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+        found = nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+        if found is None and noun.lower_ in _GENERIC_HEADS:
+            # "a mediation effort", "a bomb attack" are the event of their modifier
+            for mod in noun.lefts:
+                if mod.dep_ in ("compound", "amod"):
+                    found = found or nouns.get(mod.lower_) or nouns.get(mod.lemma_.lower())
+        return found
 
     def _noun(self, noun: Token, mentions: _Mentions) -> _Found | None:
         entry = self._noun_entry(noun)
@@ -300,27 +314,41 @@ class EventCoder:
                 draft.times, sentence.span, trig_span, draft.article.published, doc
             )
             certainty = self.certainty.of(f.anchor, sent)
+            code = self._as_intent(f.code, certainty)
             where = _location(f.anchor, mentions)
             pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
                 yield Event(
-                    id=Event.make_id(draft.article.id, sentence.index, trig_span, f.code.type or "", part),
+                    id=Event.make_id(draft.article.id, sentence.index, trig_span, code.type or "", part),
                     sentence=sentence.index,
                     trigger=trig_span,
                     source=tuple(src),
                     target=tuple(tgt),
-                    type=f.code.type or "",
-                    mode=f.code.mode,
-                    context=f.code.context,
-                    cameo=f.code.cameo,
-                    quad_class=f.code.quad_class,
-                    goldstein=f.code.goldstein,
+                    type=code.type or "",
+                    mode=code.mode,
+                    context=code.context,
+                    cameo=code.cameo,
+                    quad_class=code.quad_class,
+                    goldstein=code.goldstein,
                     date=when,
                     location=where,
                     certainty=certainty,
                     confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty, _depth(f.anchor)),
                 )
+
+
+    def _as_intent(self, code: Code, certainty: Certainty) -> Code:
+        """An announced action is coded as the announcement, as CAMEO and PLOVER do: "the
+        rebels said they will release the hostages" is AGREE (intent to yield), "would
+        boycott all contact" is THREATEN. The certainty label keeps that it has not happened."""
+        announced = certainty.label == "future" or (
+            certainty.label == "hypothetical"
+            and certainty.attributed_to is not None
+            and any(c.lower() in ("will", "would", "'ll") for c in certainty.cues)
+        )
+        intent = self.lexicon.intents.get(code.type or "") if announced else None
+        return self.lexicon.codes[intent] if intent else code
 
 
 def _deinflect(word: str) -> list[str]:
@@ -408,7 +436,9 @@ def _np_range(tok: Token) -> tuple[int, int]:
     """Character range of a noun phrase without its clauses: "the government of Armenia"."""
     right = tok
     for child in tok.rights:
-        if child.dep_ in ("prep",) and child.lower_ in ("of", "from", "in"):
+        # only "of" and "from": "the talks in Geneva with the Palestinians" must not pull in the
+        # Palestinians; "protesters in Tbilisi" is already one actor mention
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             right = child.right_edge
         elif child.dep_ in ("appos", "compound", "flat", "nummod"):
             right = child.right_edge
