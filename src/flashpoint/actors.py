@@ -376,8 +376,8 @@ class ActorTagger:
             i = bisect_right(starts, start) - 1
             if i >= 0 and covered[i][1] > start:
                 continue  # inside a resolved mention ("Armenian troops")
-            if tok.dep_ == "compound" and word not in self.gaz.titles:
-                continue  # "police station", "government buildings": not the actor itself
+            if tok.dep_ in ("compound", "npadvmod", "amod", "nmod") and word not in self.gaz.titles:
+                continue  # "police station", "rebel-held town": a modifier, not the actor itself
             yield ActorRef(
                 span=(start, end),
                 key=sector,
