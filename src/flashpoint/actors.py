@@ -101,7 +101,8 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of a CSV file, each with its ``file:line`` for error messages."""
     try:
         handle = open(path, encoding="utf-8", newline="")
     except OSError as exc:
@@ -112,7 +113,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
         if missing:
             raise DataFileError(f"missing columns {missing}", source=str(path))
         for line, row in enumerate(reader, start=2):
-            yield line, {k: (v or "").strip() for k, v in row.items() if k}
+            yield f"{path.name}:{line}", {k: (v or "").strip() for k, v in row.items() if k}
 
 
 def _code(value: str, what: str, path_line: str) -> str:
@@ -122,9 +123,9 @@ def _code(value: str, what: str, path_line: str) -> str:
     return value
 
 
-def _read_countries(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_countries(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for line, row in rows:
-        iso3 = _code(row["iso3"], "iso3", f"countries.csv:{line}")
+        iso3 = _code(row["iso3"], "iso3", line)
         name = row["name"]
         gaz.country_names[iso3] = name
         for form in [name, *_split(row["aliases"])]:
@@ -135,9 +136,9 @@ def _read_countries(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) 
             gaz.add(form, Entry(CAPITAL, name, country=iso3, sector="GOV"))
 
 
-def _read_orgs(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_orgs(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for line, row in rows:
-        org = _code(row["org"], "org", f"organisations.csv:{line}")
+        org = _code(row["org"], "org", line)
         name = row["name"]
         gaz.org_names[org] = name
         for form in [org, name, *_split(row["aliases"])]:
@@ -146,7 +147,7 @@ def _read_orgs(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> No
             gaz.add(form, Entry(SEAT, name, org=org))
 
 
-def _read_institutions(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_institutions(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for _, row in rows:
         entry = Entry(
             INSTITUTION,
@@ -159,7 +160,7 @@ def _read_institutions(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]
             gaz.add(form, entry)
 
 
-def _read_groups(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_groups(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for _, row in rows:
         entry = Entry(
             GROUP,
@@ -172,16 +173,16 @@ def _read_groups(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> 
             gaz.add(form, entry)
 
 
-def _read_sectors(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_sectors(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for line, row in rows:
-        sector = _code(row["sector"], "sector", f"sectors.csv:{line}")
+        sector = _code(row["sector"], "sector", line)
         for word in _split(row["word"]):
             gaz.sectors[word.lower()] = sector
             if row.get("role") == "title":
                 gaz.titles.add(word.lower())
 
 
-def _read_sector_codes(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
+def _read_sector_codes(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
     for _, row in rows:
         gaz.sector_names[row["code"]] = row["label"]
 
@@ -195,15 +196,14 @@ def _parse_day(value: str, where: str) -> date | None:
         raise DataFileError(f"date {value!r} is not YYYY-MM-DD", source=where) from exc
 
 
-def _read_leaders(gaz: Gazetteer, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
-    for line, row in rows:
-        where = f"leaders.csv:{line}"
+def _read_leaders(gaz: Gazetteer, rows: Iterable[tuple[str, dict[str, str]]]) -> None:
+    for where, row in rows:
         entry = Entry(
             LEADER,
             row["name"],
             country=row["country"] or None,
             org=row.get("org") or None,
-            sector=row["sector"] or "GOV",
+            sector=row["sector"] or None,
             start=_parse_day(row["start"], where),
             end=_parse_day(row["end"], where),
         )
@@ -393,6 +393,10 @@ class ActorTagger:
         if not candidates:
             return None
         leaders = [e for e in candidates if e.kind == LEADER]
+        if leaders and len(leaders) < len(candidates):
+            # a name that is also a country, demonym or institution ("Armenia" in imported
+            # dictionaries with dated codes) resolves as that, with its agent nouns
+            return next(e for e in candidates if e.kind != LEADER)
         if leaders:
             current = [e for e in leaders if e.valid_on(day)]
             if current:

@@ -66,16 +66,18 @@ def cli() -> None:
               help="How to read the inputs; auto goes by file extension.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Also store the analyses in this DuckDB database.")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra actor dictionary (CSV, e.g. my.leaders.csv); may be repeated.")
 @click.option("--min-certainty", type=click.Choice(_CERTAINTY_ORDER), default=None,
               help="Keep only events at least this certain (asserted < attributed < future < "
                    "hedged < hypothetical < negated).")
 def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: str,
-            input_format: str, db: Path | None, min_certainty: str | None) -> None:
+            input_format: str, db: Path | None, actor_files: tuple[Path, ...], min_certainty: str | None) -> None:
     """Analyse news articles: actors, events, dates, places and certainty."""
     sources = [str(p) for p in _samples()] if sample else list(inputs)
     if not sources:
         raise click.UsageError("give a FILE, DIR or - for standard input (or --sample)")
-    settings = Settings()
+    settings = Settings(actor_files=tuple(actor_files))
     try:
         from .pipeline import Pipeline
 
@@ -211,10 +213,16 @@ def events(db: Path, actor: str | None, type_: str | None, since: date | None, u
         sys.exit(EXIT_NOTHING)
 
 
-@cli.command()
-@click.option("--db", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-def actors(db: Path) -> None:
-    """List the stored actors with their mention counts."""
+@cli.group(invoke_without_command=True)
+@click.option("--db", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="List the actors stored in this database.")
+@click.pass_context
+def actors(ctx: click.Context, db: Path | None) -> None:
+    """List stored actors (--db), or convert actor dictionaries (import-phoenix)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise click.UsageError("give --db FILE to list stored actors, or a subcommand (import-phoenix)")
     from rich.table import Table
 
     from .store import Store
@@ -229,6 +237,26 @@ def actors(db: Path) -> None:
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console().print(table)
+
+
+@actors.command("import-phoenix")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the converted CSV files.")
+def import_phoenix(paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Convert PETRARCH/Phoenix actor and agent dictionaries into Flashpoint's CSV files.
+
+    Use the written files with `flashpoint analyze --actors FILE`.
+    """
+    from .phoenix import convert
+
+    try:
+        written = convert(paths, out_dir)
+    except FlashpointError as exc:
+        _err(str(exc))
+        sys.exit(EXIT_NOTHING)
+    for path, count in written:
+        click.echo(f"{path}: {count} entries")
 
 
 @cli.command()
