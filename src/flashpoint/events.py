@@ -146,6 +146,9 @@ class _Mentions:
     def __init__(self, mentions: Iterable[ActorRef]) -> None:
         self.items = sorted(mentions, key=lambda m: m.span)
         self.starts = [m.span[0] for m in self.items]
+        # who the previous sentence was about: the antecedent of a pronoun subject that has
+        # none in its own sentence ("Azerbaijan lost its patience. It struck …")
+        self.topic: list[ActorRef] = []
 
     def within(self, start: int, end: int) -> list[ActorRef]:
         i = bisect_left(self.starts, start)
@@ -183,6 +186,7 @@ class EventCoder:
             if sent is None:
                 continue
             found.extend(self._sentence(draft, sentence, sent, mentions))
+            mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
         return replace(draft, events=tuple(found))
 
     # -- triggers --------------------------------------------------------------------------
@@ -479,7 +483,16 @@ def _antecedent(pron: Token, mentions: _Mentions, bounds: tuple[int, int]) -> li
                 found = _actors_of(subj, mentions, bounds)
                 if found:
                     return found
+    if pron.dep_ in _SUBJECTS or pron.dep_ == "poss":
+        return list(mentions.topic)
     return []
+
+
+def _topic(sent: Span, mentions: _Mentions, bounds: tuple[int, int]) -> list[ActorRef]:
+    """The single actor the sentence's main subject names, if it names exactly one."""
+    subjects = [c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    refs = _dedupe(a for s in subjects for a in _actors_of(s, mentions, bounds))
+    return refs if len({r.key for r in refs}) == 1 else []
 
 
 def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
