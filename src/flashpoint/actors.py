@@ -299,7 +299,7 @@ class ActorTagger:
             if span is None:
                 groups[-ref.span[0] - 1] = (*ref.span, [ref])
                 continue
-            head = span.root
+            head = _last_root(span)
             while head.dep_ in _NP_LINKS and head.head.i > head.i and self._actor_noun(head.head):
                 head = head.head
             start, end = head.left_edge, head
@@ -323,6 +323,12 @@ class ActorTagger:
         for head_i, (lo, hi, members) in groups.items():
             best = max(members, key=lambda r: (r.country is not None or r.org is not None,
                                                r.sector is not None, _contains(r, doc, head_i)))
+            titled = [r for r in members if r.sector and not r.country and not r.org]
+            if best.sector is None and best.country and titled:
+                # "the US President": the country of one, the sector of the other
+                sector = titled[0].sector
+                best = replace(best, sector=sector, key=best.country + sector, code=best.country + sector,
+                               name=_display(self.gaz, best.country, None, sector, best.name))
             merged.append(replace(best, span=(lo, hi)))
         return sorted(merged, key=lambda r: r.span)
 
@@ -438,7 +444,7 @@ class ActorTagger:
 
     def _agent_of(self, span: Span) -> tuple[str, tuple[int, int]] | None:
         """The sector noun this country/organisation word modifies, with its char span."""
-        root = span.root
+        root = _last_root(span)
         head = root.head
         if root.dep_ in _MODIFIER_DEPS and head.i >= span.end:
             found = self._sector_phrase(head)
@@ -470,6 +476,13 @@ class ActorTagger:
 _PLACES = ("GPE", "LOC", "FAC")
 # links by which a word modifies the noun phrase an actor is named by
 _NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
+
+
+def _last_root(span: Span) -> Token:
+    """The span's syntactic head, read from its last word: the parser can make a leading
+    determiner the root of "the CIA", which must still reach "chief" in "the CIA chief"."""
+    root = span.root
+    return span[-1] if root.dep_ == "det" and len(span) > 1 else root
 
 
 def _contains(ref: ActorRef, doc: Doc, i: int) -> bool:
