@@ -236,7 +236,7 @@ class EventCoder:
             subjects = subjects or _noun_agents(anchor_noun)
             objects += _prep_objects(anchor_noun, entry.preps)
         objects += _prep_objects(verb, entry.preps)
-        if not subjects:
+        if not subjects and not passive:
             subjects = _gerund_subject(verb) or _inherited_subject(verb)
         if not objects:
             # "threatened to break off relations with Congo": the complement names the target
@@ -469,8 +469,16 @@ def _actors_of(tok: Token, mentions: _Mentions, bounds: tuple[int, int]) -> list
         covering = mentions.covering(head.idx, head.idx + len(head))
         if covering is not None:
             found.append(covering)
-        else:
-            found.extend(mentions.within(start, end))
+            continue
+        inside = mentions.within(start, end)
+        if not inside and head.pos_ in ("NOUN", "PROPN"):
+            # "boycott all contact with the United States": the actor behind a plain noun
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    hit = mentions.covering(obj.idx, obj.idx + len(obj))
+                    if hit is not None and bounds[0] <= hit.span[0] < bounds[1]:
+                        inside.append(hit)
+        found.extend(inside)
     return found
 
 
@@ -508,6 +516,7 @@ def _prep_objects(tok: Token, preps: frozenset[str]) -> list[Token]:
     return objs
 
 
+_NOUN_PREPS = frozenset({"with", "against", "on", "to", "over", "for", "toward", "towards"})
 _COMPLEMENT_PREPS = frozenset({"with", "against", "on", "to", "into", "from", "at"})
 
 
@@ -563,7 +572,9 @@ def _inherited_subject(verb: Token, depth: int = 0) -> list[Token]:
         if objs:
             return objs
         return _own_subject(governor) or _inherited_subject(governor, depth + 1)
-    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.pos_ in ("VERB", "AUX"):
+    # not through "ccomp": a reported clause has its own subject ("police said [three
+    # civilians were killed]" does not make the police the killers)
+    if verb.dep_ in ("xcomp", "conj", "advcl") and head.pos_ in ("VERB", "AUX"):
         return _own_subject(head) or _inherited_subject(head, depth + 1)
     if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
         return _noun_agents(head)

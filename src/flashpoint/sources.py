@@ -163,6 +163,15 @@ def _read_stream(handle: IO[bytes], origin: str, fmt: str | None,
     yield Document(text, fmt if fmt in ("text", "markdown", "html") else sniff(text), origin=origin)
 
 
+def read_stream(handle: IO[bytes], origin: str, *, input_format: str | None = None,
+                settings: Settings) -> Iterator[Document | Failure]:
+    """Documents from an open binary stream (a decompressed file, a socket), like a file's.
+
+    A JSON Lines stream is read line by line, so memory stays flat whatever its length.
+    """
+    return _guarded(origin, _read_stream(handle, origin, input_format, settings))
+
+
 def _is_json_object(line: bytes) -> bool:
     try:
         return line.lstrip().startswith(b"{") and isinstance(json.loads(line), dict)
@@ -250,6 +259,14 @@ def _record(raw: bytes, where: str) -> Document:
     if not isinstance(record, dict):
         raise RecordError("line is not a JSON object; each line must be {\"id\", \"text\" or \"html\"}",
                           source=where)
+    return record_document(record, where)
+
+
+def record_document(record: dict, where: str) -> Document:
+    """A record's fields as a :class:`Document`; JSON Lines and CSV rows share these rules.
+
+    Raise :class:`RecordError` when there is no ``text``/``html`` string or a field is malformed.
+    """
     body, kind = record.get("html"), "html"
     if not isinstance(body, str):
         body = record.get("text")
