@@ -510,7 +510,7 @@ def _rank(doc: Doc, span: Span, trigger: Token) -> int:
     chars = _tokens(doc, span)
     if chars is None:
         return 2
-    if doc.text[span[1] - 2 : span[1]] in ("'s", "’s"):
+    if chars.text.endswith(("'s", "’s")):  # (Doc.text would rebuild the whole text)
         # A possessive date determines a noun just after it, whatever the parse says (the
         # parser often misreads "November 2020's ceasefire"): the trigger's if it is that noun.
         owned = chars.end <= trigger.i < chars.end + _POSSESSED_WINDOW and trigger.pos_ in _NOMINAL
