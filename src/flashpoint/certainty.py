@@ -4,16 +4,27 @@ The cue words live in ``data/certainty.toml``; this module holds the scope rules
 for a predicate only when it governs it: it hangs on the predicate itself or on a verb above
 it on the dependency path to the clause root ("Moscow warned that Turkey *could* block" makes
 the blocking hypothetical, not the warning).
+
+A sentence's label also listens to a small learned model (``data/weasel_model.json``, built
+by ``training/weasel_model.py``): a logistic regression over the sentence's words and word pairs
+that catches the vaguer hedging and weasel wording no short cue list covers ("many consider",
+"is often", "has been described"). It can only move a sentence that the rules read as plain or
+reported fact to ``hedged``, and its cues are the words that weighed most. Events keep the
+scope rules alone: the model knows sentences, not what a cue governs.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span, Token
 
@@ -29,8 +40,13 @@ _PRECEDENCE = ("negated", "hypothetical", "hedged", "future", "attributed", "ass
 _CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "csubj", "acl", "relcl", "pcomp", "conj", "dep"}
 
 
+# spaCy splits hyphens and apostrophes off words ("worst-case" → worst - case); phrases are
+# split the same way so that they can match its tokens.
+_PHRASE_TOKEN = re.compile(r"n't|'\w+|\w+|[^\w\s]")
+
+
 def _phrases(values: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(v.lower().split()) for v in values)
+    return frozenset(tuple(_PHRASE_TOKEN.findall(v.lower())) for v in values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +54,12 @@ class Cues:
     """The cue lexicon, loaded once from ``data/certainty.toml``."""
 
     hedge_words: frozenset[str]
+    hedge_modifiers: frozenset[str]
     hedge_verbs: frozenset[str]
     hedge_phrases: frozenset[tuple[str, ...]]
     weasel_phrases: frozenset[tuple[str, ...]]
     hyp_modals: frozenset[str]
+    root_modals: frozenset[str]
     conditionals: frozenset[str]
     hyp_phrases: frozenset[tuple[str, ...]]
     fut_modals: frozenset[str]
@@ -62,10 +80,12 @@ class Cues:
             )
             return cls(
                 hedge_words=frozenset(h["words"]),
+                hedge_modifiers=frozenset(h["modifiers"]),
                 hedge_verbs=frozenset(h["verbs"]),
                 hedge_phrases=_phrases(h["phrases"]),
                 weasel_phrases=_phrases(w["phrases"]),
                 hyp_modals=frozenset(y["modals"]),
+                root_modals=frozenset(y["root_modals"]),
                 conditionals=frozenset(y["conditionals"]),
                 hyp_phrases=_phrases(y["phrases"]),
                 fut_modals=frozenset(f["modals"]),
@@ -99,12 +119,112 @@ def _phrase_hits(sent: Span, phrases: frozenset[tuple[str, ...]], longest: int) 
     return hits
 
 
-class CertaintyTagger:
-    """Pipeline stage: label every sentence; :meth:`of` labels any predicate (events)."""
+class WeaselModel:
+    """The learned sentence model: a logistic regression over lower-cased words and word pairs.
 
-    def __init__(self, cues: Cues | None = None) -> None:
+    Loaded once from ``data/weasel_model.json`` (see ``training/weasel_model.py`` for how it
+    was trained and on what). Scoring a sentence is one dict lookup per word and per word pair.
+    """
+
+    FORMAT = "flashpoint-weasel-1"
+    FILE = "weasel_model.json"
+
+    __slots__ = ("weights", "bias", "threshold", "meta")
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any]) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> WeaselModel:
+        """Read and check a model file; the shipped one unless ``path`` is given."""
+        name = str(path) if path is not None else cls.FILE
+        try:
+            if path is None:
+                text = (resources.files("flashpoint") / "data" / cls.FILE).read_text(encoding="utf-8")
+            else:
+                text = Path(path).read_text(encoding="utf-8")
+            return cls.from_dict(json.loads(text))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataFileError(f"cannot read the weasel model: {exc}", source=name) from exc
+        except DataFileError as exc:
+            raise DataFileError(exc.message, source=name) from None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> WeaselModel:
+        """Build a model from its JSON form, refusing anything malformed."""
+
+        def bad(why: str) -> DataFileError:
+            return DataFileError(f"invalid weasel model: {why}", source=cls.FILE)
+
+        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
+            raise bad(f"expected an object with format {cls.FORMAT!r}")
+        bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
+        if not _finite(bias):
+            raise bad("bias must be a finite number")
+        if not _finite(threshold) or not 0 < threshold < 1:
+            raise bad("threshold must be a probability strictly between 0 and 1")
+        if not isinstance(weights, dict) or not weights:
+            raise bad("weights must be a non-empty object of feature → weight")
+        for feature, weight in weights.items():
+            if not feature or not _finite(weight):
+                raise bad(f"weight of {feature!r} is not a finite number")
+        meta = {k: v for k, v in data.items() if k not in ("bias", "threshold", "weights")}
+        return cls({k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta)
+
+    @staticmethod
+    def features(words: Sequence[str]) -> list[str]:
+        """The features of a sentence's lower-cased words: each word and each adjacent pair.
+
+        ``training/weasel_model.py`` calls this too, so training and runtime cannot drift apart.
+        """
+        return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))]
+
+    def score(self, words: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
+        """Probability that the sentence is uncertain, and the features that pushed it up."""
+        weights = self.weights
+        logit = self.bias
+        pushed: dict[str, float] = {}
+        for feature in set(self.features(words)):  # present or not, as in training
+            weight = weights.get(feature)
+            if weight is not None:
+                logit += weight
+                if weight > 0:
+                    pushed[feature] = weight
+        probability = 1 / (1 + math.exp(-logit)) if logit > -500 else 0.0
+        return probability, sorted(pushed.items(), key=lambda kv: -kv[1])
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _explain(pushed: list[tuple[str, float]], most: int = 3) -> tuple[str, ...]:
+    """The strongest features as cues, without a word that a chosen pair already shows."""
+    chosen: list[str] = []
+    for feature, _ in pushed:
+        if any(feature in c.split() or c in feature.split() for c in chosen):
+            continue
+        chosen.append(feature)
+        if len(chosen) == most:
+            break
+    return tuple(chosen)
+
+
+class CertaintyTagger:
+    """Pipeline stage: label every sentence; :meth:`of` labels any predicate (events).
+
+    ``model`` is the learned sentence model; the shipped one by default, none with
+    ``learned=False`` (the rules alone, as training uses them).
+    """
+
+    def __init__(self, cues: Cues | None = None, model: WeaselModel | None = None, *, learned: bool = True) -> None:
         self.cues = cues or Cues.load()
+        self.model = (model or WeaselModel.load()) if learned else None
         self._longest = self.cues.max_phrase
+        self._hedge_phrases = self.cues.hedge_phrases | self.cues.weasel_phrases
 
     def __call__(self, draft: Draft) -> Draft:
         doc = draft.doc
@@ -116,14 +236,27 @@ class CertaintyTagger:
 
     def sentence(self, sent: Span | None) -> Certainty:
         """The sentence's label: its main clause's, unless a hedge or condition anywhere in
-        it qualifies a sentence whose main clause reads as plain or reported fact."""
+        it (or, failing those, the learned model) qualifies a sentence whose main clause reads
+        as plain or reported fact."""
         if sent is None or not len(sent):
             return Certainty()
-        main = self.of(self._content(sent.root), sent)
+        ruled = self.rules(sent)
+        if ruled.label not in ("asserted", "attributed") or self.model is None:
+            return ruled
+        words = [t.lower_ for t in sent if not t.is_space]
+        probability, pushed = self.model.score(words)
+        # The threshold was tuned on held-out training sentences (see the model file).
+        if probability > self.model.threshold and pushed:
+            return Certainty("hedged", _explain(pushed), ruled.attributed_to)
+        return ruled
+
+    def rules(self, sent: Span) -> Certainty:
+        """The sentence's label from the cue rules alone."""
+        main = self._governing(self._content(sent.root), sent, statement=True)
         if main.label not in ("asserted", "attributed"):
             return main
         c = self.cues
-        hedges = [s.text for s in _phrase_hits(sent, c.hedge_phrases | c.weasel_phrases, self._longest)]
+        hedges = [s.text for s in _phrase_hits(sent, self._hedge_phrases, self._longest)]
         hedges += [t.text for t in sent if t.lower_ in c.hedge_words]
         if hedges:
             return Certainty("hedged", tuple(dict.fromkeys(hedges)), main.attributed_to)
@@ -149,7 +282,15 @@ class CertaintyTagger:
 
     def of(self, token: Token, sent: Span) -> Certainty:
         """Certainty of the predicate ``token`` from the cues that govern it."""
+        return self._governing(token, sent, statement=False)
+
+    def _governing(self, token: Token, sent: Span, *, statement: bool) -> Certainty:
+        """The cues that govern ``token``. For an event (``statement=False``) modals of
+        ability and obligation make it hypothetical: "Russia must withdraw" has not happened.
+        For the statement a sentence makes they do not: "the drug can cause nausea" is no
+        less certain for its "can"."""
         c = self.cues
+        modals = c.hyp_modals if statement else c.hyp_modals | c.root_modals
         found: dict[str, list[str]] = {}
         source: str | None = None
         node, below = token, None
@@ -159,11 +300,13 @@ class CertaintyTagger:
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
                     if below is None or node.pos_ == "VERB" or node.pos_ == "AUX":
                         found.setdefault("negated", []).append(child.text)
-                elif child.dep_ in ("aux", "auxpass") and low in c.hyp_modals:
+                elif child.dep_ in ("aux", "auxpass") and low in modals:
                     found.setdefault("hypothetical", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in c.fut_modals:
                     found.setdefault("future", []).append(child.text)
                 elif child.dep_ in ("advmod", "amod") and low in c.hedge_words:
+                    found.setdefault("hedged", []).append(child.text)
+                elif child.dep_ == "amod" and low in c.hedge_modifiers and below is None:
                     found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "mark" and low in c.conditionals and node.dep_ == "advcl":
                     found.setdefault("hypothetical", []).append(child.text)
@@ -182,6 +325,8 @@ class CertaintyTagger:
                     found.setdefault("negated", []).append(node.text)
                 elif lemma in c.hedge_verbs:
                     found.setdefault("hedged", []).append(node.text)
+                    if source is None:  # "officials believe …": hedged, and whose belief it is
+                        source = _subject_text(node)
                 elif lemma in c.fut_verbs and below.dep_ == "xcomp":
                     found.setdefault("future", []).append(node.text)
                 elif lemma in c.attr_verbs and below.dep_ in ("ccomp", "parataxis", "advcl"):

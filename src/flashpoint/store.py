@@ -50,6 +50,7 @@ FLAT_COLUMNS: tuple[str, ...] = (
     "target_code", "target_country", "target_org", "target_sector",
     "type", "mode", "cameo", "cameo_root", "quad_class", "goldstein", "certainty",
     "location_name", "location_country", "lat", "lon", "sentence_text", "url",
+    "incident_id", "duplicate_of",
 )  # fmt: skip
 
 # Columns the store writes, in the order the row builders below produce them. Their types
@@ -87,8 +88,11 @@ _ARTICLE_KEYS: dict[str, str] = {
     "event_actors": "article_id",
     "profiles": "article_id",
     "skipped": "article_id",
+    "incident_events": "article_id",  # an article's new events need matching again
 }
-TABLES: tuple[str, ...] = (*_ARTICLE_KEYS, "schema_migrations")
+# Tables of corpus ingests (0002_corpora.sql), kept when an article is analysed again.
+_CORPUS_TABLES = ("documents", "minhashes", "minhash_bands", "corpus_meta", "incidents")
+TABLES: tuple[str, ...] = (*_ARTICLE_KEYS, *_CORPUS_TABLES, "schema_migrations")
 
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -301,12 +305,27 @@ class Store:
                 rows[table].extend(table_rows)
         ids = list(latest)
         with self._errors(), self._transaction():
-            for table, key in _ARTICLE_KEYS.items():
-                self._con.execute(
-                    f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?::VARCHAR[]))", [ids]
-                )
+            # the same text is the same article: a near-duplicate link outlives re-analysis
+            links = self._con.execute(
+                "SELECT id, duplicate_of, duplicate_similarity FROM articles "
+                "WHERE id IN (SELECT unnest(?::VARCHAR[])) AND duplicate_of IS NOT NULL", [ids]
+            ).fetchall()
+            self.delete_articles(ids)
             for table, table_rows in rows.items():
                 self._insert(table, table_rows)
+            for aid, original, similarity in links:
+                self._con.execute(
+                    "UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?",
+                    [original, similarity, aid],
+                )
+
+    def delete_articles(self, ids: Sequence[str]) -> None:
+        """Delete every row of these articles (call inside :meth:`transaction`)."""
+        with self._errors():
+            for table, key in _ARTICLE_KEYS.items():
+                self._con.execute(
+                    f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]
+                )
 
     def _insert(self, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert rows column-wise: one statement, each column passed as one list."""
@@ -320,6 +339,89 @@ class Store:
             f"INSERT INTO {table} ({names}) SELECT {values}",
             [list(col) for col in zip(*rows, strict=True)],
         )
+
+    # -- building blocks for corpus ingests (batch.py, dedup.py, incidents.py) -------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: everything written inside commits together or not at all."""
+        with self._errors(), self._transaction():
+            yield
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        """Run one statement that returns nothing useful."""
+        with self._errors():
+            self._con.execute(sql, params)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one query on this connection (it sees the open transaction's writes)."""
+        with self._errors():
+            return self._con.execute(sql, params).fetchall()
+
+    def iter_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None,
+                  *, chunk: int = 1024) -> Iterator[tuple[Any, ...]]:
+        """Stream a query's rows in chunks, on a cursor of its own: it reads committed data, and
+        the store may write in a transaction meanwhile."""
+        with self._errors():
+            cursor = self._con.cursor()
+        try:
+            with self._errors():
+                cursor.execute(sql, params)
+                rows = cursor.fetchmany(chunk)
+            while rows:
+                yield from rows
+                with self._errors():
+                    rows = cursor.fetchmany(chunk)
+        finally:
+            cursor.close()
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows given column by column names (``columns``), in one statement."""
+        if not rows:
+            return
+        types = self._types[table]
+        names = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+        with self._errors():
+            self._con.execute(
+                f"INSERT INTO {table} ({names}) SELECT {values}",
+                [list(col) for col in zip(*rows, strict=True)],
+            )
+
+    def dump_articles(self, folder: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write every non-empty article table to ``folder/TABLE.parquet`` and empty it.
+
+        A worker analyses a batch into an in-memory store and ships these files: the
+        partition :meth:`load_articles` merges into the main database.
+        """
+        written: dict[str, Path] = {}
+        with self._errors():
+            for table in _ARTICLE_KEYS:
+                (count,) = self._con.execute(f"SELECT count(*) FROM {table}").fetchone() or (0,)
+                if not count:
+                    continue
+                path = Path(folder) / f"{table}.parquet"
+                quoted = str(path).replace("'", "''")
+                self._con.execute(f"COPY {table} TO '{quoted}' (FORMAT parquet)")
+                self._con.execute(f"DELETE FROM {table}")
+                written[table] = path
+        return written
+
+    def load_articles(self, files: dict[str, Path], ids: Sequence[str]) -> None:
+        """Insert the rows of articles ``ids`` from a partition written by :meth:`dump_articles`
+        (call inside :meth:`transaction`, after deleting what they replace)."""
+        if not ids:
+            return
+        with self._errors():
+            for table, path in files.items():
+                if table not in _ARTICLE_KEYS:
+                    raise StoreError(f"a partition has an unknown table {table!r}")
+                quoted = str(path).replace("'", "''")
+                self._con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{quoted}') "
+                    f"WHERE {_ARTICLE_KEYS[table]} IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(ids)],
+                )
 
     def record_skipped(self, origin: str, reason: str, detail: str = "") -> None:
         """Record a document that was not analysed (``origin``: its file, URL or record id)."""
@@ -414,11 +516,24 @@ class Store:
         type: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        partition_by: Literal["month"] | None = None,
     ) -> None:
-        """Write the flat rows as csv or jsonl (to a path or a text stream) or parquet (a path)."""
+        """Write the flat rows as csv or jsonl (to a path or a text stream) or parquet (a path).
+
+        ``partition_by="month"`` writes parquet as a dataset: a folder with one
+        ``month=YYYY-MM`` subfolder per month of the events' dates (``month=undated`` for
+        events without one), which DuckDB, Spark or pandas read back as one table.
+        """
         filters: dict[str, Any] = {"actor": actor, "type": type, "since": since, "until": until}
         if fmt not in ("csv", "jsonl", "parquet"):
             raise StoreError(f"unknown export format {fmt!r}; use csv, jsonl or parquet")
+        if partition_by is not None:
+            if partition_by != "month" or fmt != "parquet":
+                raise StoreError("only parquet exports can be partitioned, and only by month")
+            if not isinstance(target, (str, os.PathLike)):
+                raise StoreError("a partitioned export needs a folder path, not a stream")
+            self._export_months(os.fspath(target), filters)
+            return
         if not isinstance(target, (str, os.PathLike)):
             if fmt == "parquet":
                 raise StoreError("parquet export needs a file path, not a stream")
@@ -436,6 +551,19 @@ class Store:
         except OSError as exc:
             message = f"cannot write the export: {exc.strerror}"
             raise StoreError(message, source=os.fspath(target)) from exc
+
+    def _export_months(self, folder: str, filters: dict[str, Any]) -> None:
+        if Path(folder).exists() and (not Path(folder).is_dir() or any(Path(folder).iterdir())):
+            raise StoreError("a partitioned export needs a new or empty folder", source=folder)
+        sql, params = _flat_query(**filters)
+        quoted = folder.replace("'", "''")
+        months = "coalesce(strftime(e.date_start, '%Y-%m'), 'undated') AS month"
+        sql = sql.replace("\nFROM events e", f", {months}\nFROM events e", 1)
+        with self._errors():
+            self._con.execute(
+                f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE)",
+                params,
+            )
 
     def actor_counts(self) -> list[ActorCount]:
         """Every actor in the store with its total mentions and articles, most mentioned first."""
@@ -583,9 +711,11 @@ SELECT e.id AS event_id, e.article_id, e.date_value AS date, e.date_granularity,
        t.org AS target_org, t.sector AS target_sector,
        e.type, e.mode, e.cameo, e.cameo_root, e.quad_class, e.goldstein, e.certainty,
        e.location_name, e.location_country, e.lat, e.lon,
-       substr(a.text, se.start + 1, se."end" - se.start) AS sentence_text, a.url
+       substr(a.text, se.start + 1, se."end" - se.start) AS sentence_text, a.url,
+       ie.incident_id, a.duplicate_of
 FROM events e
 JOIN articles a ON a.id = e.article_id
+LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
 LEFT JOIN sentences se ON se.article_id = e.article_id AND se.idx = e.sentence
 LEFT JOIN event_actors s
        ON s.article_id = e.article_id AND s.event_position = e.position AND s.role = 'source'
