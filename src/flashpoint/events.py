@@ -31,9 +31,16 @@ if TYPE_CHECKING:
 # "imposed sanctions", "signed a declaration", "will be sent" (a mission).
 LIGHT_VERBS = frozenset(
     "launch hold conduct carry stage impose sign make issue reach mount deliver provide send "
-    "give announce begin start resume open level file lodge extend offer continue wage pay "
-    "step intensify escalate order conclude agree".split()
+    "give announce begin start resume open level file lodge extend continue wage pay "
+    "step intensify escalate order conclude agree fire declare grant release sell supply "
+    "exchange use".split()
 )
+# "went on strike", "remained on alert": the noun after "on" carries the event
+_STATE_VERBS = frozenset({"go", "remain", "stay", "be", "put", "place"})
+# heads whose "of" object carries the event: "a new round of talks", "a wave of arrests"
+_OF_HEADS = frozenset({"round", "series", "wave", "package", "spate", "string", "resumption", "start"})
+# adverbial particles the parser reads as prepositions in "pulled out of", "backed out of"
+_LOOSE_PARTICLES = frozenset({"out", "off", "up", "down", "back", "away"})
 _RECIPROCAL = {"one another", "each other"}
 _RELATIVE = {"which", "who", "that", "whom"}
 _PERSONAL = {"it", "they", "he", "she", "its", "their", "his", "her", "them", "him"}
@@ -76,6 +83,7 @@ class Lexicon:
     nouns: dict[str, Trigger]
     codes: dict[str, Code]
     intents: dict[str, str]  # PLOVER type of an announced action → CAMEO code of the announcement
+    flips: dict[tuple[str, str], str]  # (verb, object noun) → CAMEO code: "lift sanctions"
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -118,7 +126,12 @@ class Lexicon:
             if row["cameo"] not in codes or row["type"] not in PLOVER_TYPES:
                 raise DataFileError("unknown PLOVER type or CAMEO code", source=f"intents.csv:{line}")
             intents[row["type"]] = row["cameo"]
-        return cls(verbs, nouns, codes, intents)
+        flips: dict[tuple[str, str], str] = {}
+        for line, row in _csv(root / "flips.csv"):
+            if row["cameo"] not in codes:
+                raise DataFileError(f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=f"flips.csv:{line}")
+            flips[(row["verb"], row["noun"])] = row["cameo"]
+        return cls(verbs, nouns, codes, intents, flips)
 
 
 def _csv(resource) -> Iterator[tuple[int, dict[str, str]]]:
@@ -211,7 +224,22 @@ class EventCoder:
         entry = self._verb_entry(verb, lemma, theme)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
-        noun_entry = self._noun_entry(theme[0]) if lemma in LIGHT_VERBS and theme else None
+        flipped = self.lexicon.flips.get((lemma, theme[0].lemma_.lower())) if theme else None
+        if flipped is None and theme:
+            flipped = self.lexicon.flips.get((lemma, theme[0].lower_))
+        if flipped is not None:
+            # "lifted the sanctions" is the opposite of the sanctions; "denied the allegations"
+            # no event at all
+            entry = Trigger(flipped, frozenset({"on", "against", "to", "from"}))
+            consumed.add(theme[0].i)
+        if lemma in _STATE_VERBS and not theme:
+            theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"
+                     for o in c.children if o.dep_ == "pobj"][:1]
+        noun_entry = (
+            self._noun_entry(theme[0])
+            if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS)
+            else None
+        )
         if noun_entry is not None:
             anchor_noun = theme[0]
             entry = noun_entry
@@ -259,7 +287,12 @@ class EventCoder:
 
     def _verb_entry(self, verb: Token, lemma: str, theme: list[Token]) -> Trigger | None:
         # a phrasal verb first: "turned down" is not "turned"
-        for particle in (c for c in verb.children if c.dep_ == "prt"):
+        particles = [c for c in verb.children if c.dep_ == "prt"] + [
+            c for c in verb.children
+            if c.dep_ in ("prep", "advmod") and c.lower_ in _LOOSE_PARTICLES
+            and not any(g.dep_ == "pobj" for g in c.children)
+        ]
+        for particle in particles:
             rows = self.lexicon.verbs.get(f"{lemma} {particle.lower_}")
             if rows:
                 return rows[0]
@@ -273,7 +306,16 @@ class EventCoder:
 
     def _noun_entry(self, noun: Token) -> Trigger | None:
         nouns = self.lexicon.nouns
-        found = nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+        found = None
+        left = noun.doc[noun.i - 1] if noun.i > 0 else None
+        if left is not None and left.dep_ in ("compound", "amod") and left.head.i == noun.i:
+            # two-word event nouns first: "hunger strike", "air strike", "car bomb"
+            found = nouns.get(f"{left.lower_} {noun.lower_}") or nouns.get(f"{left.lower_} {noun.lemma_.lower()}")
+        found = found or nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+        if found is None and noun.lower_ in _OF_HEADS:
+            for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    found = found or nouns.get(obj.lower_) or nouns.get(obj.lemma_.lower())
         if found is None and noun.lower_ in _GENERIC_HEADS:
             # "a mediation effort", "a bomb attack" are the event of their modifier
             for mod in noun.lefts:
@@ -292,9 +334,17 @@ class EventCoder:
             return None
         subjects = _noun_agents(noun)
         objects = _prep_objects(noun, entry.preps)
+        if entry.requires == "prep" and not objects:
+            return None  # "laid down their arms" is no arms delivery
+        symmetric = False
+        if code.type in _SYMMETRIC and not subjects:
+            # "talks between Armenia and Azerbaijan": the parties meet each other
+            between = _prep_objects(noun, frozenset({"between"}))
+            if between:
+                subjects, objects, symmetric = between, [], True
         if not subjects and not objects:
             return None  # a bare "the war" names no one: background, not an event
-        return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), False, True)
+        return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), symmetric, True)
 
     # -- assembling events -----------------------------------------------------------------
 
@@ -382,7 +432,7 @@ def _pairs(
 
 def _depth(tok: Token) -> int:
     depth = 0
-    while tok.head is not tok and depth < 10:
+    while tok.head.i != tok.i and depth < 10:
         tok, depth = tok.head, depth + 1
     return depth
 
