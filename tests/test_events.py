@@ -122,3 +122,30 @@ def test_seed_boilerplate_makes_no_events(seed):
         quote = text[e.trigger[0] : e.trigger[1]]
         assert quote
         assert "Global Research" not in text[seed.sentences[e.sentence].span[0] : seed.sentences[e.sentence].span[1]]
+
+
+def _has(seed, type_, source, target, date=None):
+    for e in seed.events:
+        src = {a.country or a.org for a in e.source}
+        tgt = {a.country or a.org for a in e.target}
+        if e.type == type_ and source in src and target in tgt and (date is None or e.date.value == date):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("type_", "source", "target", "date"),
+    [
+        pytest.param("ASSAULT", "AZE", "ARM", None, id="azerbaijan-attacks-armenia"),
+        pytest.param("AGREE", "CSTO", "ARM", None, id="csto-mission-announced"),
+        pytest.param("CONSULT", "USA", "ARM", "2022-07", id="cia-chief-visits-yerevan-in-july"),
+        pytest.param("ACCUSE", "RUS", "EU", None, id="russia-accuses-eu"),
+    ],
+)
+def test_seed_events(seed, type_, source, target, date):
+    assert _has(seed, type_, source, target, date)
+
+
+def test_seed_cia_chief_is_an_intelligence_actor(seed):
+    visits = [e for e in seed.events if e.type == "CONSULT" and e.date.value == "2022-07"]
+    assert any(a.code == "USASPY" for e in visits for a in e.source)
