@@ -243,7 +243,9 @@ class EventCoder:
         if noun_entry is not None:
             anchor_noun = theme[0]
             entry = noun_entry
-            consumed.add(anchor_noun.i)
+            # the noun and what it says the event is about are one event: "signed a
+            # declaration on allied cooperation with Russia" is not also a cooperation
+            consumed.update(t.i for t in anchor_noun.subtree if t.pos_ == "NOUN")
             lo, hi = sorted((verb.i, anchor_noun.i))
             trigger = (lo, hi + 1)
         if entry is None:
