@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -22,7 +23,8 @@ from spacy.tokens import Span, Token
 from . import dates
 from .certainty import CertaintyTagger
 from .errors import DataFileError
-from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Location, Sentence
+from .locations import Places, find_location
+from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Sentence
 
 if TYPE_CHECKING:
     from .pipeline import Draft
@@ -48,7 +50,6 @@ _SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # heads that carry no event of their own: "a peace effort", "a mediation mission"
 _GENERIC_HEADS = {"effort", "efforts", "bid", "initiative", "campaign", "plan", "process", "move", "drive"}
-_LOCATION_PREPS = {"in", "near", "at", "along", "outside", "inside", "around", "across"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,7 @@ class _Mentions:
         # who the previous sentence was about: the antecedent of a pronoun subject that has
         # none in its own sentence ("Azerbaijan lost its patience. It struck …")
         self.topic: list[ActorRef] = []
+        self.countries: tuple[str, ...] = ()
 
     def within(self, start: int, end: int) -> list[ActorRef]:
         i = bisect_left(self.starts, start)
@@ -187,12 +189,21 @@ class _Mentions:
 class EventCoder:
     """Pipeline stage: code the events of every sentence."""
 
-    def __init__(self, lexicon: Lexicon | None = None, certainty: CertaintyTagger | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        certainty: CertaintyTagger | None = None,
+        places: Places | None = None,
+    ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
+        self.places = places
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
+        # the article's countries, most mentioned first: they decide between namesake towns
+        counts = Counter(m.country for m in draft.mentions if m.country)
+        mentions.countries = tuple(c for c, _ in counts.most_common())
         found: list[Event] = []
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
@@ -371,7 +382,11 @@ class EventCoder:
             )
             certainty = self.certainty.of(f.anchor, sent)
             code = self._as_intent(f.code, certainty)
-            where = _location(f.anchor, mentions)
+            where = (
+                find_location(f.anchor, doc, self.places, countries=mentions.countries)
+                if self.places is not None
+                else None
+            )
             pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
@@ -636,20 +651,4 @@ def _inherited_subject(verb: Token, depth: int = 0) -> list[Token]:
 def _own_subject(verb: Token) -> list[Token]:
     return [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
 
-
-def _location(anchor: Token, mentions: _Mentions) -> Location | None:
-    """First cut: a place named in a locative phrase of the trigger ("in Ankara")."""
-    for child in anchor.children:
-        if child.dep_ == "prep" and child.lower_ in _LOCATION_PREPS:
-            for obj in child.children:
-                if obj.dep_ == "pobj" and obj.ent_type_ in ("GPE", "LOC", "FAC"):
-                    ref = mentions.covering(obj.idx, obj.idx + len(obj))
-                    return Location(
-                        name=obj.text,
-                        country=ref.country if ref else None,
-                        lat=None,
-                        lon=None,
-                        span=(obj.idx, obj.idx + len(obj)),
-                    )
-    return None
 

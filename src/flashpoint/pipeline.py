@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from . import actors, certainty, dates, events, ingest, sentences
 from .errors import FlashpointError, InputError
 from .language import load_pipeline
+from .locations import Places
 from .records import (
     ActorRef,
     Analysis,
@@ -85,7 +86,7 @@ class Pipeline:
             Stage("certainty", cues, needs=("sentences",)),
             Stage(
                 "events",
-                events.EventCoder(certainty=cues),
+                events.EventCoder(certainty=cues, places=Places.load(self.settings)),
                 needs=("sentences", "mentions", "times"),
                 makes=("events",),
             ),

@@ -26,6 +26,8 @@ class Settings:
         override or extend the shipped gazetteer.
     min_english: share of alphabetic tokens that must be common English words for a text to
         be analysed; below it the text is refused as not English.
+    cache_dir: where the place gazetteer's index is cached (default: $FLASHPOINT_CACHE_DIR,
+        $XDG_CACHE_HOME/flashpoint or ~/.cache/flashpoint).
     """
 
     models: tuple[str, ...] = DEFAULT_MODELS
@@ -33,3 +35,4 @@ class Settings:
     batch_size: int = 32
     actor_files: tuple[Path, ...] = field(default_factory=tuple)
     min_english: float = 0.25
+    cache_dir: Path | None = None
