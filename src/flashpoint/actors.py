@@ -263,7 +263,9 @@ class ActorTagger:
         self._forms: dict[str, list[tuple[str, Entry]]] = {}
         for form, entries in gazetteer.forms.items():
             self._forms.setdefault(form.lower(), []).extend((form, e) for e in entries)
-        patterns = [nlp.make_doc(f) for f in self._forms]
+        # tokenise each form as written: the tokenizer's exceptions are case-sensitive, and
+        # "u.s." splits where "U.S." does not
+        patterns = [nlp.make_doc(forms[0][0]) for forms in self._forms.values()]
         self.matcher.add("ACTOR", patterns)
 
     def __call__(self, draft: Draft) -> Draft:
@@ -321,6 +323,19 @@ class ActorTagger:
                 groups[head.i] = (lo, hi, [ref])
         merged = []
         for head_i, (lo, hi, members) in groups.items():
+            owners = {r.country or r.org for r in members if r.country or r.org}
+            if len(owners) > 1:
+                # "Hungarian and Romanian officials": two actors sharing one noun, each
+                # with the noun's sector
+                titled = [r for r in members if r.sector and not r.country and not r.org]
+                for r in members:
+                    if r.country or r.org:
+                        if r.sector is None and r.country and titled:
+                            sector = titled[0].sector
+                            r = replace(r, sector=sector, key=r.country + sector, code=r.country + sector,
+                                        name=_display(self.gaz, r.country, None, sector, r.name))
+                        merged.append(r)
+                continue
             best = max(members, key=lambda r: (r.country is not None or r.org is not None,
                                                r.sector is not None, _contains(r, doc, head_i)))
             titled = [r for r in members if r.sector and not r.country and not r.org]
