@@ -24,7 +24,7 @@ from . import dates
 from .certainty import CertaintyTagger
 from .errors import DataFileError
 from .locations import Places, find_location
-from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Sentence
+from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Location, Sentence
 
 if TYPE_CHECKING:
     from .pipeline import Draft
@@ -387,6 +387,10 @@ class EventCoder:
                 if self.places is not None
                 else None
             )
+            if not targets and where is not None and where.country and where.span and code.quad_class in (2, 4):
+                # "imposed a curfew in Algiers", "shelled positions near Rafah": with no one
+                # named as acted upon, the place's country is, as CAMEO coders code it
+                targets = [_place_actor(where, mentions)]
             pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
@@ -420,6 +424,16 @@ class EventCoder:
         )
         intent = self.lexicon.intents.get(code.type or "") if announced else None
         return self.lexicon.codes[intent] if intent else code
+
+
+def _place_actor(where: Location, mentions: _Mentions) -> ActorRef:
+    """The country of an event's place as its target: the place's own mention if it is one."""
+    assert where.span is not None and where.country is not None
+    known = mentions.covering(*where.span)
+    if known is not None and known.country == where.country:
+        return known
+    return ActorRef(span=where.span, key=where.country, country=where.country, code=where.country,
+                    name=where.name)
 
 
 def _deinflect(word: str) -> list[str]:
