@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import ingest, render
 from ._version import __version__
+from .cli_corpus import incidents_command, ingest_command
 from .cli_eval import eval_command
 from .errors import FlashpointError
 from .records import CERTAINTY_LABELS, Analysis, Article
@@ -276,6 +277,8 @@ def doctor() -> None:
 
 
 cli.add_command(eval_command, "eval")
+cli.add_command(ingest_command, "ingest")
+cli.add_command(incidents_command, "incidents")
 
 
 def main() -> None:
