@@ -223,3 +223,15 @@ def test_installed_entry_point(article_file):
                             capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "100"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["article"]["id"]
+
+
+def test_events_partitioned_by_month(runner, tmp_path, article_file):
+    db = tmp_path / "p.duckdb"
+    run(runner, "analyze", str(article_file), "--published", "2022-09-15", "--db", str(db), "--format", "jsonl")
+    out = tmp_path / "dataset"
+    result = run(runner, "events", "--db", str(db), "--format", "parquet", "--partition-by", "month",
+                 "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert (out / "month=2022-09").is_dir()
+    n = duckdb.connect().execute(f"select count(*) from read_parquet('{out}/**/*.parquet')").fetchone()[0]
+    assert n >= 2

@@ -196,19 +196,25 @@ def _filter_certainty(analysis: Analysis, minimum: str) -> Analysis:
 @click.option("--since", callback=_iso_date, metavar="YYYY-MM-DD")
 @click.option("--until", callback=_iso_date, metavar="YYYY-MM-DD")
 @click.option("--format", "fmt", type=click.Choice(("csv", "jsonl", "parquet")), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here instead of standard output (required for parquet).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write here instead of standard output (required for parquet; a folder with "
+                   "--partition-by).")
+@click.option("--partition-by", type=click.Choice(("month",)), default=None,
+              help="Write parquet as a dataset folder with one month=YYYY-MM part per month.")
 def events(db: Path, actor: str | None, type_: str | None, since: date | None, until: date | None,
-           fmt: str, output: Path | None) -> None:
+           fmt: str, output: Path | None, partition_by: str | None) -> None:
     """Export stored events as flat rows (one per event, source and target)."""
     from .store import Store
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE")
+    if partition_by and fmt != "parquet":
+        raise click.UsageError("--partition-by needs --format parquet")
     try:
         with Store(db, read_only=True) as store:
             store.export(output if output is not None else sys.stdout, fmt,
-                         actor=actor, type=type_, since=since, until=until)
+                         actor=actor, type=type_, since=since, until=until,
+                         partition_by=partition_by)  # type: ignore[arg-type]
     except FlashpointError as exc:
         _err(str(exc))
         sys.exit(EXIT_NOTHING)
