@@ -7,8 +7,8 @@ the blocking hypothetical, not the warning).
 
 A sentence's label also listens to a small learned model (``data/weasel_model.json``, built
 by ``training/weasel_model.py``): a logistic regression over the sentence's words and word pairs
-that catches the vaguer hedging and weasel wording no short cue list covers ("many consider",
-"is often", "has been described"). It can only move a sentence that the rules read as plain or
+that catches the vaguer hedging and weasel wording no short cue list covers ("many",
+"several", "generally", "critics"). It can only move a sentence that the rules read as plain or
 reported fact to ``hedged``, and its cues are the words that weighed most. Events keep the
 scope rules alone: the model knows sentences, not what a cue governs.
 """
@@ -21,10 +21,12 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from spacy.tokens import Span, Token
 
@@ -45,8 +47,14 @@ _CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "csubj", "acl", "relcl", "pcomp", "c
 _PHRASE_TOKEN = re.compile(r"n't|'\w+|\w+|[^\w\s]")
 
 
-def _phrases(values: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(_PHRASE_TOKEN.findall(v.lower())) for v in values)
+def _words(values: Any) -> frozenset[str]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise TypeError(f"expected a list of words, got {values!r:.60}")
+    return frozenset(v.lower() for v in values)
+
+
+def _phrases(values: Any) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(_PHRASE_TOKEN.findall(v)) for v in _words(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,7 @@ class Cues:
     hedge_words: frozenset[str]
     hedge_modifiers: frozenset[str]
     hedge_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
     hedge_phrases: frozenset[tuple[str, ...]]
     weasel_phrases: frozenset[tuple[str, ...]]
     hyp_modals: frozenset[str]
@@ -69,35 +78,42 @@ class Cues:
     neg_verbs: frozenset[str]
     attr_verbs: frozenset[str]
     attr_phrases: frozenset[tuple[str, ...]]
+    learned_cues: frozenset[str]
 
     @classmethod
-    def load(cls) -> Cues:
-        path = resources.files("flashpoint") / "data" / "certainty.toml"
+    def load(cls, path: str | Path | None = None) -> Cues:
+        """Read and check the lexicon: the shipped one unless ``path`` is given."""
+        source = str(path) if path is not None else "certainty.toml"
+        path = Path(path) if path is not None else resources.files("flashpoint") / "data" / "certainty.toml"
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             h, w, y, f, n, a = (
                 data[k] for k in ("hedged", "weasel", "hypothetical", "future", "negated", "attributed")
             )
             return cls(
-                hedge_words=frozenset(h["words"]),
-                hedge_modifiers=frozenset(h["modifiers"]),
-                hedge_verbs=frozenset(h["verbs"]),
+                hedge_words=_words(h["words"]),
+                hedge_modifiers=_words(h["modifiers"]),
+                hedge_verbs=_words(h["verbs"]),
+                belief_verbs=_words(h["belief_verbs"]),
                 hedge_phrases=_phrases(h["phrases"]),
                 weasel_phrases=_phrases(w["phrases"]),
-                hyp_modals=frozenset(y["modals"]),
-                root_modals=frozenset(y["root_modals"]),
-                conditionals=frozenset(y["conditionals"]),
+                hyp_modals=_words(y["modals"]),
+                root_modals=_words(y["root_modals"]),
+                conditionals=_words(y["conditionals"]),
                 hyp_phrases=_phrases(y["phrases"]),
-                fut_modals=frozenset(f["modals"]),
-                fut_verbs=frozenset(f["verbs"]),
+                fut_modals=_words(f["modals"]),
+                fut_verbs=_words(f["verbs"]),
                 fut_phrases=_phrases(f["phrases"]),
-                neg_words=frozenset(n["words"]),
-                neg_verbs=frozenset(n["verbs"]),
-                attr_verbs=frozenset(a["verbs"]),
+                neg_words=_words(n["words"]),
+                neg_verbs=_words(n["verbs"]),
+                attr_verbs=_words(a["verbs"]),
                 attr_phrases=_phrases(a["phrases"]),
+                learned_cues=_words(data["learned"]["cue_words"]),
             )
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"cannot read the cue lexicon: {exc}", source=source) from exc
         except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-            raise DataFileError(f"invalid cue lexicon: {exc}", source="certainty.toml") from exc
+            raise DataFileError(f"invalid cue lexicon: {exc}", source=source) from exc
 
     @property
     def max_phrase(self) -> int:
@@ -109,16 +125,22 @@ class Cues:
 
 
 def _phrase_hits(sent: Span, phrases: frozenset[tuple[str, ...]], longest: int) -> list[Span]:
+    """Longest matches, left to right, not overlapping ("it is possible that" is one cue)."""
     words = [t.lower_ for t in sent]
     hits = []
-    for i in range(len(words)):
-        for n in range(longest, 0, -1):
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
             if tuple(words[i : i + n]) in phrases:
                 hits.append(sent[i : i + n])
+                i += n
                 break
+        else:
+            i += 1
     return hits
 
 
+@dataclass(frozen=True, slots=True)
 class WeaselModel:
     """The learned sentence model: a logistic regression over lower-cased words and word pairs.
 
@@ -126,27 +148,24 @@ class WeaselModel:
     was trained and on what). Scoring a sentence is one dict lookup per word and per word pair.
     """
 
-    FORMAT = "flashpoint-weasel-1"
-    FILE = "weasel_model.json"
+    weights: dict[str, float]
+    bias: float
+    threshold: float  # P(uncertain) above which a sentence is hedged
+    meta: dict[str, Any] = field(default_factory=dict)  # provenance: data, split, dev scores
 
-    __slots__ = ("weights", "bias", "threshold", "meta")
-
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any]) -> None:
-        self.weights = weights
-        self.bias = bias
-        self.threshold = threshold
-        self.meta = meta
+    FORMAT: ClassVar[str] = "flashpoint-weasel-1"
+    FILE: ClassVar[str] = "weasel_model.json"
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> WeaselModel:
-        """Read and check a model file; the shipped one unless ``path`` is given."""
-        name = str(path) if path is not None else cls.FILE
+        """Read and check a model file; the shipped one (read once per process) unless
+        ``path`` is given."""
+        return _shipped_model() if path is None else cls._read(Path(path), str(path))
+
+    @classmethod
+    def _read(cls, path: Path | Traversable, name: str) -> WeaselModel:
         try:
-            if path is None:
-                text = (resources.files("flashpoint") / "data" / cls.FILE).read_text(encoding="utf-8")
-            else:
-                text = Path(path).read_text(encoding="utf-8")
-            return cls.from_dict(json.loads(text))
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise DataFileError(f"cannot read the weasel model: {exc}", source=name) from exc
         except DataFileError as exc:
@@ -197,6 +216,11 @@ class WeaselModel:
         return probability, sorted(pushed.items(), key=lambda kv: -kv[1])
 
 
+@lru_cache(maxsize=1)
+def _shipped_model() -> WeaselModel:
+    return WeaselModel._read(resources.files("flashpoint") / "data" / WeaselModel.FILE, WeaselModel.FILE)
+
+
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -220,11 +244,17 @@ class CertaintyTagger:
     ``learned=False`` (the rules alone, as training uses them).
     """
 
-    def __init__(self, cues: Cues | None = None, model: WeaselModel | None = None, *, learned: bool = True) -> None:
+    def __init__(
+        self, cues: Cues | None = None, model: WeaselModel | None = None, *, learned: bool = True
+    ) -> None:
         self.cues = cues or Cues.load()
         self.model = (model or WeaselModel.load()) if learned else None
         self._longest = self.cues.max_phrase
-        self._hedge_phrases = self.cues.hedge_phrases | self.cues.weasel_phrases
+        c = self.cues
+        self._hedge_phrases = c.hedge_phrases | c.weasel_phrases
+        self._event_modals = c.hyp_modals | c.root_modals
+        # verbs a sentence's content lies below: "officials said [the army attacked]"
+        self._framing = c.attr_verbs | c.hedge_verbs | c.belief_verbs | c.neg_verbs | c.fut_verbs
 
     def __call__(self, draft: Draft) -> Draft:
         doc = draft.doc
@@ -243,12 +273,21 @@ class CertaintyTagger:
         ruled = self.rules(sent)
         if ruled.label not in ("asserted", "attributed") or self.model is None:
             return ruled
-        words = [t.lower_ for t in sent if not t.is_space]
-        probability, pushed = self.model.score(words)
+        probability, cues = self.explain([t.lower_ for t in sent if not t.is_space])
         # The threshold was tuned on held-out training sentences (see the model file).
-        if probability > self.model.threshold and pushed:
-            return Certainty("hedged", _explain(pushed), ruled.attributed_to)
+        if probability > self.model.threshold and cues:
+            return Certainty("hedged", cues, ruled.attributed_to)
         return ruled
+
+    def explain(self, words: Sequence[str]) -> tuple[float, tuple[str, ...]]:
+        """The learned model's probability that a sentence (its lower-cased words) is
+        uncertain, and the strongest of the recognised cue words behind it (``[learned]`` in
+        the lexicon); without such a cue the model's word is not taken."""
+        if self.model is None:
+            return 0.0, ()
+        probability, pushed = self.model.score(words)
+        known = self.cues.learned_cues
+        return probability, _explain([fw for fw in pushed if any(w in known for w in fw[0].split())])
 
     def rules(self, sent: Span) -> Certainty:
         """The sentence's label from the cue rules alone."""
@@ -256,8 +295,10 @@ class CertaintyTagger:
         if main.label not in ("asserted", "attributed"):
             return main
         c = self.cues
-        hedges = [s.text for s in _phrase_hits(sent, self._hedge_phrases, self._longest)]
-        hedges += [t.text for t in sent if t.lower_ in c.hedge_words]
+        hits = _phrase_hits(sent, self._hedge_phrases, self._longest)
+        inside = {t.i for hit in hits for t in hit}
+        hedges = [hit.text for hit in hits]
+        hedges += [t.text for t in sent if t.lower_ in c.hedge_words and t.i not in inside]
         if hedges:
             return Certainty("hedged", tuple(dict.fromkeys(hedges)), main.attributed_to)
         conditions = [s.text for s in _phrase_hits(sent, c.hyp_phrases, self._longest)]
@@ -268,11 +309,9 @@ class CertaintyTagger:
     def _content(self, root: Token) -> Token:
         """The clause a sentence is about: "Officials said [the army could attack]" is about
         the attack, told by officials; descend through reporting, hedging and denying verbs."""
-        c = self.cues
-        verbs = c.attr_verbs | c.hedge_verbs | c.neg_verbs | c.fut_verbs
         node = root
         for _ in range(4):
-            if node.lemma_.lower() not in verbs:
+            if node.lemma_.lower() not in self._framing:
                 break
             nxt = next((k for k in node.children if k.dep_ in ("ccomp", "xcomp")), None)
             if nxt is None:
@@ -284,17 +323,34 @@ class CertaintyTagger:
         """Certainty of the predicate ``token`` from the cues that govern it."""
         return self._governing(token, sent, statement=False)
 
+    def _phrase_anchors(self, sent: Span) -> dict[int, list[tuple[str, str]]]:
+        """Hedge and condition phrases by the tokens they govern: the phrase's own head word
+        and the word it hangs on ("more than likely, the rebels shelled": on "shelled").
+        Weasel phrases are left to the sentence label: "many people fled" is vague about a
+        number, not unsure that people fled."""
+        anchors: dict[int, list[tuple[str, str]]] = {}
+        c = self.cues
+        for label, group in (("hedged", c.hedge_phrases), ("hypothetical", c.hyp_phrases)):
+            for hit in _phrase_hits(sent, group, self._longest):
+                root = hit.root
+                for i in {root.i, root.head.i}:
+                    anchors.setdefault(i, []).append((label, hit.text))
+        return anchors
+
     def _governing(self, token: Token, sent: Span, *, statement: bool) -> Certainty:
         """The cues that govern ``token``. For an event (``statement=False``) modals of
         ability and obligation make it hypothetical: "Russia must withdraw" has not happened.
         For the statement a sentence makes they do not: "the drug can cause nausea" is no
         less certain for its "can"."""
         c = self.cues
-        modals = c.hyp_modals if statement else c.hyp_modals | c.root_modals
+        modals = c.hyp_modals if statement else self._event_modals
+        phrases = self._phrase_anchors(sent)
         found: dict[str, list[str]] = {}
         source: str | None = None
         node, below = token, None
         while True:
+            for label, text in phrases.get(node.i, ()):
+                found.setdefault(label, []).append(text)
             for child in node.children:
                 low = child.lower_
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
@@ -304,7 +360,7 @@ class CertaintyTagger:
                     found.setdefault("hypothetical", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in c.fut_modals:
                     found.setdefault("future", []).append(child.text)
-                elif child.dep_ in ("advmod", "amod") and low in c.hedge_words:
+                elif child.dep_ in ("advmod", "amod", "acomp") and low in c.hedge_words:
                     found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "amod" and low in c.hedge_modifiers and below is None:
                     found.setdefault("hedged", []).append(child.text)
@@ -325,8 +381,10 @@ class CertaintyTagger:
                     found.setdefault("negated", []).append(node.text)
                 elif lemma in c.hedge_verbs:
                     found.setdefault("hedged", []).append(node.text)
+                elif lemma in c.belief_verbs:
+                    found.setdefault("hedged", []).append(node.text)
                     if source is None:  # "officials believe …": hedged, and whose belief it is
-                        source = _subject_text(node)
+                        source = _subject_text(node, passive=False)
                 elif lemma in c.fut_verbs and below.dep_ == "xcomp":
                     found.setdefault("future", []).append(node.text)
                 elif lemma in c.attr_verbs and below.dep_ in ("ccomp", "parataxis", "advcl"):
@@ -352,9 +410,11 @@ class CertaintyTagger:
         return Certainty("asserted", (), source)
 
 
-def _subject_text(verb: Token) -> str | None:
+def _subject_text(verb: Token, *, passive: bool = True) -> str | None:
+    """The subject of ``verb`` as a source; ``passive=False`` skips passive subjects ("the
+    commander is believed to have fled" names who fled, not who believes it)."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
+        if child.dep_ == "nsubj" or (passive and child.dep_ == "nsubjpass"):
             if child.pos_ == "PRON":
                 return None
             return _phrase(child)

@@ -1,0 +1,258 @@
+"""Train the learned sentence model behind Flashpoint's certainty labels.
+
+Writes ``src/flashpoint/data/weasel_model.json``: a logistic regression over a sentence's
+lower-cased words and word pairs (:meth:`flashpoint.certainty.WeaselModel.features`), its
+bias, and the probability threshold above which a sentence the cue rules read as asserted or
+attributed is labelled ``hedged`` instead.
+
+Data: the wiki-weasel TRAIN split only
+(``Crypto-Uncertainty-Index/nlp/hedge_classifier/data/wiki_weasel_clean/train.csv`` under the
+benchmark directory, see ``shared/benchmarks/README.md``). The test split is never read here:
+it is for ``flashpoint eval wiki-weasel``. The train split is cut once, stratified and seeded,
+into a fit part (80 %) and a dev part (20 %):
+
+* the regularisation strength ``C`` is chosen by 5-fold cross-validation on the fit part;
+* the model is fitted on the fit part;
+* the threshold is chosen on the dev part, for the F1 of the decision the runtime makes
+  (a text is uncertain when any of its sentences is hedged or hypothetical, by the rules or by
+  the model with a recognised cue word), and the dev scores written into the file are those
+  of the shipped, pruned model run through the runtime code.
+
+Only words seen in at least ``MIN_DF`` fit texts are kept, and weights smaller than ``PRUNE``
+are dropped, which keeps the file small. scikit-learn is needed here only, not at run time:
+``pip install -e '.[train]'``, then ``python training/weasel_model.py``. (The script is not
+called ``weasel.py``: spaCy imports a package of that name, and a script's own folder comes
+first on the import path.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn import __version__ as sklearn_version
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from flashpoint.certainty import CertaintyTagger, WeaselModel
+from flashpoint.evaluation.sets import resolve_data_dir
+from flashpoint.language import load_pipeline
+from flashpoint.pipeline import Draft
+from flashpoint.records import Article
+from flashpoint.sentences import split
+from flashpoint.settings import Settings
+
+TRAIN_FILE = "Crypto-Uncertainty-Index/nlp/hedge_classifier/data/wiki_weasel_clean/train.csv"
+OUT = Path(__file__).resolve().parents[1] / "src" / "flashpoint" / "data" / WeaselModel.FILE
+SEED = 20240611
+DEV_SHARE = 0.2
+MIN_DF = 2  # a feature must occur in this many fit texts
+PRUNE = 0.05  # weights below this (absolute) are dropped: a third of the file, same dev F1
+C_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+THRESHOLDS = [round(t, 2) for t in np.arange(0.10, 0.91, 0.01)]
+UNCERTAIN = ("hedged", "hypothetical")
+
+# The sentences were tokenised the Penn Treebank way; its bracket escapes are not text (the
+# same clean-up the evaluation applies to the test split).
+_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+_PTB_RE = re.compile("|".join(map(re.escape, _PTB)))
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One training text as the runtime sees it: its sentences' words and rule labels."""
+
+    uncertain: bool
+    sentences: tuple[tuple[list[str], str], ...]  # (lower-cased words, rule label)
+
+    @property
+    def ruled_uncertain(self) -> bool:
+        return any(label in UNCERTAIN for _, label in self.sentences)
+
+    def features(self) -> list[str]:
+        return [f for words, _ in self.sentences for f in WeaselModel.features(words)]
+
+
+def read_train(path: Path) -> list[tuple[str, bool]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [(_PTB_RE.sub(lambda m: _PTB[m.group()], r["text"]).strip(), r["label"] == "1") for r in rows]
+
+
+def prepare(rows: list[tuple[str, bool]]) -> list[Text]:
+    """Split and rule-label every text exactly as the pipeline's certainty stage does."""
+    nlp, _ = load_pipeline(Settings().models)
+    rules = CertaintyTagger(learned=False)
+    texts = []
+    docs = nlp.pipe((text for text, _ in rows), batch_size=64)
+    for (text, uncertain), doc in zip(rows, docs, strict=True):
+        draft = split(Draft(article=Article(text=text), doc=doc))
+        sentences = []
+        for sentence in draft.sentences:
+            span = doc.char_span(*sentence.span, alignment_mode="expand")
+            words = [t.lower_ for t in span if not t.is_space]
+            sentences.append((words, rules.rules(span).label))
+        texts.append(Text(uncertain, tuple(sentences)))
+    return texts
+
+
+def cut(texts: list[Text]) -> tuple[list[Text], list[Text]]:
+    """Stratified, seeded fit/dev split."""
+    rng = random.Random(SEED)
+    fit, dev = [], []
+    for label in (False, True):
+        group = [t for t in texts if t.uncertain is label]
+        rng.shuffle(group)
+        n_dev = round(len(group) * DEV_SHARE)
+        dev += group[:n_dev]
+        fit += group[n_dev:]
+    return fit, dev
+
+
+def prf(predicted: list[bool], gold: list[bool]) -> dict[str, float]:
+    tp = sum(p and g for p, g in zip(predicted, gold))
+    fp = sum(p and not g for p, g in zip(predicted, gold))
+    fn = sum(g and not p for p, g in zip(predicted, gold))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "n": len(gold)}
+
+
+def decide(texts: list[Text], scores: list[list[tuple[float, bool]]], threshold: float) -> list[bool]:
+    """The runtime decision: rules first; the model only where the rules say fact, and only
+    with a recognised cue among the words behind it (see ``CertaintyTagger.sentence``)."""
+    return [
+        t.ruled_uncertain
+        or any(
+            label in ("asserted", "attributed") and p > threshold and cued
+            for (_, label), (p, cued) in zip(t.sentences, s)
+        )
+        for t, s in zip(texts, scores)
+    ]
+
+
+def best_threshold(texts: list[Text], scores: list[list[tuple[float, bool]]]) -> tuple[float, float]:
+    """(F1, threshold) of the best threshold on ``texts``; on a tie the higher threshold."""
+    gold = [t.uncertain for t in texts]
+    return max((prf(decide(texts, scores, th), gold)["f1"], th) for th in THRESHOLDS)
+
+
+def _cued(explained: tuple[float, tuple[str, ...]]) -> tuple[float, bool]:
+    probability, cues = explained
+    return probability, bool(cues)
+
+
+def fit_model(texts: list[Text], c: float) -> tuple[CountVectorizer, LogisticRegression]:
+    vectorizer = CountVectorizer(analyzer=lambda feats: feats, binary=True, min_df=MIN_DF)
+    x = vectorizer.fit_transform([t.features() for t in texts])
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit(x, [t.uncertain for t in texts])
+    return vectorizer, model
+
+
+def sentence_scores(
+    vectorizer: CountVectorizer, model: LogisticRegression, texts: list[Text]
+) -> list[list[tuple[float, bool]]]:
+    """Out-of-fold probabilities for choosing C (every sentence counted as cued)."""
+    flat = [WeaselModel.features(words) for t in texts for words, _ in t.sentences]
+    probs = iter(model.predict_proba(vectorizer.transform(flat))[:, 1])
+    return [[(float(next(probs)), True) for _ in t.sentences] for t in texts]
+
+
+def choose_c(fit: list[Text]) -> tuple[float, dict[float, float]]:
+    """The C whose out-of-fold runtime-decision F1 (at its best threshold) is highest."""
+    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
+    gold = [t.uncertain for t in fit]
+    results = {}
+    for c in C_GRID:
+        scores: list[list[float]] = [[] for _ in fit]
+        for train_idx, test_idx in folds.split(np.zeros(len(fit)), gold):
+            vectorizer, model = fit_model([fit[i] for i in train_idx], c)
+            for i, s in zip(test_idx, sentence_scores(vectorizer, model, [fit[i] for i in test_idx])):
+                scores[i] = s
+        results[c] = best_threshold(fit, scores)[0]
+        print(f"  C={c}: out-of-fold F1 {results[c]:.4f}", file=sys.stderr)
+    return max(results, key=lambda c: results[c]), results
+
+
+def export(vectorizer: CountVectorizer, model: LogisticRegression) -> tuple[dict[str, float], float]:
+    names = vectorizer.get_feature_names_out()
+    weights = {
+        str(name): round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= PRUNE
+    }
+    return dict(sorted(weights.items())), round(float(model.intercept_[0]), 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", help="benchmark data (default as flashpoint eval)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    path = resolve_data_dir(args.data_dir) / TRAIN_FILE
+    rows = read_train(path)
+    print(f"read {len(rows)} training texts from {path}", file=sys.stderr)
+    texts = prepare(rows)
+    fit, dev = cut(texts)
+    dev_gold = [t.uncertain for t in dev]
+    rules_only = prf([t.ruled_uncertain for t in dev], dev_gold)
+    print(f"fit {len(fit)}, dev {len(dev)}; rules alone on dev: {rules_only}", file=sys.stderr)
+
+    c, cv = choose_c(fit)
+    vectorizer, model = fit_model(fit, c)
+    weights, bias = export(vectorizer, model)
+    # Tune the threshold on the model as shipped (pruned, rounded), through the runtime code.
+    tagger = CertaintyTagger(model=WeaselModel(weights, bias, 0.5, {}))
+    dev_scores = [[_cued(tagger.explain(words)) for words, _ in t.sentences] for t in dev]
+    _, threshold = best_threshold(dev, dev_scores)
+    dev_result = prf(decide(dev, dev_scores, threshold), dev_gold)
+    print(f"C={c}, threshold {threshold}: dev {dev_result}, {len(weights)} features", file=sys.stderr)
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = {
+        "format": WeaselModel.FORMAT,
+        "about": (
+            "Logistic regression: P(sentence is uncertain) from its lower-cased words and adjacent "
+            "word pairs. Flashpoint labels a sentence hedged when its cue rules read it as asserted "
+            "or attributed and this probability exceeds the threshold. Built by training/weasel_model.py."
+        ),
+        "trained_on": {
+            "file": TRAIN_FILE,
+            "sha256": sha,
+            "split": (
+                f"wiki-weasel train only; stratified {1 - DEV_SHARE:.0%} fit / {DEV_SHARE:.0%} dev, "
+                f"seed {SEED}"
+            ),
+            "fit_texts": len(fit),
+            "dev_texts": len(dev),
+        },
+        "hyperparameters": {
+            "C": c, "cv_f1_by_C": {str(k): v for k, v in cv.items()}, "min_df": MIN_DF, "prune": PRUNE,
+        },
+        "threshold_chosen_on": "dev: max F1 of the runtime decision (rules, then the model)",
+        "dev": {"rules_and_model": dev_result, "rules_only": rules_only},
+        "date": date.today().isoformat(),
+        "sklearn": sklearn_version,
+        "threshold": threshold,
+        "bias": bias,
+        "weights": weights,
+    }
+    WeaselModel.from_dict(data)  # refuse to write a file the runtime would refuse
+    args.out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
