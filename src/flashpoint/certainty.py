@@ -396,12 +396,12 @@ class CertaintyTagger:
                 if (
                     child.dep_ == "parataxis"
                     and child.lemma_.lower() in c.attr_verbs
-                    and node is token
+                    and node.i == token.i
                 ):
                     found.setdefault("attributed", []).append(child.text)
                     if source is None:
                         source = _subject_text(child)
-            if node.head is node or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
+            if node.head.i == node.i or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
                 break
             below, node = node, node.head
         for label in _PRECEDENCE:
