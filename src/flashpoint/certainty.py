@@ -124,14 +124,24 @@ class Cues:
         )
 
 
+@lru_cache(maxsize=64)
+def _starts(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """First word → the lengths of the phrases it starts, longest first (built once per set)."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+
+
 def _phrase_hits(sent: Span, phrases: frozenset[tuple[str, ...]], longest: int) -> list[Span]:
     """Longest matches, left to right, not overlapping ("it is possible that" is one cue)."""
+    starts = _starts(phrases)
     words = [t.lower_ for t in sent]
     hits = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            if tuple(words[i : i + n]) in phrases:
+        for n in starts.get(words[i], ()):
+            if n <= longest and tuple(words[i : i + n]) in phrases:
                 hits.append(sent[i : i + n])
                 i += n
                 break
