@@ -96,3 +96,15 @@ def test_bad_user_file_names_the_problem(tmp_path: Path):
     bad.write_text("iso3,name\narm,Armenia\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="missing columns"):
         Gazetteer.load([bad])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "code"),
+    [
+        ("Rebels in the Ivory Coast dismissed an appeal from President Laurent Gbagbo.",
+         "President Laurent Gbagbo", "CIVGOV"),
+        ("The junta accused France of planning an intervention.", "The junta", "MIL"),
+    ],
+)
+def test_bare_agents_take_the_sentence_country_unless_it_is_the_other_party(nlp, tagger, text, surface, code):
+    assert _codes(nlp, tagger, text)[surface] == code

@@ -288,10 +288,11 @@ class ActorTagger:
                 found.append(ref)
         covered = sorted(r.span for r in found)
         bare = list(self._bare_agents(doc, covered))
-        refs = sorted(found + self._localise(doc, bare, found), key=lambda r: r.span)
-        yield from self._noun_phrases(doc, refs)
+        localised = self._localise(doc, bare, found)
+        refs = sorted(found + localised, key=lambda r: r.span)
+        yield from self._noun_phrases(doc, refs, {r.span for r in localised})
 
-    def _noun_phrases(self, doc: Doc, refs: list[ActorRef]) -> list[ActorRef]:
+    def _noun_phrases(self, doc: Doc, refs: list[ActorRef], bare: set[tuple[int, int]]) -> list[ActorRef]:
         """Widen each mention to its whole noun phrase and merge the mentions that share one:
         "US President Donald Trump" is one actor, not "US President" and "Donald Trump";
         "The Chinese government" keeps its determiner; "President Erdogan of Turkey" its "of"."""
@@ -336,9 +337,11 @@ class ActorTagger:
                                         name=_display(self.gaz, r.country, None, sector, r.name))
                         merged.append(r)
                 continue
+            # a dictionary match beats a sector noun given the sentence's country
             best = max(members, key=lambda r: (r.country is not None or r.org is not None,
-                                               r.sector is not None, _contains(r, doc, head_i)))
-            titled = [r for r in members if r.sector and not r.country and not r.org]
+                                               r.span not in bare, r.sector is not None,
+                                               _contains(r, doc, head_i)))
+            titled = [r for r in members if r.sector and (r.span in bare or not (r.country or r.org))]
             if best.sector is None and best.country and titled:
                 # "the US President": the country of one, the sector of the other
                 sector = titled[0].sector
@@ -357,22 +360,27 @@ class ActorTagger:
 
     def _localise(self, doc: Doc, bare: list[ActorRef], resolved: list[ActorRef]) -> list[ActorRef]:
         """Give a bare agent the country of its sentence when the sentence names just one:
-        "Rebels in the Ivory Coast dismissed an appeal from President Gbagbo" → CIV GOV."""
-        countries: dict[int, set[str]] = {}
+        "Rebels in the Ivory Coast dismissed an appeal from President Gbagbo" → CIV GOV.
+        A country that is the other party of the agent's own verb does not count: in "the
+        junta accused France", the junta is not French."""
+        countries: dict[int, list[tuple[str, Token]]] = {}
         for ref in resolved:
             if ref.country:
-                sent = doc.char_span(*ref.span, alignment_mode="expand")
-                if sent is not None:
-                    countries.setdefault(sent[0].sent.start, set()).add(ref.country)
+                span = doc.char_span(*ref.span, alignment_mode="expand")
+                if span is not None:
+                    countries.setdefault(span[0].sent.start, []).append((ref.country, _last_root(span)))
         out = []
         for ref in bare:
             span = doc.char_span(*ref.span, alignment_mode="expand")
-            only = countries.get(span[0].sent.start, set()) if span is not None else set()
-            if len(only) == 1:
-                (country,) = only
-                code = country + (ref.sector or "")
-                ref = replace(ref, key=code, country=country, code=code,
-                              name=_display(self.gaz, country, None, ref.sector, ref.name))
+            if span is not None:
+                agent = _last_root(span)
+                verb = agent.head if agent.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") else None
+                only = {c for c, root in countries.get(span[0].sent.start, ()) if not _party_of(root, verb)}
+                if len(only) == 1:
+                    (country,) = only
+                    code = country + (ref.sector or "")
+                    ref = replace(ref, key=code, country=country, code=code,
+                                  name=_display(self.gaz, country, None, ref.sector, ref.name))
             out.append(ref)
         return out
 
@@ -491,6 +499,16 @@ class ActorTagger:
 _PLACES = ("GPE", "LOC", "FAC")
 # links by which a word modifies the noun phrase an actor is named by
 _NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
+
+
+def _party_of(root: Token, verb: Token | None) -> bool:
+    """Whether ``root`` is an argument of ``verb`` (its object, or a prepositional object)."""
+    if verb is None:
+        return False
+    head = root.head
+    if head.dep_ in ("prep", "agent", "dative") and head.head.i == verb.i:
+        return True
+    return head.i == verb.i and root.dep_ not in ("nsubj", "nsubjpass")
 
 
 def _last_root(span: Span) -> Token:
