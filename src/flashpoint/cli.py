@@ -21,29 +21,17 @@ from . import ingest, render
 from ._version import __version__
 from .cli_corpus import incidents_command, ingest_command
 from .cli_eval import eval_command
+from .cli_options import EXIT_NOTHING, EXIT_PARTIAL, err as _err, iso_date as _iso_date
 from .errors import FlashpointError
 from .records import CERTAINTY_LABELS, Analysis, Article
 from .settings import Settings
 
-EXIT_NOTHING = 1
-EXIT_PARTIAL = 3
 _FORMATS = ("text", "json", "jsonl")
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl")
 # The order in which --min-certainty admits labels: each label admits itself and those before.
 _CERTAINTY_ORDER = ("asserted", "attributed", "future", "hedged", "hypothetical", "negated")
 
 
-def _err(message: str) -> None:
-    click.echo(f"flashpoint: {message}", err=True)
-
-
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
 def _samples() -> list[Path]:

@@ -17,25 +17,12 @@ from typing import Any
 
 import click
 
+from .cli_options import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PARTIAL, err as _err, iso_date as _iso_date
 from .errors import FlashpointError
 
-EXIT_NOTHING = 1
-EXIT_PARTIAL = 3
-EXIT_INTERRUPTED = 130
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
 
-def _err(message: str) -> None:
-    click.echo(f"flashpoint: {message}", err=True)
-
-
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
 def _rules(path: Path | None):
