@@ -332,9 +332,7 @@ class ActorTagger:
                 for r in members:
                     if r.country or r.org:
                         if r.sector is None and r.country and titled:
-                            sector = titled[0].sector
-                            r = replace(r, sector=sector, key=r.country + sector, code=r.country + sector,
-                                        name=_display(self.gaz, r.country, None, sector, r.name))
+                            r = self._recode(r, r.country, titled[0].sector)
                         merged.append(r)
                 continue
             # a dictionary match beats a sector noun given the sentence's country
@@ -344,9 +342,7 @@ class ActorTagger:
             titled = [r for r in members if r.sector and (r.span in bare or not (r.country or r.org))]
             if best.sector is None and best.country and titled:
                 # "the US President": the country of one, the sector of the other
-                sector = titled[0].sector
-                best = replace(best, sector=sector, key=best.country + sector, code=best.country + sector,
-                               name=_display(self.gaz, best.country, None, sector, best.name))
+                best = self._recode(best, best.country, titled[0].sector)
             merged.append(replace(best, span=(lo, hi)))
         return sorted(merged, key=lambda r: r.span)
 
@@ -357,6 +353,12 @@ class ActorTagger:
             or tok.lower_ in self.gaz.sectors
             or tok.lemma_.lower() in self.gaz.sectors
         )
+
+    def _recode(self, ref: ActorRef, country: str, sector: str | None) -> ActorRef:
+        """The mention coded as ``country`` + ``sector``, named accordingly."""
+        code = country + (sector or "")
+        return replace(ref, key=code, country=country, sector=sector, code=code,
+                       name=_display(self.gaz, country, None, sector, ref.name))
 
     def _localise(self, doc: Doc, bare: list[ActorRef], resolved: list[ActorRef]) -> list[ActorRef]:
         """Give a bare agent the country of its sentence when the sentence names just one:
@@ -378,9 +380,7 @@ class ActorTagger:
                 only = {c for c, root in countries.get(span[0].sent.start, ()) if not _party_of(root, verb)}
                 if len(only) == 1:
                     (country,) = only
-                    code = country + (ref.sector or "")
-                    ref = replace(ref, key=code, country=country, code=code,
-                                  name=_display(self.gaz, country, None, ref.sector, ref.name))
+                    ref = self._recode(ref, country, ref.sector)
             out.append(ref)
         return out
 
