@@ -149,3 +149,74 @@ def test_seed_events(seed, type_, source, target, date):
 def test_seed_cia_chief_is_an_intelligence_actor(seed):
     visits = [e for e in seed.events if e.type == "CONSULT" and e.date.value == "2022-07"]
     assert any(a.code == "USASPY" for e in visits for a in e.source)
+
+
+# -- actions governed by another word: intent, refusal, deliberation ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "cameo"),
+    [
+        pytest.param("Kenya refused to release the two British journalists.",
+                     (("KEN",), "REJECT", ("GBR",)), "1243", id="refused-to"),
+        pytest.param("Chile will not lift its embargo on Bolivia.",
+                     (("CHL",), "REJECT", ("BOL",)), "1244", id="will-not"),
+        pytest.param("The Serbian government rejected appeals to free the Kosovar activists.",
+                     (("SRB",), "REJECT", ("KOS",)), "1243", id="rejected-appeals-to"),
+        pytest.param("Moldova is willing to withdraw its troops from the border with Ukraine.",
+                     (("MDA",), "AGREE", ()), "035", id="willing-to"),
+        pytest.param("Norway pledged to send medical aid to Sudan.",
+                     (("NOR",), "AGREE", ("SDN",)), "033", id="pledged-to"),
+    ],
+)
+def test_governed_action(pipeline, text, expected, cameo):
+    events = _events(pipeline, text)
+    dyads = {d: e for e in events for d in _dyads([e])}
+    assert expected in dyads, dyads
+    assert dyads[expected].cameo == cameo
+
+
+def test_refusal_is_one_event_and_asserted(pipeline):
+    events = _events(pipeline, "Kenya refused to release the two British journalists.")
+    assert [e.type for e in events] == ["REJECT"]
+    assert events[0].certainty.label == "asserted"
+
+
+def test_refused_action_without_a_refusal_code_is_negated(pipeline):
+    events = _events(pipeline, "Peru refused to deploy troops to Ecuador.")
+    deploy = [e for e in events if e.type == "MOBILIZE"]
+    assert deploy and deploy[0].certainty.label == "negated"
+    assert max(events, key=lambda e: e.confidence).type == "REJECT"
+
+
+def test_considered_action_is_no_event(pipeline):
+    assert [e for e in _events(pipeline, "Canada is considering sending aid to Haiti.") if e.type == "AID"] == []
+
+
+def test_background_noun_does_not_outrank_the_verb(pipeline):
+    events = _events(pipeline, "French investigators shared evidence with Belgium regarding the bombing in Lyon.")
+    main = max(events, key=lambda e: e.confidence)
+    assert main.type == "COOPERATE" and main.cameo == "064"
+
+
+def test_amount_of_aid_after_a_light_verb(pipeline):
+    dyads = _dyads(_events(pipeline, "Germany paid $40 million in aid to Jordan last year."))
+    assert (("DEU",), "AID", ("JOR",)) in dyads
+
+
+def test_joint_exercises_are_military_cooperation(pipeline):
+    events = _events(pipeline, "Egypt and Greece began joint naval exercises in the Mediterranean.")
+    assert {e.cameo for e in events} == {"062"}
+
+
+def test_governor_words_are_checked_on_load(tmp_path):
+    from flashpoint.errors import DataFileError
+    from flashpoint.events import Governors
+
+    bad = tmp_path / "governors.toml"
+    bad.write_text('[intent]\nwords = []\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"\[intent\] words"):
+        Governors.load(bad)
+    bad.write_text('[intent\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="cannot read"):
+        Governors.load(bad)

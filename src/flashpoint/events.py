@@ -11,6 +11,7 @@ arguments to the actor mentions found by :mod:`flashpoint.actors`.
 from __future__ import annotations
 
 import csv
+import tomllib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -85,6 +86,8 @@ class Lexicon:
     codes: dict[str, Code]
     intents: dict[str, str]  # PLOVER type of an announced action → CAMEO code of the announcement
     flips: dict[tuple[str, str], str]  # (verb, object noun) → CAMEO code: "lift sanctions"
+    refusals: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of refusing it
+    governors: Governors
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -132,7 +135,115 @@ class Lexicon:
             if row["cameo"] not in codes:
                 raise DataFileError(f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=f"flips.csv:{line}")
             flips[(row["verb"], row["noun"])] = row["cameo"]
-        return cls(verbs, nouns, codes, intents, flips)
+        refusals: dict[str, str] = {}
+        for line, row in _csv(root / "refusals.csv"):
+            refused = codes.get(row["refusal"])
+            if refused is None or refused.type != "REJECT" or not row["cameo_prefix"].isdigit():
+                raise DataFileError("a refusal maps a CAMEO code prefix to a REJECT code of cameo.csv",
+                                    source=f"refusals.csv:{line}")
+            refusals[row["cameo_prefix"]] = row["refusal"]
+        return cls(verbs, nouns, codes, intents, flips, refusals, Governors.load(root / Governors.FILE))
+
+    def refusal(self, code: Code) -> Code | None:
+        """The code of refusing the action ``code`` ("refused to release" → 1243), if the
+        action is one that can be refused (cooperation, aid, yielding)."""
+        for n in range(len(code.cameo), 1, -1):
+            found = self.refusals.get(code.cameo[:n])
+            if found is not None:
+                return self.codes[found]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Governors:
+    """Words that govern an action in their complement (``data/governors.toml``): intent
+    ("agreed to withdraw"), refusal ("refused to release", "will not lift") and deliberation
+    ("is considering sending aid")."""
+
+    intent: frozenset[str]
+    refusal: frozenset[str]
+    refusal_nouns: frozenset[str]
+    refusal_auxiliaries: frozenset[str]
+    deliberation: frozenset[str]
+    deliberation_nouns: frozenset[str]
+
+    FILE = "governors.toml"
+
+    @classmethod
+    def load(cls, resource) -> Governors:
+        try:
+            data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise DataFileError(f"cannot read the governor words: {exc}", source=cls.FILE) from exc
+
+        def words(section: str, key: str) -> frozenset[str]:
+            value = data.get(section, {}).get(key)
+            if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+                raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=cls.FILE)
+            return frozenset(w.lower() for w in value)
+
+        return cls(
+            intent=words("intent", "words"),
+            refusal=words("refusal", "words"),
+            refusal_nouns=words("refusal", "nouns"),
+            refusal_auxiliaries=words("refusal", "auxiliaries"),
+            deliberation=words("deliberation", "words"),
+            deliberation_nouns=words("deliberation", "nouns"),
+        )
+
+    def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
+        """How the action at ``anchor`` is governed: ``("intent" | "refusal" |
+        "deliberation", governing word)``, ``("refusal", None)`` for "will not <action>", or
+        None when it is reported as it stands."""
+        tok = anchor
+        if anchor.dep_ == "advcl" and anchor.head.lemma_.lower() in self.refusal and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
+        ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
+            return "refusal", anchor.head
+        for _ in range(4):
+            head = tok.head
+            if head.i == tok.i or tok.dep_ not in _COMPLEMENT_LINKS:
+                break
+            lemma = head.lemma_.lower()
+            if head.pos_ in ("VERB", "ADJ", "AUX"):
+                if tok.dep_ in ("xcomp", "dobj", "pcomp", "pobj", "prep"):
+                    for mood, group in (("intent", self.intent), ("refusal", self.refusal),
+                                        ("deliberation", self.deliberation)):
+                        if lemma in group:
+                            return mood, head
+                if tok.dep_ in ("xcomp", "pcomp", "pobj", "prep"):
+                    tok = head
+                    continue
+                break
+            if head.pos_ == "NOUN":
+                # "rejected appeals to release X", "the possibility of transferring"
+                if lemma in self.refusal_nouns and _governing_verb(head, self.refusal):
+                    return "refusal", _governing_verb(head, self.refusal)
+                if lemma in self.deliberation_nouns and _governing_verb(head, self.deliberation):
+                    return "deliberation", _governing_verb(head, self.deliberation)
+                break
+            if head.pos_ != "ADP":
+                break
+            tok = head
+        negated = any(c.dep_ == "neg" for c in anchor.children)
+        if negated and any(c.dep_ == "aux" and c.lower_ in self.refusal_auxiliaries for c in anchor.children):
+            return "refusal", None
+        return None
+
+
+# how an action hangs on the word that may govern it: "refused [xcomp] to release",
+# "appeals [acl] to release", "possibility [prep] of [pcomp] transferring"
+_COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
+
+
+def _governing_verb(noun: Token, words: frozenset[str]) -> Token | None:
+    """The verb of ``words`` whose object is ``noun`` (directly or through a preposition)."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head.lemma_.lower() in words:
+        return head
+    return None
 
 
 def _csv(resource) -> Iterator[tuple[int, dict[str, str]]]:
@@ -243,6 +354,11 @@ class EventCoder:
             # no event at all
             entry = Trigger(flipped, frozenset({"on", "against", "to", "from"}))
             consumed.add(theme[0].i)
+        if theme and lemma in LIGHT_VERBS and _quantity(theme[0]):
+            # "paid $662 million in aid", "announced $33 million of assistance": the noun
+            # after the amount carries the event
+            theme = [o for c in (*theme[0].children, *verb.children) if c.dep_ == "prep" and c.lower_ in ("in", "of")
+                     for o in c.children if o.dep_ == "pobj"][:1] or theme
         if lemma in _STATE_VERBS and not theme:
             theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"
                      for o in c.children if o.dep_ == "pobj"][:1]
@@ -310,7 +426,9 @@ class EventCoder:
             if rows:
                 return rows[0]
         for row in self.lexicon.verbs.get(lemma, ()):
-            if row.requires == "prep" and not _prep_objects(verb, row.preps):
+            if row.requires == "prep" and not (
+                _prep_objects(verb, row.preps) or any(_prep_objects(t, row.preps) for t in theme)
+            ):  # the parser often hangs the phrase on the object: "shared evidence with India"
                 continue
             if row.requires == "dobj" and not theme:
                 continue
@@ -319,22 +437,31 @@ class EventCoder:
 
     def _noun_entry(self, noun: Token) -> Trigger | None:
         nouns = self.lexicon.nouns
-        found = None
-        left = noun.doc[noun.i - 1] if noun.i > 0 else None
-        if left is not None and left.dep_ in ("compound", "amod") and left.head.i == noun.i:
-            # two-word event nouns first: "hunger strike", "air strike", "car bomb"
-            found = nouns.get(f"{left.lower_} {noun.lower_}") or nouns.get(f"{left.lower_} {noun.lemma_.lower()}")
-        found = found or nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+        found = self._noun_words(noun)
         if found is None and noun.lower_ in _OF_HEADS:
             for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
                 for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                    found = found or nouns.get(obj.lower_) or nouns.get(obj.lemma_.lower())
+                    found = found or self._noun_words(obj)
         if found is None and noun.lower_ in _GENERIC_HEADS:
             # "a mediation effort", "a bomb attack" are the event of their modifier
             for mod in noun.lefts:
                 if mod.dep_ in ("compound", "amod"):
                     found = found or nouns.get(mod.lower_) or nouns.get(mod.lemma_.lower())
         return found
+
+    def _noun_words(self, noun: Token) -> Trigger | None:
+        """The lexicon entry of a noun, two-word entries first ("air strike")."""
+        nouns = self.lexicon.nouns
+        found = None
+        left = noun.doc[noun.i - 1] if noun.i > 0 else None
+        if left is not None and left.dep_ in ("compound", "amod") and left.head.i == noun.i:
+            # two-word event nouns first: "hunger strike", "air strike", "car bomb"
+            found = nouns.get(f"{left.lower_} {noun.lower_}") or nouns.get(f"{left.lower_} {noun.lemma_.lower()}")
+        for mod in noun.lefts:
+            # and with words between: "joint military exercises"
+            if found is None and mod.dep_ in ("compound", "amod") and (left is None or mod.i != left.i):
+                found = nouns.get(f"{mod.lower_} {noun.lower_}") or nouns.get(f"{mod.lower_} {noun.lemma_.lower()}")
+        return found or nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
 
     def _noun(self, noun: Token, mentions: _Mentions) -> _Found | None:
         entry = self._noun_entry(noun)
@@ -365,12 +492,25 @@ class EventCoder:
         self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions
     ) -> Iterator[Event]:
         doc = draft.doc
-        for f in self.triggers(sent, mentions):
+        found = list(self.triggers(sent, mentions))
+        anchors = {f.anchor.i for f in found if not f.nominal}
+        recoded, merged, skip = self._governed(found)
+        for f in found:
+            if f.trigger in skip:
+                continue
             bounds = sentence.span
+            # a governing verb that is an event itself ("refused", "agreed") takes the code of
+            # the action it governs and, where it names none, that action's parties
+            inner = merged.get(f.anchor.i) if not f.nominal else None
             sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
             targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
+            if inner is not None:
+                sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                targets = targets or _dedupe(a for t in inner.objects for a in _actors_of(t, mentions, bounds))
             if f.reciprocal:
                 targets = sources
+            else:
+                targets = _not_own(targets, sources, (*f.objects, *(inner.objects if inner else ())))
             targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
                 targets if f.reciprocal else []
             )
@@ -381,7 +521,21 @@ class EventCoder:
                 draft.times, sentence.span, trig_span, draft.article.published, doc
             )
             certainty = self.certainty.of(f.anchor, sent)
-            code = self._as_intent(f.code, certainty)
+            override = recoded.get(inner.trigger if inner is not None else f.trigger)
+            if override is None:
+                code = self._as_intent(f.code, certainty)
+            elif override[0] is None:
+                code = f.code
+                cue = override[1].text if override[1] is not None else "not"
+                cues = certainty.cues if cue in certainty.cues else (*certainty.cues, cue)
+                certainty = replace(certainty, label="negated", cues=cues)
+            else:
+                code, governor = override
+                if code.type == "REJECT" and inner is None:
+                    # the refusal happened: as certain as the word that refuses; "will not
+                    # lift the embargo" is announced
+                    certainty = (self.certainty.of(governor, sent) if governor is not None
+                                 else replace(certainty, label="future"))
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
                 if self.places is not None
@@ -409,9 +563,47 @@ class EventCoder:
                     date=when,
                     location=where,
                     certainty=certainty,
-                    confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty, _depth(f.anchor)),
+                    confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty, _depth(f.anchor),
+                                           _embedded(f, anchors)),
                 )
 
+
+    def _governed(
+        self, found: list[_Found]
+    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None]], dict[int, _Found], set[tuple[int, int]]]:
+        """Actions governed by another word (``data/governors.toml``): "agreed to withdraw" is
+        an intent (AGREE), "refused to release" and "will not lift" refusals (REJECT), "is
+        considering sending aid" no event at all (CAMEO 014, which PLOVER does not code).
+
+        Returns the governed actions' new codes (None: refused, but with no refusal code:
+        the action stands, negated) with the governing word, the governing triggers that take
+        over the action they govern, and the triggers to drop."""
+        governors = self.lexicon.governors
+        verbal = {f.anchor.i: f for f in found if not f.nominal}
+        recoded: dict[tuple[int, int], tuple[Code | None, Token | None]] = {}
+        merged: dict[int, _Found] = {}
+        skip: set[tuple[int, int]] = set()
+        for f in found:
+            mood = None if f.nominal else governors.mood(f.anchor)
+            if mood is None:
+                continue
+            kind, head = mood
+            if kind == "deliberation":
+                skip.add(f.trigger)
+                continue
+            code = self.lexicon.refusal(f.code) if kind == "refusal" else self._intent(f.code)
+            recoded[f.trigger] = (code, head)
+            if code is None:
+                continue  # "refused to deploy troops": the refusal and the deployment not made
+            outer = verbal.get(head.i) if head is not None else None
+            if outer is not None and outer is not f and head.i not in merged and outer.trigger not in recoded:
+                merged[head.i] = f
+                skip.add(f.trigger)
+        return recoded, merged, skip
+
+    def _intent(self, code: Code) -> Code | None:
+        intent = self.lexicon.intents.get(code.type or "")
+        return self.lexicon.codes[intent] if intent else None
 
     def _as_intent(self, code: Code, certainty: Certainty) -> Code:
         """An announced action is coded as the announcement, as CAMEO and PLOVER do: "the
@@ -468,14 +660,37 @@ def _depth(tok: Token) -> int:
     return depth
 
 
-def _confidence(has_source: bool, has_target: bool, nominal: bool, certainty: Certainty, depth: int) -> float:
+def _embedded(f: _Found, anchors: set[int]) -> bool:
+    """Whether a trigger is background inside another one's clause: a noun in the
+    arguments of a verbal trigger ("shared evidence regarding the attack"), or a participle
+    that only describes a noun ("a statement sent to the media")."""
+    if not f.nominal:
+        return f.anchor.dep_ == "acl" and f.anchor.tag_ == "VBN"
+    return any(t.i in anchors for t in f.anchor.ancestors)
+
+
+def _confidence(has_source: bool, has_target: bool, nominal: bool, certainty: Certainty, depth: int,
+                embedded: bool = False) -> float:
     # First-cut heuristic, not yet calibrated: complete dyads read off a verb near the
     # sentence's root are the most reliable codings; deeply embedded triggers are more often
     # background ("… the talks that began in May").
     score = 0.45 + 0.25 * has_source + 0.2 * has_target - 0.1 * nominal - 0.04 * min(depth, 5)
+    score -= 0.15 * embedded
     if certainty.label in ("hedged", "hypothetical", "negated"):
         score -= 0.1
     return round(max(0.05, min(0.95, score)), 2)
+
+
+def _not_own(targets: list[ActorRef], sources: list[ActorRef], objects: Iterable[Token]) -> list[ActorRef]:
+    """Targets less the source's own forces: "Moldova withdrew its troops" does not act on
+    Moldova's military."""
+    countries = {s.country for s in sources if s.country}
+    own = [o for o in objects if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in o.children)]
+    if not countries or not own:
+        return targets
+    spans = [(o.left_edge.idx, o.idx + len(o)) for o in own]
+    return [t for t in targets
+            if not (t.country in countries and any(a <= t.span[0] < b for a, b in spans))]
 
 
 def _dedupe(refs: Iterable[ActorRef]) -> list[ActorRef]:
@@ -511,6 +726,11 @@ def _gerund_subject(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("PROPN", "NOUN") and prev.dep_ in ("pobj", "dobj"):
         return [prev]
     return []
+
+
+def _quantity(tok: Token) -> bool:
+    """An amount standing for what it counts: "$662 million", "1,000 tonnes"."""
+    return tok.pos_ == "NUM" or tok.like_num or tok.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL")
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -657,6 +877,9 @@ def _inherited_subject(verb: Token, depth: int = 0) -> list[Token]:
     # civilians were killed]" does not make the police the killers)
     if verb.dep_ in ("xcomp", "conj", "advcl") and head.pos_ in ("VERB", "AUX"):
         return _own_subject(head) or _inherited_subject(head, depth + 1)
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
+        # "Honduras is willing to withdraw": the subject of "is"
+        return _own_subject(head.head) or _inherited_subject(head.head, depth + 1)
     if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
         return _noun_agents(head)
     return []
