@@ -220,3 +220,33 @@ def test_governor_words_are_checked_on_load(tmp_path):
     bad.write_text('[intent\n', encoding="utf-8")
     with pytest.raises(DataFileError, match="cannot read"):
         Governors.load(bad)
+
+
+def test_action_asked_for_is_the_request_only(pipeline):
+    events = _events(pipeline, "Qatar urged Bahrain to release the detained fishermen.")
+    assert {e.type for e in events} == {"REQUEST"}
+    assert (("QAT",), "REQUEST", ("BHR",)) in _dyads(events)
+
+
+def test_hoped_for_action_is_no_event(pipeline):
+    assert _events(pipeline, "Finland hopes that Estonia will reopen the ferry crossing.") == ()
+
+
+def test_failed_to_agree_is_a_rejection(pipeline):
+    events = _events(pipeline, "Kenya and Somalia failed to reach agreement on their maritime border.")
+    assert {e.type for e in events} == {"REJECT"}
+
+
+def test_event_noun_after_as(pipeline):
+    (event,) = _events(pipeline, "Boko Haram fighters used villagers as human shields near Maiduguri.")
+    assert (event.type, event.cameo) == ("ASSAULT", "184")
+    assert [a.code for a in event.source] == ["NGAREB"] and [a.code for a in event.target] == ["NGACVL"]
+
+
+@pytest.mark.parametrize("text", [
+    "Al-Shabaab was behind the bombing of the hotel in Mogadishu.",
+    "Al-Shabaab is responsible for the bombing of the hotel in Mogadishu.",
+])
+def test_who_is_behind_an_attack_is_its_source(pipeline, text):
+    events = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert events and [a.code for a in events[0].source] == ["SOMREB"]

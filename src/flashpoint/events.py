@@ -166,6 +166,8 @@ class Governors:
     refusal_auxiliaries: frozenset[str]
     deliberation: frozenset[str]
     deliberation_nouns: frozenset[str]
+    request: frozenset[str]
+    wish: frozenset[str]
 
     FILE = "governors.toml"
 
@@ -189,27 +191,32 @@ class Governors:
             refusal_auxiliaries=words("refusal", "auxiliaries"),
             deliberation=words("deliberation", "words"),
             deliberation_nouns=words("deliberation", "nouns"),
+            request=words("request", "words"),
+            wish=words("wish", "words"),
         )
 
     def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
         """How the action at ``anchor`` is governed: ``("intent" | "refusal" |
-        "deliberation", governing word)``, ``("refusal", None)`` for "will not <action>", or
-        None when it is reported as it stands."""
+        "deliberation" | "request" | "wish", governing word)``, ``("refusal", None)`` for
+        "will not <action>", or None when it is reported as it stands."""
         tok = anchor
-        if anchor.dep_ == "advcl" and anchor.head.lemma_.lower() in self.refusal and any(
+        if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
             return "refusal", anchor.head
         for _ in range(4):
             head = tok.head
+            if tok.dep_ == "ccomp" and _is(head, self.wish):
+                return "wish", head  # "hopes Japan will persuade the US to lift sanctions"
             if head.i == tok.i or tok.dep_ not in _COMPLEMENT_LINKS:
                 break
             lemma = head.lemma_.lower()
             if head.pos_ in ("VERB", "ADJ", "AUX"):
                 if tok.dep_ in ("xcomp", "dobj", "pcomp", "pobj", "prep"):
                     for mood, group in (("intent", self.intent), ("refusal", self.refusal),
-                                        ("deliberation", self.deliberation)):
-                        if lemma in group:
+                                        ("deliberation", self.deliberation), ("request", self.request),
+                                        ("wish", self.wish)):
+                        if _is(head, group):
                             return mood, head
                 if tok.dep_ in ("xcomp", "pcomp", "pobj", "prep"):
                     tok = head
@@ -236,12 +243,18 @@ class Governors:
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
 
 
+def _is(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a word is one of ``words``, by its lemma or, where the lemmatizer errs
+    ("hopes" → "hop"), by a de-inflected form."""
+    return tok.lemma_.lower() in words or tok.lower_ in words or any(f in words for f in _deinflect(tok.lower_))
+
+
 def _governing_verb(noun: Token, words: frozenset[str]) -> Token | None:
     """The verb of ``words`` whose object is ``noun`` (directly or through a preposition)."""
     head = noun.head
     if noun.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
-    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head.lemma_.lower() in words:
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and _is(head, words):
         return head
     return None
 
@@ -367,6 +380,18 @@ class EventCoder:
             if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS)
             else None
         )
+        if noun_entry is None and flipped is None and theme and lemma in LIGHT_VERBS:
+            # "held civilians as human shields": the event is the "as" phrase, done to the object
+            for noun in (o for c in (*verb.children, *theme[0].children) if c.dep_ == "prep" and c.lower_ == "as"
+                         for o in c.children if o.dep_ == "pobj"):
+                entry_as = self._noun_entry(noun)
+                if entry_as is not None:
+                    code_as = self.lexicon.codes[entry_as.cameo]
+                    if code_as.type is not None:
+                        consumed.add(noun.i)
+                        entry = entry_as
+                        trigger = (verb.i, noun.i + 1)
+                        break
         if noun_entry is not None:
             anchor_noun = theme[0]
             entry = noun_entry
@@ -501,11 +526,12 @@ class EventCoder:
             bounds = sentence.span
             # a governing verb that is an event itself ("refused", "agreed") takes the code of
             # the action it governs and, where it names none, that action's parties
-            inner = merged.get(f.anchor.i) if not f.nominal else None
+            inner, kind = merged.get(f.anchor.i, (None, "")) if not f.nominal else (None, "")
             sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
             targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
             if inner is not None:
-                sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                if kind != "request":  # who is asked to act is not who asks
+                    sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
                 targets = targets or _dedupe(a for t in inner.objects for a in _actors_of(t, mentions, bounds))
             if f.reciprocal:
                 targets = sources
@@ -570,7 +596,8 @@ class EventCoder:
 
     def _governed(
         self, found: list[_Found]
-    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None]], dict[int, _Found], set[tuple[int, int]]]:
+    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None]], dict[int, tuple[_Found, str]],
+               set[tuple[int, int]]]:
         """Actions governed by another word (``data/governors.toml``): "agreed to withdraw" is
         an intent (AGREE), "refused to release" and "will not lift" refusals (REJECT), "is
         considering sending aid" no event at all (CAMEO 014, which PLOVER does not code).
@@ -581,15 +608,23 @@ class EventCoder:
         governors = self.lexicon.governors
         verbal = {f.anchor.i: f for f in found if not f.nominal}
         recoded: dict[tuple[int, int], tuple[Code | None, Token | None]] = {}
-        merged: dict[int, _Found] = {}
+        merged: dict[int, tuple[_Found, str]] = {}
         skip: set[tuple[int, int]] = set()
         for f in found:
             mood = None if f.nominal else governors.mood(f.anchor)
             if mood is None:
                 continue
             kind, head = mood
-            if kind == "deliberation":
+            if kind in ("deliberation", "wish"):
                 skip.add(f.trigger)
+                continue
+            if kind == "request":
+                # "urged Israel to halt its offensive": one REQUEST, which names the party
+                # asked where the verb itself names none
+                outer = verbal.get(head.i) if head is not None else None
+                if outer is not None and outer is not f:
+                    skip.add(f.trigger)
+                    merged.setdefault(head.i, (f, kind))
                 continue
             code = self.lexicon.refusal(f.code) if kind == "refusal" else self._intent(f.code)
             recoded[f.trigger] = (code, head)
@@ -597,7 +632,7 @@ class EventCoder:
                 continue  # "refused to deploy troops": the refusal and the deployment not made
             outer = verbal.get(head.i) if head is not None else None
             if outer is not None and outer is not f and head.i not in merged and outer.trigger not in recoded:
-                merged[head.i] = f
+                merged[head.i] = (f, kind)
                 skip.add(f.trigger)
         return recoded, merged, skip
 
@@ -845,9 +880,20 @@ def _partners(tok: Token) -> list[Token]:
     return found
 
 
+_CULPABLE = frozenset({"responsible", "guilty", "culpable", "accountable"})
+
+
 def _noun_agents(noun: Token) -> list[Token]:
-    """Who acts in a nominal event: "Washington's decision", "a mission led by the CSTO"."""
+    """Who acts in a nominal event: "Washington's decision", "a mission led by the CSTO",
+    "the LRA is responsible for the killings", "Hamas was behind the attack"."""
     agents = [c for c in noun.children if c.dep_ == "poss"]
+    prep = noun.head if noun.dep_ == "pobj" else None
+    if prep is not None and prep.dep_ == "prep":
+        holder = prep.head
+        if prep.lower_ in ("for", "of") and holder.lemma_.lower() in _CULPABLE and holder.dep_ == "acomp":
+            agents.extend(_own_subject(holder.head))
+        elif prep.lower_ == "behind" and holder.lemma_.lower() == "be":
+            agents.extend(_own_subject(holder))
     for child in noun.children:
         if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
             agents.extend(c for c in child.children if c.dep_ == "pobj")
