@@ -250,3 +250,26 @@ def test_event_noun_after_as(pipeline):
 def test_who_is_behind_an_attack_is_its_source(pipeline, text):
     events = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
     assert events and [a.code for a in events[0].source] == ["SOMREB"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Nurses in Lagos called off their strike on Friday.", "082", id="called-off-strike"),
+        pytest.param("Mali's junta declared a state of emergency in Gao.", "1724", id="state-of-emergency"),
+        pytest.param("Chad opened its borders to Sudanese refugees.", "081", id="opened-borders"),
+        pytest.param("Oman and Israel restored diplomatic relations in May.", "050", id="restored-relations"),
+        pytest.param("Tunisia halted talks with the IMF.", "164", id="halted-talks"),
+        pytest.param("Dock workers in Chile stopped work on Monday.", "143", id="stopped-work"),
+        pytest.param("The Kenyan government announced a two-week cease-fire with the rebels.", "0871", id="cease-fire"),
+    ],
+)
+def test_verb_and_object_code_together(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_taking_part_in_a_protest(pipeline):
+    (event,) = _events(pipeline, "Students in Tbilisi participated in a hunger strike last week.")
+    assert event.cameo == "142"
+    assert [a.code for a in event.source] == ["GEOEDU"]
+    assert [a.code for a in event.target] == ["GEO"]  # the place's country, not the strikers

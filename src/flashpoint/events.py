@@ -40,6 +40,9 @@ LIGHT_VERBS = frozenset(
 )
 # "went on strike", "remained on alert": the noun after "on" carries the event
 _STATE_VERBS = frozenset({"go", "remain", "stay", "be", "put", "place"})
+# "participated in a hunger strike", "attended the summit": the noun carries the event and
+# the verb's subject takes part in it
+_PARTICIPATE = frozenset({"participate", "engage", "join", "attend"})
 # heads whose "of" object carries the event: "a new round of talks", "a wave of arrests"
 _OF_HEADS = frozenset({"round", "series", "wave", "package", "spate", "string", "resumption", "start"})
 # adverbial particles the parser reads as prepositions in "pulled out of", "backed out of"
@@ -359,9 +362,10 @@ class EventCoder:
         entry = self._verb_entry(verb, lemma, theme)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
-        flipped = self.lexicon.flips.get((lemma, theme[0].lemma_.lower())) if theme else None
-        if flipped is None and theme:
-            flipped = self.lexicon.flips.get((lemma, theme[0].lower_))
+        flipped = None
+        for verb_words in (*(f"{lemma} {p.lower_}" for p in _particles(verb)), lemma) if theme else ():
+            flipped = flipped or self.lexicon.flips.get((verb_words, theme[0].lemma_.lower())) or (
+                self.lexicon.flips.get((verb_words, theme[0].lower_)))
         if flipped is not None:
             # "lifted the sanctions" is the opposite of the sanctions; "denied the allegations"
             # no event at all
@@ -375,9 +379,13 @@ class EventCoder:
         if lemma in _STATE_VERBS and not theme:
             theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"
                      for o in c.children if o.dep_ == "pobj"][:1]
+        if lemma in _PARTICIPATE and not theme:
+            # "participated in a hunger strike", "engaged in talks"
+            theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for o in c.children if o.dep_ == "pobj"][:1]
         noun_entry = (
             self._noun_entry(theme[0])
-            if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS)
+            if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS or lemma in _PARTICIPATE)
             else None
         )
         if noun_entry is None and flipped is None and theme and lemma in LIGHT_VERBS:
@@ -441,12 +449,7 @@ class EventCoder:
 
     def _verb_entry(self, verb: Token, lemma: str, theme: list[Token]) -> Trigger | None:
         # a phrasal verb first: "turned down" is not "turned"
-        particles = [c for c in verb.children if c.dep_ == "prt"] + [
-            c for c in verb.children
-            if c.dep_ in ("prep", "advmod") and c.lower_ in _LOOSE_PARTICLES
-            and not any(g.dep_ == "pobj" for g in c.children)
-        ]
-        for particle in particles:
+        for particle in _particles(verb):
             rows = self.lexicon.verbs.get(f"{lemma} {particle.lower_}")
             if rows:
                 return rows[0]
@@ -475,8 +478,23 @@ class EventCoder:
         return found
 
     def _noun_words(self, noun: Token) -> Trigger | None:
-        """The lexicon entry of a noun, two-word entries first ("air strike")."""
+        """The lexicon entry of a noun, two-word entries first ("air strike"), a hyphenated
+        word as a whole ("cease-fire" is no "fire")."""
         nouns = self.lexicon.nouns
+        doc = noun.doc
+        if noun.i >= 2 and doc[noun.i - 1].text == "-":
+            first = doc[noun.i - 2].lower_
+            for word in dict.fromkeys((noun.lower_, noun.lemma_.lower())):
+                for joined in (f"{first}-{word}", f"{first}{word}", f"{first} {word}"):
+                    if joined in nouns:
+                        return nouns[joined]
+            return None
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                # "a state of emergency", "a state of siege"
+                whole = nouns.get(f"{noun.lower_} of {obj.lower_}") or nouns.get(f"{noun.lemma_.lower()} of {obj.lower_}")
+                if whole is not None:
+                    return whole
         found = None
         left = noun.doc[noun.i - 1] if noun.i > 0 else None
         if left is not None and left.dep_ in ("compound", "amod") and left.head.i == noun.i:
@@ -570,7 +588,10 @@ class EventCoder:
             if not targets and where is not None and where.country and where.span and code.quad_class in (2, 4):
                 # "imposed a curfew in Algiers", "shelled positions near Rafah": with no one
                 # named as acted upon, the place's country is, as CAMEO coders code it
-                targets = [_place_actor(where, mentions)]
+                place = _place_actor(where, mentions)
+                if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
+                    place = _country_actor(where)
+                targets = [place] if place.key not in {s.key for s in sources} else []
             pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
@@ -659,6 +680,11 @@ def _place_actor(where: Location, mentions: _Mentions) -> ActorRef:
     known = mentions.covering(*where.span)
     if known is not None and known.country == where.country:
         return known
+    return _country_actor(where)
+
+
+def _country_actor(where: Location) -> ActorRef:
+    assert where.span is not None and where.country is not None
     return ActorRef(span=where.span, key=where.country, country=where.country, code=where.country,
                     name=where.name)
 
@@ -761,6 +787,15 @@ def _gerund_subject(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("PROPN", "NOUN") and prev.dep_ in ("pobj", "dobj"):
         return [prev]
     return []
+
+
+def _particles(verb: Token) -> list[Token]:
+    """The particles of a phrasal verb: "called off", "pulled out (of)"."""
+    return [c for c in verb.children if c.dep_ == "prt"] + [
+        c for c in verb.children
+        if c.dep_ in ("prep", "advmod") and c.lower_ in _LOOSE_PARTICLES
+        and not any(g.dep_ == "pobj" for g in c.children)
+    ]
 
 
 def _quantity(tok: Token) -> bool:
