@@ -273,3 +273,14 @@ def test_taking_part_in_a_protest(pipeline):
     assert event.cameo == "142"
     assert [a.code for a in event.source] == ["GEOEDU"]
     assert [a.code for a in event.target] == ["GEO"]  # the place's country, not the strikers
+
+
+def test_must_under_a_speech_verb_is_a_demand(pipeline):
+    events = _events(pipeline, "The Turkish foreign ministry said Greece must withdraw its coast guard vessels.")
+    assert (("TUR",), "REQUEST", ("GRC",)) in _dyads(events)
+    demand = [e for e in events if e.type == "REQUEST"][0]
+    assert demand.cameo == "100" and demand.certainty.label == "asserted"
+
+
+def test_struck_a_deal_is_an_agreement(pipeline):
+    assert (("QAT",), "AGREE", ("UN",)) in _dyads(_events(pipeline, "Qatar struck a deal with the United Nations."))

@@ -145,7 +145,10 @@ class Lexicon:
                 raise DataFileError("a refusal maps a CAMEO code prefix to a REJECT code of cameo.csv",
                                     source=f"refusals.csv:{line}")
             refusals[row["cameo_prefix"]] = row["refusal"]
-        return cls(verbs, nouns, codes, intents, flips, refusals, Governors.load(root / Governors.FILE))
+        governors = Governors.load(root / Governors.FILE)
+        if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
+            raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
+        return cls(verbs, nouns, codes, intents, flips, refusals, governors)
 
     def refusal(self, code: Code) -> Code | None:
         """The code of refusing the action ``code`` ("refused to release" → 1243), if the
@@ -171,6 +174,9 @@ class Governors:
     deliberation_nouns: frozenset[str]
     request: frozenset[str]
     wish: frozenset[str]
+    demand_speech: frozenset[str]
+    demand_modals: frozenset[str]
+    demand_code: str
 
     FILE = "governors.toml"
 
@@ -196,6 +202,9 @@ class Governors:
             deliberation_nouns=words("deliberation", "nouns"),
             request=words("request", "words"),
             wish=words("wish", "words"),
+            demand_speech=words("demand", "speech"),
+            demand_modals=words("demand", "modals"),
+            demand_code=str(data.get("demand", {}).get("code", "")),
         )
 
     def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
@@ -203,6 +212,10 @@ class Governors:
         "deliberation" | "request" | "wish", governing word)``, ``("refusal", None)`` for
         "will not <action>", or None when it is reported as it stands."""
         tok = anchor
+        if anchor.dep_ == "ccomp" and _is(anchor.head, self.demand_speech) and any(
+            c.dep_ == "aux" and c.lower_ in self.demand_modals for c in anchor.children
+        ):  # "the ministry said Armenia must withdraw": a demand
+            return "demand", anchor.head
         if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
@@ -369,7 +382,7 @@ class EventCoder:
         if flipped is not None:
             # "lifted the sanctions" is the opposite of the sanctions; "denied the allegations"
             # no event at all
-            entry = Trigger(flipped, frozenset({"on", "against", "to", "from"}))
+            entry = Trigger(flipped, frozenset({"on", "against", "to", "from", "with"}))
             consumed.add(theme[0].i)
         if theme and lemma in LIGHT_VERBS and _quantity(theme[0]):
             # "paid $662 million in aid", "announced $33 million of assistance": the noun
@@ -551,7 +564,12 @@ class EventCoder:
                 if kind != "request":  # who is asked to act is not who asks
                     sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
                 targets = targets or _dedupe(a for t in inner.objects for a in _actors_of(t, mentions, bounds))
-            if f.reciprocal:
+            override = recoded.get(inner.trigger if inner is not None else f.trigger)
+            if override is not None and override[2] == "demand" and override[1] is not None:
+                # "the ministry said Armenia must withdraw": the ministry demands, of Armenia
+                speaker = _dedupe(a for t in _own_subject(override[1]) for a in _actors_of(t, mentions, bounds))
+                sources, targets = speaker, (sources or targets)
+            elif f.reciprocal:
                 targets = sources
             else:
                 targets = _not_own(targets, sources, (*f.objects, *(inner.objects if inner else ())))
@@ -565,7 +583,6 @@ class EventCoder:
                 draft.times, sentence.span, trig_span, draft.article.published, doc
             )
             certainty = self.certainty.of(f.anchor, sent)
-            override = recoded.get(inner.trigger if inner is not None else f.trigger)
             if override is None:
                 code = self._as_intent(f.code, certainty)
             elif override[0] is None:
@@ -574,8 +591,10 @@ class EventCoder:
                 cues = certainty.cues if cue in certainty.cues else (*certainty.cues, cue)
                 certainty = replace(certainty, label="negated", cues=cues)
             else:
-                code, governor = override
-                if code.type == "REJECT" and inner is None:
+                code, governor, kind = override
+                if kind == "demand" and governor is not None:
+                    certainty = self.certainty.of(governor, sent)  # the demand was made
+                elif code.type == "REJECT" and inner is None:
                     # the refusal happened: as certain as the word that refuses; "will not
                     # lift the embargo" is announced
                     certainty = (self.certainty.of(governor, sent) if governor is not None
@@ -617,7 +636,7 @@ class EventCoder:
 
     def _governed(
         self, found: list[_Found]
-    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None]], dict[int, tuple[_Found, str]],
+    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None, str]], dict[int, tuple[_Found, str]],
                set[tuple[int, int]]]:
         """Actions governed by another word (``data/governors.toml``): "agreed to withdraw" is
         an intent (AGREE), "refused to release" and "will not lift" refusals (REJECT), "is
@@ -628,7 +647,7 @@ class EventCoder:
         over the action they govern, and the triggers to drop."""
         governors = self.lexicon.governors
         verbal = {f.anchor.i: f for f in found if not f.nominal}
-        recoded: dict[tuple[int, int], tuple[Code | None, Token | None]] = {}
+        recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]] = {}
         merged: dict[int, tuple[_Found, str]] = {}
         skip: set[tuple[int, int]] = set()
         for f in found:
@@ -647,8 +666,11 @@ class EventCoder:
                     skip.add(f.trigger)
                     merged.setdefault(head.i, (f, kind))
                 continue
+            if kind == "demand":
+                recoded[f.trigger] = (self.lexicon.codes[governors.demand_code], head, kind)
+                continue
             code = self.lexicon.refusal(f.code) if kind == "refusal" else self._intent(f.code)
-            recoded[f.trigger] = (code, head)
+            recoded[f.trigger] = (code, head, kind)
             if code is None:
                 continue  # "refused to deploy troops": the refusal and the deployment not made
             outer = verbal.get(head.i) if head is not None else None
