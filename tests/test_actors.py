@@ -142,3 +142,9 @@ def test_an_unresolvable_reference_stays_unresolved(nlp, tagger):
 
 def test_the_single_neighbour_of_a_country(nlp, tagger):
     assert _codes(nlp, tagger, "Portugal accused its neighbour of overfishing.").get("its neighbour") == "ESP"
+
+
+def test_neighbour_is_the_owners_partner_not_a_modifier(nlp, tagger):
+    text = ("Armenia and Azerbaijan clashed despite the Moscow-brokered truce, and Baku shelled "
+            "its neighbour's villages.")
+    assert _codes(nlp, tagger, text).get("its neighbour") == "ARM"

@@ -284,3 +284,13 @@ def test_must_under_a_speech_verb_is_a_demand(pipeline):
 
 def test_struck_a_deal_is_an_agreement(pipeline):
     assert (("QAT",), "AGREE", ("UN",)) in _dyads(_events(pipeline, "Qatar struck a deal with the United Nations."))
+
+
+def test_whose_territory_is_struck_is_the_target(pipeline):
+    dyads = _dyads(_events(pipeline, "Ukrainian drones struck targets deep inside Russian territory on Sunday."))
+    assert (("UKR",), "ASSAULT", ("RUS",)) in dyads
+
+
+def test_seed_baku_attacked_its_neighbour(seed):
+    attacks = [e for e in seed.events if e.type == "ASSAULT" and any(a.country == "AZE" for a in e.source)]
+    assert any(a.country == "ARM" for e in attacks for a in e.target)

@@ -539,11 +539,17 @@ def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[A
             right = tok.right_edge
             if owner is None or any(tok.idx <= r.span[0] < right.idx + len(right) for r in refs):
                 continue  # "its neighbour Azerbaijan" names it
+            roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root
+                     for r in _named_before(doc, tok, refs, after=True)}
+            # the other party named nearby, not a modifier ("the Moscow-mediated ceasefire")
             nearby = [r for r in _named_before(doc, tok, refs, after=True)
-                      if r.country and r.country != owner and not r.org]
+                      if r.country and r.country != owner and not r.org
+                      and roots[r.span].dep_ not in ("amod", "compound", "npadvmod", "nmod")]
             borders = _borders().get(owner, frozenset())
+            owners = {roots[r.span].i for r in _named_before(doc, tok, refs, after=True) if r.country == owner}
+            paired = [r for r in nearby if roots[r.span].i in {c.i for o in owners for c in doc[o].conjuncts}]
             bordering = [r for r in nearby if r.country in borders]
-            pick = (bordering or nearby)
+            pick = paired or bordering or nearby
             span = (tok.left_edge.idx, tok.idx + len(tok))
             if pick:
                 other = min(pick, key=lambda r: abs(r.span[0] - tok.idx))

@@ -441,6 +441,7 @@ class EventCoder:
         objects += _prep_objects(verb, entry.preps)
         if not subjects and not passive:
             subjects = _gerund_subject(verb) or _inherited_subject(verb)
+        objects += _territories(verb)
         if not objects:
             # "threatened to break off relations with Congo": the complement names the target
             objects = _complement_objects(verb)
@@ -809,6 +810,23 @@ def _gerund_subject(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("PROPN", "NOUN") and prev.dep_ in ("pobj", "dobj"):
         return [prev]
     return []
+
+
+_TERRITORY = frozenset({"territory", "soil", "airspace", "waters", "border", "borders"})
+
+
+def _territories(verb: Token) -> list[Token]:
+    """ "attacked targets inside its neighbour's territory", "struck deep in Russian
+    territory": whose territory an act reaches is acted upon."""
+    found = []
+    stack = [c for c in verb.children if c.dep_ in ("prep", "advmod")]
+    while stack:
+        node = stack.pop()
+        if node.dep_ == "prep" and node.lower_ in ("in", "inside", "into", "within", "on", "onto", "across", "of"):
+            found.extend(o for o in node.children if o.dep_ == "pobj" and o.lemma_.lower() in _TERRITORY)
+        if node.dep_ == "advmod" or (node.dep_ == "prep" and node.lower_ == "of"):
+            stack.extend(c for c in node.children if c.dep_ == "prep")
+    return found
 
 
 def _particles(verb: Token) -> list[Token]:
