@@ -164,7 +164,7 @@ def test_seed_cia_chief_is_an_intelligence_actor(seed):
         pytest.param("The Serbian government rejected appeals to free the Kosovar activists.",
                      (("SRB",), "REJECT", ("KOS",)), "1243", id="rejected-appeals-to"),
         pytest.param("Moldova is willing to withdraw its troops from the border with Ukraine.",
-                     (("MDA",), "AGREE", ()), "035", id="willing-to"),
+                     (("MDA",), "AGREE", ()), "0356", id="willing-to"),
         pytest.param("Norway pledged to send medical aid to Sudan.",
                      (("NOR",), "AGREE", ("SDN",)), "033", id="pledged-to"),
     ],
@@ -294,3 +294,29 @@ def test_whose_territory_is_struck_is_the_target(pipeline):
 def test_seed_baku_attacked_its_neighbour(seed):
     attacks = [e for e in seed.events if e.type == "ASSAULT" and any(a.country == "AZE" for a in e.source)]
     assert any(a.country == "ARM" for e in attacks for a in e.target)
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Georgia threatened to impose sanctions on Abkhazia.", "1312", id="threatened-sanctions"),
+        pytest.param("Eritrea threatened to shell the Ethiopian town of Zalambessa.", "1384", id="threatened-attack"),
+        pytest.param("The junta said it will release the French hostages.", "0353", id="will-release"),
+        pytest.param("Moldova agreed to halt the fighting in Transnistria.", "0356", id="agreed-to-halt-fighting"),
+    ],
+)
+def test_announced_action_coded_by_its_cameo_code(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Washington removed sanctions on Caracas.", "085", id="removed-sanctions"),
+        pytest.param("Syria allowed UN agencies access to Idlib.", "0863", id="allowed-access"),
+        pytest.param("Russia must end its attacks on Ukraine, the EU said.", "100", id="must-end-attacks"),
+        pytest.param("Myanmar's army forced aid workers out of Rakhine.", "174", id="forced-out"),
+    ],
+)
+def test_more_verb_object_codes(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}

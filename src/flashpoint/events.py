@@ -91,6 +91,7 @@ class Lexicon:
     flips: dict[tuple[str, str], str]  # (verb, object noun) → CAMEO code: "lift sanctions"
     refusals: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of refusing it
     governors: Governors
+    intent_codes: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of announcing it
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -138,26 +139,44 @@ class Lexicon:
             if row["cameo"] not in codes:
                 raise DataFileError(f"CAMEO code {row['cameo']!r} is not in cameo.csv", source=f"flips.csv:{line}")
             flips[(row["verb"], row["noun"])] = row["cameo"]
-        refusals: dict[str, str] = {}
-        for line, row in _csv(root / "refusals.csv"):
-            refused = codes.get(row["refusal"])
-            if refused is None or refused.type != "REJECT" or not row["cameo_prefix"].isdigit():
-                raise DataFileError("a refusal maps a CAMEO code prefix to a REJECT code of cameo.csv",
-                                    source=f"refusals.csv:{line}")
-            refusals[row["cameo_prefix"]] = row["refusal"]
+        refusals = _prefix_table(root, "refusals.csv", "refusal", codes, ("REJECT",))
+        intent_codes = _prefix_table(root, "intent_codes.csv", "intent", codes, ("AGREE", "THREATEN"))
         governors = Governors.load(root / Governors.FILE)
         if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
             raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
-        return cls(verbs, nouns, codes, intents, flips, refusals, governors)
+        return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes)
 
     def refusal(self, code: Code) -> Code | None:
         """The code of refusing the action ``code`` ("refused to release" → 1243), if the
         action is one that can be refused (cooperation, aid, yielding)."""
+        return self._by_prefix(self.refusals, code)
+
+    def intent(self, code: Code) -> Code | None:
+        """The code of announcing the action ``code``: by its CAMEO code first ("will
+        release" → 0353, "will shell" → 1384), else by its PLOVER type (``intents.csv``)."""
+        found = self._by_prefix(self.intent_codes, code)
+        if found is None and code.type in self.intents:
+            found = self.codes[self.intents[code.type]]
+        return found
+
+    def _by_prefix(self, table: dict[str, str], code: Code) -> Code | None:
         for n in range(len(code.cameo), 1, -1):
-            found = self.refusals.get(code.cameo[:n])
+            found = table.get(code.cameo[:n])
             if found is not None:
                 return self.codes[found]
         return None
+
+
+def _prefix_table(root, name: str, column: str, codes: dict[str, Code], types: tuple[str, ...]) -> dict[str, str]:
+    """A CAMEO code prefix → CAMEO code table whose codes must be of ``types``."""
+    table: dict[str, str] = {}
+    for line, row in _csv(root / name):
+        target = codes.get(row[column])
+        if target is None or target.type not in types or not row["cameo_prefix"].isdigit():
+            raise DataFileError(f"expected a CAMEO code prefix and a {'/'.join(types)} code of cameo.csv",
+                                source=f"{name}:{line}")
+        table[row["cameo_prefix"]] = row[column]
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +391,9 @@ class EventCoder:
         lemma = self._lemma(verb)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
+        if not theme and not passive:
+            # "allowed UN agencies access": the parser reads the second object as a clause
+            theme = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ == "NOUN"]
         entry = self._verb_entry(verb, lemma, theme)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
@@ -681,8 +703,7 @@ class EventCoder:
         return recoded, merged, skip
 
     def _intent(self, code: Code) -> Code | None:
-        intent = self.lexicon.intents.get(code.type or "")
-        return self.lexicon.codes[intent] if intent else None
+        return self.lexicon.intent(code)
 
     def _as_intent(self, code: Code, certainty: Certainty) -> Code:
         """An announced action is coded as the announcement, as CAMEO and PLOVER do: "the
@@ -693,8 +714,8 @@ class EventCoder:
             and certainty.attributed_to is not None
             and any(c.lower() in ("will", "would", "'ll") for c in certainty.cues)
         )
-        intent = self.lexicon.intents.get(code.type or "") if announced else None
-        return self.lexicon.codes[intent] if intent else code
+        intent = self.lexicon.intent(code) if announced else None
+        return intent or code
 
 
 def _place_actor(where: Location, mentions: _Mentions) -> ActorRef:
