@@ -320,3 +320,16 @@ def test_announced_action_coded_by_its_cameo_code(pipeline, text, cameo):
 )
 def test_more_verb_object_codes(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_role_the_parse_misses_is_filled_from_the_clause(pipeline):
+    # the parser does not read "Bolivia" as the object here; the nearest country after the
+    # trigger, in the trigger's own clause, is taken as the target, at lower confidence
+    events = _events(pipeline, "Chile condemned on Friday Bolivia and its leaders.")
+    assert (("CHL",), "ACCUSE", ("BOL",)) in _dyads(events)
+
+
+def test_filled_role_stays_in_its_clause(pipeline):
+    events = _events(pipeline, "Nepal protested loudly, while Bhutan later met India.")
+    protest = [e for e in events if e.trigger and e.type in ("PROTEST", "ACCUSE")]
+    assert all(not any(a.country in ("BTN", "IND") for a in e.target) for e in protest)

@@ -601,6 +601,9 @@ class EventCoder:
             )
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
                 continue  # no one takes part: description, not an event
+            given = (bool(sources), bool(targets))  # before any role is filled
+            if (not sources or not targets) and override is None:
+                sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             when = dates.event_date(
                 draft.times, sentence.span, trig_span, draft.article.published, doc
@@ -652,8 +655,10 @@ class EventCoder:
                     date=when,
                     location=where,
                     certainty=certainty,
-                    confidence=_confidence(bool(src), bool(tgt), f.nominal, certainty, _depth(f.anchor),
-                                           _embedded(f, anchors)),
+                    # a role filled by position adds less than one read off the parse
+                    confidence=_confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor),
+                                           _embedded(f, anchors))
+                    + 0.05 * ((bool(src) and not given[0]) + (bool(tgt) and not given[1])),
                 )
 
 
@@ -716,6 +721,50 @@ class EventCoder:
         )
         intent = self.lexicon.intent(code) if announced else None
         return intent or code
+
+
+def _fill_roles(
+    f: _Found, sources: list[ActorRef], targets: list[ActorRef], mentions: _Mentions, bounds: tuple[int, int]
+) -> tuple[list[ActorRef], list[ActorRef]]:
+    """An empty role filled from the trigger's own clause when the parse gave it no argument:
+    the nearest country or organisation before the trigger acts, the nearest after it is
+    acted upon ("In Kandahar, NATO troops in a raid on Tuesday …"). Such events rank lower."""
+    clause = f.anchor
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    # the trigger's clause and the clauses it is part of, not clauses that only hang on it
+    # ("Nepal protested, while Bhutan met India": Bhutan is not whom Nepal protested against)
+    clauses = {clause.i, *(a.i for a in clause.ancestors if a.pos_ in ("VERB", "AUX"))}
+    lo, hi = bounds
+    doc = f.anchor.doc
+    start, end = doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1])
+    taken = {a.span for a in (*sources, *targets)}
+    pool = []
+    for m in mentions.within(lo, hi):
+        root = doc.char_span(*m.span, alignment_mode="expand").root
+        if m.span in taken or not (m.country or m.org) or _clause_of(root) not in clauses:
+            continue
+        if root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS:
+            continue  # "in Beijing" is where, not whom
+        pool.append(m)
+    if not sources:
+        left = [m for m in pool if m.span[1] <= start and m.key not in {t.key for t in targets}]
+        sources = left[-1:]
+    if not targets and not (f.code.type in _SYMMETRIC and len(sources) > 1):  # "A and B held talks"
+        right = [m for m in pool if m.span[0] >= end and m.key not in {s.key for s in sources}]
+        targets = right[:1]
+    return sources, targets
+
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "along", "around", "throughout"})
+
+
+def _clause_of(tok: Token) -> int:
+    """The index of the verb whose clause ``tok`` belongs to (the root's, at worst)."""
+    for node in (tok, *tok.ancestors):
+        if node.pos_ in ("VERB", "AUX") and node.i != tok.i:
+            return node.i
+    return tok.sent.root.i if tok.doc.has_annotation("DEP") else tok.i
 
 
 def _place_actor(where: Location, mentions: _Mentions) -> ActorRef:
