@@ -148,3 +148,7 @@ def test_neighbour_is_the_owners_partner_not_a_modifier(nlp, tagger):
     text = ("Armenia and Azerbaijan clashed despite the Moscow-brokered truce, and Baku shelled "
             "its neighbour's villages.")
     assert _codes(nlp, tagger, text).get("its neighbour") == "ARM"
+
+
+def test_a_groups_officials_keep_the_groups_sector(nlp, tagger):
+    assert _codes(nlp, tagger, "A senior Taliban leader met the envoy.").get("A senior Taliban leader") == "AFGREB"

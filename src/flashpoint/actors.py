@@ -443,8 +443,10 @@ class ActorTagger:
         if entry.kind in (COUNTRY, DEMONYM, CAPITAL, ORG, GROUP):
             agent = self._agent_of(span)
             if agent is not None:
-                sector, (a_start, a_end) = agent
+                a_sector, (a_start, a_end) = agent
                 start, end = min(start, a_start), max(end, a_end)
+                # "a Taliban leader", "Hamas officials" belong to their group, not to a government
+                sector = entry.sector if entry.kind == GROUP and entry.sector else a_sector
 
         country, org = entry.country, entry.org
         if org:

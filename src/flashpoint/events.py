@@ -655,10 +655,9 @@ class EventCoder:
                     date=when,
                     location=where,
                     certainty=certainty,
-                    # a role filled by position adds less than one read off the parse
+                    # a role filled by position is no evidence that the event is right
                     confidence=_confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor),
-                                           _embedded(f, anchors))
-                    + 0.05 * ((bool(src) and not given[0]) + (bool(tgt) and not given[1])),
+                                           _embedded(f, anchors)),
                 )
 
 
