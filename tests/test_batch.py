@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from corpus_articles import ARTICLE_SET, varied_articles
 
-from flashpoint.batch import IngestOptions, ingest, load_rules
+from flashpoint.batch import CRASH_MARKER_ENV, IngestError, IngestOptions, ingest, load_rules
 from flashpoint.cli_corpus import ingest_command
 
 pytestmark = pytest.mark.slow
@@ -161,6 +161,33 @@ def test_two_local_workers_give_the_same_database(corpus: tuple[Path, int],
     report = ingest([str(corpus[0])], db, options=options(workers=2))
     assert len(report.worker_rss_mb) == 2  # both processes took batches
     assert contents(db) == reference
+
+
+def test_a_document_that_kills_its_worker_is_skipped_and_the_run_goes_on(
+        corpus: tuple[Path, int], reference: dict[str, list[tuple]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the worker processes (spawned, so they inherit the environment) die at once on any
+    # document containing this text: one of the corpus's articles does
+    texts = [json.loads(line).get("text", "") for line in corpus[0].read_text(encoding="utf-8").splitlines()
+             if line.startswith("{") and line.endswith("}") and "no closing quote" not in line]
+    marker = next(m for m in (t[-50:] for t in texts if len(t) > 50) if sum(m in t for t in texts) == 1)
+    monkeypatch.setenv(CRASH_MARKER_ENV, marker)
+    db = tmp_path / "db.duckdb"
+    report = ingest([str(corpus[0])], db, options=options(workers=2))
+    assert report.documents == corpus[1]
+    got = contents(db)
+    crashed = [row for row in got["skipped"] if row[3] == "crash"]
+    assert len(crashed) == 1 and "worker process" in crashed[0][4]
+    # every other document is stored as in the uninterrupted run
+    assert {r[0] for r in got["documents"]} == {r[0] for r in reference["documents"]}
+    assert len(got["articles"]) == len(reference["articles"]) - 1
+
+
+def test_a_worker_that_keeps_dying_stops_the_run(corpus: tuple[Path, int], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CRASH_MARKER_ENV, " ")  # every document kills its worker: not the documents' fault
+    with pytest.raises(IngestError, match="in a row killed their worker"):
+        ingest([str(corpus[0])], tmp_path / "db.duckdb", options=options(workers=2))
 
 
 # -- Dask: a scheduler and two worker processes on loopback ------------------------------------

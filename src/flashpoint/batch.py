@@ -168,6 +168,9 @@ class BatchAnalyser:
     def _analyse(self, tasks: Sequence[Task], published: date | None) -> Partition:
         from . import ingest
 
+        crash = os.environ.get(CRASH_MARKER_ENV)
+        if crash and any(crash in task.document.content for task in tasks):
+            os._exit(70)  # the test suite's stand-in for a document that kills its worker
         outcomes: dict[str, Outcome] = {}
         articles, ready = [], []
         for task in tasks:
@@ -215,6 +218,10 @@ def _failed(task: Task, exc: FlashpointError) -> Outcome:
     return Outcome(task.key, task.document.origin, task.document.id, task.content_hash,
                    error_code=exc.code, error_message=exc.message)
 
+
+# Testing only: a worker process that meets a document containing this environment variable's
+# value dies at once, as a worker would on a document that crashes the parser or exhausts memory.
+CRASH_MARKER_ENV = "FLASHPOINT_TEST_CRASH_MARKER"
 
 # One analyser per worker process, built on its first batch (or when the pool or the Dask
 # plugin starts the process): the task functions below must be importable module functions
@@ -285,15 +292,25 @@ class _LocalPool(_Runner):
         import multiprocessing
 
         self.settings, self.rules, self.slots = settings, rules, workers
+        self.crashes = 0  # documents in a row whose worker died
         # spawn: a forked child would share the parent's DuckDB connection and threads
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_local_worker, initargs=(settings, rules))
+        self._context = multiprocessing.get_context("spawn")
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.slots, mp_context=self._context,
+                                   initializer=_start_local_worker, initargs=(self.settings, self.rules))
 
     def submit(self, tasks: list[Task], published: date | None) -> Future[Partition]:
         return self.pool.submit(analyse_batch, self.settings, self.rules, tasks, published)
 
     def close(self, cancel: bool = False) -> None:
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+    def restart(self) -> None:
+        """A new pool after a worker died (the old one is broken for good)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._start()
 
 
 class _PrewarmPlugin:
@@ -423,6 +440,25 @@ def ingest(
         cancel = True
         try:
             with tempfile.TemporaryDirectory(prefix="flashpoint-ingest-") as scratch:
+                def settle() -> None:
+                    batch, future = pending.popleft()
+                    try:
+                        _commit(store, linker, batch, future, Path(scratch), replace_before, report)
+                    except BrokenProcessPool:
+                        if not isinstance(runner, _LocalPool):
+                            raise
+                        # a worker died: the batches in flight died with it. Each of their
+                        # documents is analysed alone on a new pool, and one that kills its
+                        # worker again is recorded as skipped; the run goes on.
+                        lost = [batch] + [b for b, _ in pending]
+                        pending.clear()
+                        runner.restart()
+                        for one in (single for b in lost for single in _singles(b)):
+                            _isolate(store, linker, runner, one, options, Path(scratch), replace_before, report)
+                    report.seconds = time.perf_counter() - started
+                    if on_batch:
+                        on_batch(report)
+
                 for batch in _read_batches(store, inputs, options, settings, report):
                     if batch.tasks and runner is None:
                         runner = _runner(settings, options)
@@ -430,15 +466,9 @@ def ingest(
                     future = runner.submit(batch.tasks, options.published) if runner and batch.tasks else None
                     pending.append((batch, future))
                     while pending and (len(pending) > limit or _ready(pending[0][1])):
-                        _commit(store, linker, *pending.popleft(), Path(scratch), replace_before, report)
-                        report.seconds = time.perf_counter() - started
-                        if on_batch:
-                            on_batch(report)
+                        settle()
                 while pending:
-                    _commit(store, linker, *pending.popleft(), Path(scratch), replace_before, report)
-                    report.seconds = time.perf_counter() - started
-                    if on_batch:
-                        on_batch(report)
+                    settle()
             cancel = False
         except BrokenProcessPool as exc:
             raise IngestError("a worker process died (out of memory?); what was committed is kept: "
@@ -450,6 +480,40 @@ def ingest(
             report.incidents = incidents.rebuild(store, options.incident_rules)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _singles(batch: _Batch) -> Iterator[_Batch]:
+    """A batch cut into one batch per document, in corpus order."""
+    tasks = {t.key: t for t in batch.tasks}
+    for item in batch.items:
+        task = tasks.get(item.key)
+        copies = {item.key: batch.copies[item.key]} if item.key in batch.copies else {}
+        yield _Batch([item], [task] if task else [], copies)
+
+
+_CRASHES_IN_A_ROW = 3  # documents in a row that kill their worker: the cause is not the documents
+
+
+def _isolate(store: Any, linker: dedup.Linker, runner: _LocalPool, one: _Batch, options: IngestOptions,
+             scratch: Path, replace_before: datetime | None, report: IngestReport) -> None:
+    """Analyse and commit a one-document batch after a worker died; if this document kills
+    its worker too, record it as skipped (reason ``crash``) and start a new pool."""
+    if not one.tasks:
+        _commit(store, linker, one, None, scratch, replace_before, report)
+        return
+    try:
+        _commit(store, linker, one, runner.submit(one.tasks, options.published), scratch, replace_before, report)
+        runner.crashes = 0
+    except BrokenProcessPool as exc:
+        runner.crashes += 1
+        if runner.crashes >= _CRASHES_IN_A_ROW:
+            raise IngestError(f"{_CRASHES_IN_A_ROW} documents in a row killed their worker process (out of "
+                              "memory?); what was committed is kept: run the same command again to resume") from exc
+        task = one.tasks[0]
+        crashed = Outcome(task.key, task.document.origin, task.document.id, task.content_hash,
+                          error_code="crash", error_message="the worker process analysing this document died")
+        _commit(store, linker, one, _Done(Partition((crashed,), {}, "", 0.0)), scratch, replace_before, report)
+        runner.restart()
 
 
 def _ready(future: Any) -> bool:
@@ -528,8 +592,9 @@ def _commit(store: Any, linker: dedup.Linker, batch: _Batch, future: Any, scratc
     outcomes = {o.key: o for o in (partition.outcomes if partition else ())}
     files: dict[str, Path] = {}
     if partition is not None:
-        report.worker_rss_mb[partition.worker] = max(partition.peak_rss_mb,
-                                                     report.worker_rss_mb.get(partition.worker, 0.0))
+        if partition.worker:
+            report.worker_rss_mb[partition.worker] = max(partition.peak_rss_mb,
+                                                         report.worker_rss_mb.get(partition.worker, 0.0))
         for table, data in partition.tables.items():
             files[table] = scratch / f"{table}.parquet"
             files[table].write_bytes(data)
