@@ -181,16 +181,38 @@ def test_shipped_model_is_small_and_says_where_it_came_from():
     assert {"precision", "recall", "f1"} <= set(model.meta["dev"]["rules_and_model"])
 
 
-def test_features_are_words_and_pairs():
-    assert WeaselModel.features(["some", "say", "so"]) == ["some", "say", "so", "some say", "say so"]
+def test_features_are_words_pairs_and_lemmas(nlp):
+    features = WeaselModel.features(nlp("Some say so.")[:])
+    for feature in ("some", "say", "so", "some say", "say so", "~say"):
+        assert feature in features
+    assert features["~say"] == "say"  # a feature shows the words as written
 
 
-def test_score_counts_a_repeated_feature_once():
-    model = WeaselModel.from_dict(_TINY)
-    once, pushed = model.score(["many", "the"])
-    twice, _ = model.score(["many", "the", "the"])
-    assert once == twice == pytest.approx(1 / (1 + math.exp(-(-2.0 + 3.0 + 0.5))))
+@pytest.mark.parametrize(
+    ("text", "feature", "shown"),
+    [
+        ("The plan was widely criticised.", "advmod:widely", "widely"),
+        ("The plan was widely criticised.", "pass:criticise", "was criticised"),
+        ("Many experts doubt the figures.", "subj:expert", "experts"),
+        ("Many experts doubt the figures.", "subjmod:many", "many"),
+        ("It was the largest city in the region.", "superl:large", "largest"),
+        ("It is likely that the talks failed.", "itbe:likely", "likely"),
+        ("The talks may fail.", "modal:may", "may"),
+        ("There are several reasons for the delay.", "there_be", "there are"),
+    ],
+)
+def test_dependency_features(nlp, text, feature, shown):
+    assert WeaselModel.features(nlp(text)[:]).get(feature) == shown
+
+
+def test_score_sums_the_features_present_and_credits_the_words_shown():
+    model = WeaselModel.from_dict({**_TINY, "weights": {"many": 3.0, "the": 0.5, "det:many": 1.0}})
+    probability, pushed = model.score({"many": "many", "the": "the", "city": "city"})
+    assert probability == pytest.approx(1 / (1 + math.exp(-(-2.0 + 3.0 + 0.5))))
     assert pushed == [("many", 3.0), ("the", 0.5)]
+    probability, pushed = model.score({"many": "many", "det:many": "many"})
+    assert probability == pytest.approx(1 / (1 + math.exp(-(-2.0 + 4.0))))
+    assert pushed == [("many", 4.0)]  # two features of one word: one cue, their summed weight
 
 
 def test_model_moves_fact_to_hedged_with_its_cue(nlp):
@@ -227,6 +249,8 @@ def test_rules_alone_without_the_model(nlp):
         json.dumps({**_TINY, "weights": {}}),
         json.dumps({**_TINY, "weights": {"many": "heavy"}}),
         json.dumps({**_TINY, "weights": {"many": True}}),
+        json.dumps({**_TINY, "weights": {" ": 1.0}}),
+        json.dumps({**_TINY, "format": "flashpoint-weasel-1"}),  # the word-pair model before lemmas
         json.dumps({**_TINY, "threshold": 1.5}),
         json.dumps({**_TINY, "bias": None}),
         json.dumps(_TINY).replace("3.0", "NaN"),

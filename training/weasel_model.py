@@ -1,27 +1,32 @@
 """Train the learned sentence model behind Flashpoint's certainty labels.
 
 Writes ``src/flashpoint/data/weasel_model.json``: a logistic regression over a sentence's
-lower-cased words and word pairs (:meth:`flashpoint.certainty.WeaselModel.features`), its
-bias, and the probability threshold above which a sentence the cue rules read as asserted or
-attributed is labelled ``hedged`` instead.
+words, word pairs, lemmas and dependency-tagged words (:meth:`flashpoint.certainty.WeaselModel.features`),
+its bias, and the probability threshold above which a sentence the cue rules read as asserted
+or attributed is labelled ``hedged`` instead.
 
 Data: the wiki-weasel TRAIN split only
 (``Crypto-Uncertainty-Index/nlp/hedge_classifier/data/wiki_weasel_clean/train.csv`` under the
 benchmark directory, see ``shared/benchmarks/README.md``). The test split is never read here:
-it is for ``flashpoint eval wiki-weasel``. The train split is cut once, stratified and seeded,
-into a fit part (80 %) and a dev part (20 %):
+it is for ``flashpoint eval wiki-weasel``.
 
-* the regularisation strength ``C`` is chosen by 5-fold cross-validation on the fit part;
-* the model is fitted on the fit part;
-* the threshold is chosen on the dev part, for the F1 of the decision the runtime makes
-  (a text is uncertain when any of its sentences is hedged or hypothetical, by the rules or by
-  the model with a recognised cue word), and the dev scores written into the file are those
-  of the shipped, pruned model run through the runtime code.
+Every choice is made by the same procedure, :func:`select`: for each regularisation strength
+``C``, 5-fold cross-validation gives out-of-fold probabilities, scored through the runtime code
+(the pruned, rounded weights; a text is uncertain when any of its sentences is hedged or
+hypothetical, by the rules or by the model with a recognised cue word). The ``C`` with the best
+pooled F1 wins, and its best pooled threshold is the threshold.
 
-Only words seen in at least ``MIN_DF`` fit texts are kept, and weights smaller than ``PRUNE``
-are dropped, which keeps the file small. scikit-learn is needed here only, not at run time:
-``pip install -e '.[train]'``, then ``python training/weasel_model.py``. (The script is not
-called ``weasel.py``: spaCy imports a package of that name, and a script's own folder comes
+* To measure the procedure, the train split is cut once, stratified and seeded, into a fit
+  part (80 %) and a dev part (20 %); :func:`select` runs on the fit part, a model is fitted on
+  the fit part, and the dev part is scored at the selected threshold. Those are the ``dev``
+  figures in the file (with, for comparison, the best threshold on dev itself, which is
+  optimistic).
+* The shipped model is selected the same way on the whole train split, then fitted on all of it.
+
+Only features seen in at least ``MIN_DF`` training texts are kept, and weights smaller than
+``PRUNE`` are dropped, which keeps the file small. scikit-learn is needed here only, not at run
+time: ``pip install -e '.[train]'``, then ``python training/weasel_model.py``. (The script is
+not called ``weasel.py``: spaCy imports a package of that name, and a script's own folder comes
 first on the import path.)
 """
 
@@ -37,6 +42,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn import __version__ as sklearn_version
@@ -70,17 +76,18 @@ _PTB_RE = re.compile("|".join(map(re.escape, _PTB)))
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """One training text as the runtime sees it: its sentences' words and rule labels."""
+    """One training text as the runtime sees it: its sentences' features and rule labels."""
 
     uncertain: bool
-    sentences: tuple[tuple[list[str], str], ...]  # (lower-cased words, rule label)
+    sentences: tuple[tuple[dict[str, str], str], ...]  # (WeaselModel.features, rule label)
 
     @property
     def ruled_uncertain(self) -> bool:
         return any(label in UNCERTAIN for _, label in self.sentences)
 
     def features(self) -> list[str]:
-        return [f for words, _ in self.sentences for f in WeaselModel.features(words)]
+        """The text's features: those of any of its sentences (the gold label is per text)."""
+        return list(dict.fromkeys(f for features, _ in self.sentences for f in features))
 
 
 def read_train(path: Path) -> list[tuple[str, bool]]:
@@ -90,7 +97,7 @@ def read_train(path: Path) -> list[tuple[str, bool]]:
 
 
 def prepare(rows: list[tuple[str, bool]]) -> list[Text]:
-    """Split and rule-label every text exactly as the pipeline's certainty stage does."""
+    """Split, rule-label and featurise every text exactly as the pipeline's certainty stage does."""
     nlp, _ = load_pipeline(Settings().models)
     rules = CertaintyTagger(learned=False)
     texts = []
@@ -100,8 +107,7 @@ def prepare(rows: list[tuple[str, bool]]) -> list[Text]:
         sentences = []
         for sentence in draft.sentences:
             span = doc.char_span(*sentence.span, alignment_mode="expand")
-            words = [t.lower_ for t in span if not t.is_space]
-            sentences.append((words, rules.rules(span).label))
+            sentences.append((WeaselModel.features(span), rules.rules(span).label))
         texts.append(Text(uncertain, tuple(sentences)))
     return texts
 
@@ -129,7 +135,10 @@ def prf(predicted: list[bool], gold: list[bool]) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "n": len(gold)}
 
 
-def decide(texts: list[Text], scores: list[list[tuple[float, bool]]], threshold: float) -> list[bool]:
+Scores = list[list[tuple[float, bool]]]  # per text, per sentence: (probability, has a recognised cue)
+
+
+def decide(texts: list[Text], scores: Scores, threshold: float) -> list[bool]:
     """The runtime decision: rules first; the model only where the rules say fact, and only
     with a recognised cue among the words behind it (see ``CertaintyTagger.sentence``)."""
     return [
@@ -142,10 +151,29 @@ def decide(texts: list[Text], scores: list[list[tuple[float, bool]]], threshold:
     ]
 
 
-def best_threshold(texts: list[Text], scores: list[list[tuple[float, bool]]]) -> tuple[float, float]:
+def best_threshold(texts: list[Text], scores: Scores) -> tuple[float, float]:
     """(F1, threshold) of the best threshold on ``texts``; on a tie the higher threshold."""
     gold = [t.uncertain for t in texts]
     return max((prf(decide(texts, scores, th), gold)["f1"], th) for th in THRESHOLDS)
+
+
+def fit_model(texts: list[Text], c: float) -> tuple[dict[str, float], float]:
+    """Fit on ``texts``; the weights and bias as shipped (pruned, rounded)."""
+    vectorizer = CountVectorizer(analyzer=lambda feats: feats, binary=True, min_df=MIN_DF)
+    x = vectorizer.fit_transform([t.features() for t in texts])
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit(x, [t.uncertain for t in texts])
+    names = vectorizer.get_feature_names_out()
+    weights = {
+        str(name): round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= PRUNE
+    }
+    return dict(sorted(weights.items())), round(float(model.intercept_[0]), 4)
+
+
+def runtime_scores(weights: dict[str, float], bias: float, texts: list[Text]) -> Scores:
+    """Each sentence's probability and whether it has a recognised cue, by the runtime code."""
+    tagger = CertaintyTagger(model=WeaselModel(weights, bias, 0.5, {}))
+    return [[_cued(tagger.explain(features)) for features, _ in t.sentences] for t in texts]
 
 
 def _cued(explained: tuple[float, tuple[str, ...]]) -> tuple[float, bool]:
@@ -153,45 +181,22 @@ def _cued(explained: tuple[float, tuple[str, ...]]) -> tuple[float, bool]:
     return probability, bool(cues)
 
 
-def fit_model(texts: list[Text], c: float) -> tuple[CountVectorizer, LogisticRegression]:
-    vectorizer = CountVectorizer(analyzer=lambda feats: feats, binary=True, min_df=MIN_DF)
-    x = vectorizer.fit_transform([t.features() for t in texts])
-    model = LogisticRegression(C=c, max_iter=5000)
-    model.fit(x, [t.uncertain for t in texts])
-    return vectorizer, model
-
-
-def sentence_scores(
-    vectorizer: CountVectorizer, model: LogisticRegression, texts: list[Text]
-) -> list[list[tuple[float, bool]]]:
-    """Out-of-fold probabilities for choosing C (every sentence counted as cued)."""
-    flat = [WeaselModel.features(words) for t in texts for words, _ in t.sentences]
-    probs = iter(model.predict_proba(vectorizer.transform(flat))[:, 1])
-    return [[(float(next(probs)), True) for _ in t.sentences] for t in texts]
-
-
-def choose_c(fit: list[Text]) -> tuple[float, dict[float, float]]:
-    """The C whose out-of-fold runtime-decision F1 (at its best threshold) is highest."""
-    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
-    gold = [t.uncertain for t in fit]
-    results = {}
+def select(texts: list[Text], name: str) -> tuple[float, float, dict[str, Any]]:
+    """(C, threshold, table): the C whose pooled out-of-fold F1 is best, and its threshold."""
+    gold = [t.uncertain for t in texts]
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(np.zeros(len(texts)), gold))
+    table: dict[str, Any] = {}
     for c in C_GRID:
-        scores: list[list[float]] = [[] for _ in fit]
-        for train_idx, test_idx in folds.split(np.zeros(len(fit)), gold):
-            vectorizer, model = fit_model([fit[i] for i in train_idx], c)
-            for i, s in zip(test_idx, sentence_scores(vectorizer, model, [fit[i] for i in test_idx])):
+        scores: Scores = [[] for _ in texts]
+        for train_idx, test_idx in folds:
+            weights, bias = fit_model([texts[i] for i in train_idx], c)
+            for i, s in zip(test_idx, runtime_scores(weights, bias, [texts[i] for i in test_idx])):
                 scores[i] = s
-        results[c] = best_threshold(fit, scores)[0]
-        print(f"  C={c}: out-of-fold F1 {results[c]:.4f}", file=sys.stderr)
-    return max(results, key=lambda c: results[c]), results
-
-
-def export(vectorizer: CountVectorizer, model: LogisticRegression) -> tuple[dict[str, float], float]:
-    names = vectorizer.get_feature_names_out()
-    weights = {
-        str(name): round(float(w), 4) for name, w in zip(names, model.coef_[0]) if abs(w) >= PRUNE
-    }
-    return dict(sorted(weights.items())), round(float(model.intercept_[0]), 4)
+        f1, threshold = best_threshold(texts, scores)
+        table[str(c)] = {"f1": f1, "threshold": threshold}
+        print(f"  {name}: C={c}: out-of-fold F1 {f1:.4f} at threshold {threshold}", file=sys.stderr)
+    best = max(table, key=lambda c: (table[c]["f1"], -float(c)))
+    return float(best), table[best]["threshold"], table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,39 +214,58 @@ def main(argv: list[str] | None = None) -> int:
     rules_only = prf([t.ruled_uncertain for t in dev], dev_gold)
     print(f"fit {len(fit)}, dev {len(dev)}; rules alone on dev: {rules_only}", file=sys.stderr)
 
-    c, cv = choose_c(fit)
-    vectorizer, model = fit_model(fit, c)
-    weights, bias = export(vectorizer, model)
-    # Tune the threshold on the model as shipped (pruned, rounded), through the runtime code.
-    tagger = CertaintyTagger(model=WeaselModel(weights, bias, 0.5, {}))
-    dev_scores = [[_cued(tagger.explain(words)) for words, _ in t.sentences] for t in dev]
-    _, threshold = best_threshold(dev, dev_scores)
-    dev_result = prf(decide(dev, dev_scores, threshold), dev_gold)
-    print(f"C={c}, threshold {threshold}: dev {dev_result}, {len(weights)} features", file=sys.stderr)
+    # Measure the procedure: select on the fit part, score the held-out dev part.
+    c_fit, threshold_fit, _ = select(fit, "fit")
+    dev_scores = runtime_scores(*fit_model(fit, c_fit), dev)
+    dev_result = prf(decide(dev, dev_scores, threshold_fit), dev_gold)
+    dev_f1_best, dev_threshold_best = best_threshold(dev, dev_scores)
+    print(
+        f"dev at the selected C={c_fit}, threshold {threshold_fit}: {dev_result} "
+        f"(best threshold on dev itself: {dev_threshold_best}, F1 {dev_f1_best})",
+        file=sys.stderr,
+    )
+
+    # The shipped model: the same selection on the whole train split, fitted on all of it.
+    c, threshold, cv = select(texts, "all")
+    weights, bias = fit_model(texts, c)
+    print(f"shipped: C={c}, threshold {threshold}, {len(weights)} features", file=sys.stderr)
 
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     data = {
         "format": WeaselModel.FORMAT,
         "about": (
-            "Logistic regression: P(sentence is uncertain) from its lower-cased words and adjacent "
-            "word pairs. Flashpoint labels a sentence hedged when its cue rules read it as asserted "
-            "or attributed and this probability exceeds the threshold. Built by training/weasel_model.py."
+            "Logistic regression: P(sentence is uncertain) from its words, word pairs, lemmas (~) "
+            "and dependency-tagged words (see WeaselModel.features). Flashpoint labels a sentence "
+            "hedged when its cue rules read it as asserted or attributed, this probability exceeds "
+            "the threshold and a recognised cue word pushed it. Built by training/weasel_model.py."
         ),
         "trained_on": {
             "file": TRAIN_FILE,
             "sha256": sha,
-            "split": (
-                f"wiki-weasel train only; stratified {1 - DEV_SHARE:.0%} fit / {DEV_SHARE:.0%} dev, "
-                f"seed {SEED}"
+            "split": "wiki-weasel train only; the shipped model is fitted on all of it",
+            "texts": len(texts),
+        },
+        "hyperparameters": {
+            "C": c,
+            "threshold": threshold,
+            "chosen_by": "5-fold CV on the train split: best pooled out-of-fold F1 of the runtime decision",
+            "cv_by_C": cv,
+            "min_df": MIN_DF,
+            "prune": PRUNE,
+            "seed": SEED,
+        },
+        "dev": {
+            "how": (
+                f"stratified {1 - DEV_SHARE:.0%} fit / {DEV_SHARE:.0%} dev cut of the train split, "
+                f"seed {SEED}: C and threshold selected by the same CV on the fit part "
+                f"(C={c_fit}, threshold {threshold_fit}), model fitted on the fit part, dev scored"
             ),
             "fit_texts": len(fit),
             "dev_texts": len(dev),
+            "rules_and_model": dev_result,
+            "rules_only": rules_only,
+            "best_threshold_on_dev": {"threshold": dev_threshold_best, "f1": dev_f1_best},
         },
-        "hyperparameters": {
-            "C": c, "cv_f1_by_C": {str(k): v for k, v in cv.items()}, "min_df": MIN_DF, "prune": PRUNE,
-        },
-        "threshold_chosen_on": "dev: max F1 of the runtime decision (rules, then the model)",
-        "dev": {"rules_and_model": dev_result, "rules_only": rules_only},
         "date": date.today().isoformat(),
         "sklearn": sklearn_version,
         "threshold": threshold,

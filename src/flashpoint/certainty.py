@@ -6,11 +6,12 @@ it on the dependency path to the clause root ("Moscow warned that Turkey *could*
 the blocking hypothetical, not the warning).
 
 A sentence's label also listens to a small learned model (``data/weasel_model.json``, built
-by ``training/weasel_model.py``): a logistic regression over the sentence's words and word pairs
-that catches the vaguer hedging and weasel wording no short cue list covers ("many",
-"several", "generally", "critics"). It can only move a sentence that the rules read as plain or
-reported fact to ``hedged``, and its cues are the words that weighed most. Events keep the
-scope rules alone: the model knows sentences, not what a cue governs.
+by ``training/weasel_model.py``): a logistic regression over the sentence's words, word pairs,
+lemmas and a few dependency-tagged words, that catches the vaguer hedging and weasel wording no
+short cue list covers ("many", "several", "generally", "critics", "is considered"). It can only
+move a sentence that the rules read as plain or reported fact to ``hedged``, and its cues are
+the recognised words that weighed most. Events keep the scope rules alone: the model knows
+sentences, not what a cue governs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -150,12 +151,19 @@ def _phrase_hits(sent: Span, phrases: frozenset[tuple[str, ...]], longest: int) 
     return hits
 
 
+# Dependency relations whose word is worth a feature of its own, named with the relation: the
+# modifiers that carry vagueness and praise ("widely", "many", "famous", "relatively").
+_MODIFIER_LINKS = frozenset({"advmod", "amod", "det", "predet", "acomp", "npadvmod", "quantmod", "nummod"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
 @dataclass(frozen=True, slots=True)
 class WeaselModel:
-    """The learned sentence model: a logistic regression over lower-cased words and word pairs.
+    """The learned sentence model: a logistic regression over a sentence's words, word pairs,
+    lemmas and a few dependency-tagged words (:meth:`features`).
 
     Loaded once from ``data/weasel_model.json`` (see ``training/weasel_model.py`` for how it
-    was trained and on what). Scoring a sentence is one dict lookup per word and per word pair.
+    was trained and on what). Scoring a sentence is one dict lookup per feature.
     """
 
     weights: dict[str, float]
@@ -163,7 +171,7 @@ class WeaselModel:
     threshold: float  # P(uncertain) above which a sentence is hedged
     meta: dict[str, Any] = field(default_factory=dict)  # provenance: data, split, dev scores
 
-    FORMAT: ClassVar[str] = "flashpoint-weasel-1"
+    FORMAT: ClassVar[str] = "flashpoint-weasel-2"
     FILE: ClassVar[str] = "weasel_model.json"
 
     @classmethod
@@ -189,7 +197,9 @@ class WeaselModel:
             return DataFileError(f"invalid weasel model: {why}", source=cls.FILE)
 
         if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
-            raise bad(f"expected an object with format {cls.FORMAT!r}")
+            raise bad(
+                f"expected an object with format {cls.FORMAT!r} (retrain: training/weasel_model.py)"
+            )
         bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
         if not _finite(bias):
             raise bad("bias must be a finite number")
@@ -198,30 +208,78 @@ class WeaselModel:
         if not isinstance(weights, dict) or not weights:
             raise bad("weights must be a non-empty object of feature → weight")
         for feature, weight in weights.items():
-            if not feature or not _finite(weight):
+            if not feature.strip() or not _finite(weight):
                 raise bad(f"weight of {feature!r} is not a finite number")
         meta = {k: v for k, v in data.items() if k not in ("bias", "threshold", "weights")}
         return cls({k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta)
 
     @staticmethod
-    def features(words: Sequence[str]) -> list[str]:
-        """The features of a sentence's lower-cased words: each word and each adjacent pair.
+    def features(sent: Span) -> dict[str, str]:
+        """The features of a sentence, each with the words it shows as a cue.
 
-        ``training/weasel_model.py`` calls this too, so training and runtime cannot drift apart.
+        * each lower-cased word and each adjacent pair ("many", "many people");
+        * each lemma, ``~consider`` (shows the word as written, "considered");
+        * dependency-tagged words from the parse spaCy has already made: a modifier with its
+          relation (``advmod:widely``, ``amod:famous``, ``det:many``), the head word of a
+          subject and its modifiers (``subj:critic``, ``subjmod:some``), a passive verb
+          (``pass:consider`` for "is considered"), a modal (``modal:may``), a superlative
+          (``superl:good`` and ``SUPERL`` for "best"), the root verb (``root:say``), and
+          "it is" or "there is" constructions (``itbe:likely``, ``there_be``).
+
+        A feature counts once however often it occurs. ``training/weasel_model.py`` calls this
+        too, so training and runtime cannot drift apart.
         """
-        return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))]
+        found: dict[str, str] = {}
+        tokens = [t for t in sent if not t.is_space]
+        words = [t.lower_ for t in tokens]
+        for w in words:
+            found.setdefault(w, w)
+        for a, b in zip(words, words[1:]):
+            found.setdefault(f"{a} {b}", f"{a} {b}")
+        for t, low in zip(tokens, words):
+            lemma, dep = t.lemma_.lower(), t.dep_
+            found.setdefault(f"~{lemma}", low)
+            if dep in _MODIFIER_LINKS:
+                found.setdefault(f"{dep}:{lemma}", low)
+            elif dep in _SUBJECTS:
+                found.setdefault(f"subj:{lemma}", low)
+                for child in t.children:
+                    if child.dep_ in _MODIFIER_LINKS:
+                        found.setdefault(f"subjmod:{child.lemma_.lower()}", child.lower_)
+            elif dep == "ROOT":
+                found.setdefault(f"root:{lemma}", low)
+            if t.tag_ in ("JJS", "RBS"):
+                found.setdefault(f"superl:{lemma}", low)
+                found.setdefault("SUPERL", low)
+            pos = t.pos_
+            if pos == "VERB" or pos == "AUX":
+                for child in t.children:
+                    cdep = child.dep_
+                    if cdep == "auxpass" and pos == "VERB":
+                        found.setdefault(f"pass:{lemma}", f"{child.lower_} {low}")
+                    elif cdep == "aux" and child.tag_ == "MD":
+                        found.setdefault(f"modal:{child.lemma_.lower()}", child.lower_)
+                    elif cdep in ("nsubj", "expl") and child.lower_ in ("it", "there") and lemma == "be":
+                        if child.lower_ == "there":
+                            found.setdefault("there_be", f"there {low}")
+                        else:
+                            for other in t.children:
+                                if other.dep_ in ("acomp", "attr"):
+                                    found.setdefault(f"itbe:{other.lemma_.lower()}", other.lower_)
+        return found
 
-    def score(self, words: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
-        """Probability that the sentence is uncertain, and the features that pushed it up."""
+    def score(self, features: dict[str, str]) -> tuple[float, list[tuple[str, float]]]:
+        """Probability that a sentence (its :meth:`features`) is uncertain, and the words that
+        pushed it up, with the summed weight of their features, strongest first."""
         weights = self.weights
         logit = self.bias
         pushed: dict[str, float] = {}
-        for feature in set(self.features(words)):  # present or not, as in training
+        for feature, shown in features.items():
             weight = weights.get(feature)
             if weight is not None:
                 logit += weight
                 if weight > 0:
-                    pushed[feature] = weight
+                    pushed[shown] = pushed.get(shown, 0.0) + weight
         probability = 1 / (1 + math.exp(-logit)) if logit > -500 else 0.0
         return probability, sorted(pushed.items(), key=lambda kv: -kv[1])
 
@@ -236,12 +294,13 @@ def _finite(value: Any) -> bool:
 
 
 def _explain(pushed: list[tuple[str, float]], most: int = 3) -> tuple[str, ...]:
-    """The strongest features as cues, without a word that a chosen pair already shows."""
+    """The strongest words as cues, without a word that a chosen pair already shows."""
     chosen: list[str] = []
-    for feature, _ in pushed:
-        if any(feature in c.split() or c in feature.split() for c in chosen):
+    for shown, _ in pushed:
+        words = shown.split()
+        if any(set(words) & set(c.split()) for c in chosen):
             continue
-        chosen.append(feature)
+        chosen.append(shown)
         if len(chosen) == most:
             break
     return tuple(chosen)
@@ -283,19 +342,19 @@ class CertaintyTagger:
         ruled = self.rules(sent)
         if ruled.label not in ("asserted", "attributed") or self.model is None:
             return ruled
-        probability, cues = self.explain([t.lower_ for t in sent if not t.is_space])
+        probability, cues = self.explain(WeaselModel.features(sent))
         # The threshold was tuned on held-out training sentences (see the model file).
         if probability > self.model.threshold and cues:
             return Certainty("hedged", cues, ruled.attributed_to)
         return ruled
 
-    def explain(self, words: Sequence[str]) -> tuple[float, tuple[str, ...]]:
-        """The learned model's probability that a sentence (its lower-cased words) is
-        uncertain, and the strongest of the recognised cue words behind it (``[learned]`` in
+    def explain(self, features: dict[str, str]) -> tuple[float, tuple[str, ...]]:
+        """The learned model's probability that a sentence (its :meth:`WeaselModel.features`)
+        is uncertain, and the strongest of the recognised cue words behind it (``[learned]`` in
         the lexicon); without such a cue the model's word is not taken."""
         if self.model is None:
             return 0.0, ()
-        probability, pushed = self.model.score(words)
+        probability, pushed = self.model.score(features)
         known = self.cues.learned_cues
         return probability, _explain([fw for fw in pushed if any(w in known for w in fw[0].split())])
 
