@@ -333,3 +333,27 @@ def test_filled_role_stays_in_its_clause(pipeline):
     events = _events(pipeline, "Nepal protested loudly, while Bhutan later met India.")
     protest = [e for e in events if e.trigger and e.type in ("PROTEST", "ACCUSE")]
     assert all(not any(a.country in ("BTN", "IND") for a in e.target) for e in protest)
+
+
+def test_a_call_for_sanctions_is_a_demand_and_no_sanction(pipeline):
+    events = _events(pipeline, "Cyprus called for sanctions against Turkey on Monday.")
+    assert [(e.type, e.cameo) for e in events] == [("REQUEST", "100")]
+    assert (("CYP",), "REQUEST", ("TUR",)) in _dyads(events)
+
+
+def test_a_call_for_talks_stays_an_appeal(pipeline):
+    assert {e.cameo for e in _events(pipeline, "Qatar called for talks with Iran.")} == {"020"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Mali withdrew from the peace agreement with the rebels.", "160", id="withdrew-from-agreement"),
+        pytest.param("Norway ended its mediation efforts between Colombia and the rebels.", "165", id="ended-mediation-efforts"),
+        pytest.param("Hundreds of French troops arrived in Chad on Monday.", "154", id="troops-arrive"),
+        pytest.param("Fiji's soldiers took part in peacekeeping operations in Lebanon.", "074", id="peacekeeping"),
+        pytest.param("Japan dispatched medical teams to Turkey.", "070", id="sent-teams"),
+    ],
+)
+def test_codes_that_depend_on_the_arguments(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}

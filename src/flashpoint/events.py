@@ -278,6 +278,13 @@ class Governors:
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
 
 
+def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) -> bool:
+    """Whether an event noun is what a request trigger asks for ("called for sanctions")."""
+    prep = noun.head
+    return (noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("for", "on")
+            and prep.head.i in verbal and _is(prep.head, request))
+
+
 def _is(tok: Token, words: frozenset[str]) -> bool:
     """Whether a word is one of ``words``, by its lemma or, where the lemmatizer errs
     ("hopes" → "hop"), by a de-inflected form."""
@@ -397,15 +404,13 @@ class EventCoder:
         entry = self._verb_entry(verb, lemma, theme)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
-        flipped = None
-        for verb_words in (*(f"{lemma} {p.lower_}" for p in _particles(verb)), lemma) if theme else ():
-            flipped = flipped or self.lexicon.flips.get((verb_words, theme[0].lemma_.lower())) or (
-                self.lexicon.flips.get((verb_words, theme[0].lower_)))
-        if flipped is not None:
+        flip = self._flip(verb, lemma, theme)
+        flipped = flip[0] if flip else None
+        if flip is not None:
             # "lifted the sanctions" is the opposite of the sanctions; "denied the allegations"
             # no event at all
-            entry = Trigger(flipped, frozenset({"on", "against", "to", "from", "with"}))
-            consumed.add(theme[0].i)
+            entry = Trigger(flip[0], frozenset({"on", "against", "to", "from", "with"}))
+            consumed.add(flip[1].i)
         if theme and lemma in LIGHT_VERBS and _quantity(theme[0]):
             # "paid $662 million in aid", "announced $33 million of assistance": the noun
             # after the amount carries the event
@@ -472,6 +477,26 @@ class EventCoder:
             objects = _partners(anchor_noun if anchor_noun is not None else verb)
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
         return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
+
+    def _flip(self, verb: Token, lemma: str, theme: list[Token]) -> tuple[str, Token] | None:
+        """The code of a verb and its object together ("lifted sanctions", "called off the
+        strike", "ended mediation efforts", "withdrew from the agreement"), if the lexicon
+        has one."""
+        flips = self.lexicon.flips
+        objects: list[tuple[str, Token]] = []
+        if theme:
+            objects += [(f"{lemma} {p.lower_}", theme[0]) for p in _particles(verb)] + [(lemma, theme[0])]
+        else:  # the object after a preposition: "withdrew from the agreement"
+            objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
+                        for o in c.children if o.dep_ == "pobj"]
+        for words, obj in objects:
+            nouns = [obj.lemma_.lower(), obj.lower_]
+            if obj.lower_ in _GENERIC_HEADS:  # "mediation efforts" are mediation
+                nouns += [m.lemma_.lower() for m in obj.lefts if m.dep_ in ("compound", "amod")]
+            for noun in nouns:
+                if (words, noun) in flips:
+                    return flips[(words, noun)], obj
+        return None
 
     def _lemma(self, verb: Token) -> str:
         """The verb's lemma, mended where the lemmatizer is wrong ("staged" → "stag")."""
@@ -625,6 +650,7 @@ class EventCoder:
                     # lift the embargo" is announced
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label="future"))
+            code = self._by_parties(code, f, sources)
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
                 if self.places is not None
@@ -678,6 +704,9 @@ class EventCoder:
         merged: dict[int, tuple[_Found, str]] = {}
         skip: set[tuple[int, int]] = set()
         for f in found:
+            if f.nominal and _asked_for(f.anchor, verbal, governors.request):
+                skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
+                continue
             mood = None if f.nominal else governors.mood(f.anchor)
             if mood is None:
                 continue
@@ -705,6 +734,20 @@ class EventCoder:
                 merged[head.i] = (f, kind)
                 skip.add(f.trigger)
         return recoded, merged, skip
+
+    def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef]) -> Code:
+        """Codes that depend on what the arguments are: a call for sanctions or strikes is a
+        demand (CAMEO 10), not an appeal (02); troops that arrive are deployed (154), not
+        visiting (042)."""
+        codes = self.lexicon.codes
+        if code.cameo.startswith("02") and any(
+            (entry := self._noun_entry(o)) is not None and codes[entry.cameo].quad_class in (3, 4)
+            for o in f.objects if o.pos_ == "NOUN"
+        ):
+            return codes["100"]
+        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
+            return codes["154"]
+        return code
 
     def _intent(self, code: Code) -> Code | None:
         return self.lexicon.intent(code)
