@@ -357,3 +357,32 @@ def test_a_call_for_talks_stays_an_appeal(pipeline):
 )
 def test_codes_that_depend_on_the_arguments(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Lebanon's minister denied charges he ran a militia that attacked the port.", id="denied-charges"),
+        pytest.param("The Red Cross rejected accusations that it had helped the rebels in Goma.", id="rejected-accusations"),
+        pytest.param("Erdogan voiced the hope that the Saudi king would help Qatar.", id="the-hope-that"),
+        pytest.param("Canada is considering sending troops to Haiti to restore order.", id="considered-and-its-purpose"),
+    ],
+)
+def test_denied_hoped_for_and_considered_actions_are_no_events(pipeline, text):
+    assert [e for e in _events(pipeline, text) if e.type not in ("SUPPORT",)] == []
+
+
+def test_condolences_are_an_empathetic_comment(pipeline):
+    events = _events(pipeline, "Vietnam's prime minister offered his condolences to Britain.")
+    assert {e.cameo for e in events} == {"018"}
+
+
+def test_what_is_sent_is_not_the_target(pipeline):
+    events = _events(pipeline, "Russia sent troops to Georgia on Friday.")
+    assert (("RUS",), "MOBILIZE", ("GEO",)) in _dyads(events)
+    assert not any(a.sector == "MIL" for e in events for a in e.target)
+
+
+def test_a_statement_sent_to_the_media_is_no_aid(pipeline):
+    events = _events(pipeline, "The Taliban claimed the attack in a statement sent to Afghan media.")
+    assert not [e for e in events if e.type == "AID"]

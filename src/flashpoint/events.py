@@ -193,6 +193,9 @@ class Governors:
     deliberation_nouns: frozenset[str]
     request: frozenset[str]
     wish: frozenset[str]
+    wish_nouns: frozenset[str]
+    denial: frozenset[str]
+    denial_nouns: frozenset[str]
     demand_speech: frozenset[str]
     demand_modals: frozenset[str]
     demand_code: str
@@ -221,6 +224,9 @@ class Governors:
             deliberation_nouns=words("deliberation", "nouns"),
             request=words("request", "words"),
             wish=words("wish", "words"),
+            wish_nouns=words("wish", "nouns"),
+            denial=words("denial", "words"),
+            denial_nouns=words("denial", "nouns"),
             demand_speech=words("demand", "speech"),
             demand_modals=words("demand", "modals"),
             demand_code=str(data.get("demand", {}).get("code", "")),
@@ -243,6 +249,12 @@ class Governors:
             head = tok.head
             if tok.dep_ == "ccomp" and _is(head, self.wish):
                 return "wish", head  # "hopes Japan will persuade the US to lift sanctions"
+            if tok.dep_ in ("ccomp", "acl") and head.pos_ == "NOUN" and head.i != tok.i:
+                # "expressed the wish that the king would help", "denied charges that he ran …"
+                if head.lemma_.lower() in self.wish_nouns:
+                    return "wish", head
+                if head.lemma_.lower() in self.denial_nouns and _governing_verb(head, self.denial):
+                    return "denial", _governing_verb(head, self.denial)
             if head.i == tok.i or tok.dep_ not in _COMPLEMENT_LINKS:
                 break
             lemma = head.lemma_.lower()
@@ -273,6 +285,27 @@ class Governors:
         return None
 
 
+    def dropped_clauses(self, found: list[_Found]) -> set[int]:
+        """Roots of the clauses whose actions are no events: what is hoped for ("hopes that Y
+        will …"), denied ("denied charges that he …") or considered ("is considering sending …"),
+        found from the governing word whether or not the clause's own verb is a trigger."""
+        if not found:
+            return set()
+        sent = found[0].anchor.sent
+        roots: set[int] = set()
+        for tok in sent:
+            if tok.dep_ == "ccomp" and _is(tok.head, self.wish):
+                roots.add(tok.i)
+            elif (tok.dep_ in ("ccomp", "acl") or (tok.dep_ == "relcl" and _contact_clause(tok))) \
+                    and tok.head.pos_ == "NOUN":
+                noun = tok.head.lemma_.lower()
+                if noun in self.wish_nouns or (noun in self.denial_nouns and _governing_verb(tok.head, self.denial)):
+                    roots.add(tok.i)
+            elif tok.dep_ in ("xcomp", "dobj") and tok.tag_ == "VBG" and _is(tok.head, self.deliberation):
+                roots.add(tok.i)
+        return roots
+
+
 # how an action hangs on the word that may govern it: "refused [xcomp] to release",
 # "appeals [acl] to release", "possibility [prep] of [pcomp] transferring"
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
@@ -289,6 +322,11 @@ def _is(tok: Token, words: frozenset[str]) -> bool:
     """Whether a word is one of ``words``, by its lemma or, where the lemmatizer errs
     ("hopes" → "hop"), by a de-inflected form."""
     return tok.lemma_.lower() in words or tok.lower_ in words or any(f in words for f in _deinflect(tok.lower_))
+
+
+def _contact_clause(verb: Token) -> bool:
+    """ "charges he ran a hit squad": a clause read as relative that has a subject of its own."""
+    return any(c.dep_ in _SUBJECTS and c.lower_ not in _RELATIVE for c in verb.children)
 
 
 def _governing_verb(noun: Token, words: frozenset[str]) -> Token | None:
@@ -398,6 +436,8 @@ class EventCoder:
         lemma = self._lemma(verb)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
+        if not theme and verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+            theme = [verb.head]  # "a statement sent to the media": what was sent
         if not theme and not passive:
             # "allowed UN agencies access": the parser reads the second object as a clause
             theme = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ == "NOUN"]
@@ -453,12 +493,14 @@ class EventCoder:
         code = self.lexicon.codes[entry.cameo]
         if code.type is None:
             return None
+        # what is sent, deployed or given is the instrument, not who is acted upon
+        instrument = flipped is not None and code.type in ("MOBILIZE", "AID")
         if passive:
             subjects = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-            objects = [] if anchor_noun is not None else list(theme)
+            objects = [] if anchor_noun is not None or instrument else list(theme)
         else:
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-            objects = [] if anchor_noun is not None else list(theme)
+            objects = [] if anchor_noun is not None or instrument else list(theme)
             objects += [c for c in verb.children if c.dep_ == "dative"]
         if anchor_noun is not None:
             # "a mission led by the CSTO's Secretary General will be sent": the noun's own
@@ -627,7 +669,7 @@ class EventCoder:
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
                 continue  # no one takes part: description, not an event
             given = (bool(sources), bool(targets))  # before any role is filled
-            if (not sources or not targets) and override is None:
+            if (not sources or not targets) and override is None and not _embedded(f, anchors):
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             when = dates.event_date(
@@ -711,7 +753,7 @@ class EventCoder:
             if mood is None:
                 continue
             kind, head = mood
-            if kind in ("deliberation", "wish"):
+            if kind in ("deliberation", "wish", "denial"):
                 skip.add(f.trigger)
                 continue
             if kind == "request":
@@ -732,6 +774,12 @@ class EventCoder:
             outer = verbal.get(head.i) if head is not None else None
             if outer is not None and outer is not f and head.i not in merged and outer.trigger not in recoded:
                 merged[head.i] = (f, kind)
+                skip.add(f.trigger)
+        # everything said inside a dropped clause goes with it: "considering sending aid to help
+        # the victims", "denied charges he ran a hit squad that killed officials"
+        roots = {f.anchor.i for f in found if f.trigger in skip and not f.nominal} | governors.dropped_clauses(found)
+        for f in found:
+            if f.trigger not in skip and any(a.i in roots for a in f.anchor.ancestors):
                 skip.add(f.trigger)
         return recoded, merged, skip
 
@@ -861,7 +909,12 @@ def _embedded(f: _Found, anchors: set[int]) -> bool:
     arguments of a verbal trigger ("shared evidence regarding the attack"), or a participle
     that only describes a noun ("a statement sent to the media")."""
     if not f.nominal:
-        return f.anchor.dep_ == "acl" and f.anchor.tag_ == "VBN"
+        anchor = f.anchor
+        if anchor.dep_ == "acl" and anchor.tag_ == "VBN":
+            return True
+        # a purpose: "launched an appeal to help the victims", "sent troops to secure the border"
+        return (anchor.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in anchor.children)
+                and not any(c.dep_ in _SUBJECTS for c in anchor.children))
     return any(t.i in anchors for t in f.anchor.ancestors)
 
 
