@@ -285,13 +285,10 @@ class Governors:
         return None
 
 
-    def dropped_clauses(self, found: list[_Found]) -> set[int]:
+    def dropped_clauses(self, sent: Span) -> set[int]:
         """Roots of the clauses whose actions are no events: what is hoped for ("hopes that Y
         will …"), denied ("denied charges that he …") or considered ("is considering sending …"),
         found from the governing word whether or not the clause's own verb is a trigger."""
-        if not found:
-            return set()
-        sent = found[0].anchor.sent
         roots: set[int] = set()
         for tok in sent:
             if tok.dep_ == "ccomp" and _is(tok.head, self.wish):
@@ -640,7 +637,7 @@ class EventCoder:
         doc = draft.doc
         found = list(self.triggers(sent, mentions))
         anchors = {f.anchor.i for f in found if not f.nominal}
-        recoded, merged, skip = self._governed(found)
+        recoded, merged, skip = self._governed(found, sent)
         for f in found:
             if f.trigger in skip:
                 continue
@@ -730,7 +727,7 @@ class EventCoder:
 
 
     def _governed(
-        self, found: list[_Found]
+        self, found: list[_Found], sent: Span
     ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None, str]], dict[int, tuple[_Found, str]],
                set[tuple[int, int]]]:
         """Actions governed by another word (``data/governors.toml``): "agreed to withdraw" is
@@ -741,6 +738,8 @@ class EventCoder:
         the action stands, negated) with the governing word, the governing triggers that take
         over the action they govern, and the triggers to drop."""
         governors = self.lexicon.governors
+        if not found:
+            return {}, {}, set()
         verbal = {f.anchor.i: f for f in found if not f.nominal}
         recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]] = {}
         merged: dict[int, tuple[_Found, str]] = {}
@@ -777,7 +776,7 @@ class EventCoder:
                 skip.add(f.trigger)
         # everything said inside a dropped clause goes with it: "considering sending aid to help
         # the victims", "denied charges he ran a hit squad that killed officials"
-        roots = {f.anchor.i for f in found if f.trigger in skip and not f.nominal} | governors.dropped_clauses(found)
+        roots = {f.anchor.i for f in found if f.trigger in skip and not f.nominal} | governors.dropped_clauses(sent)
         for f in found:
             if f.trigger not in skip and any(a.i in roots for a in f.anchor.ancestors):
                 skip.add(f.trigger)
