@@ -386,3 +386,21 @@ def test_what_is_sent_is_not_the_target(pipeline):
 def test_a_statement_sent_to_the_media_is_no_aid(pipeline):
     events = _events(pipeline, "The Taliban claimed the attack in a statement sent to Afghan media.")
     assert not [e for e in events if e.type == "AID"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Ghana is sending troops to the UN peacekeeping force in Mali.", "074", id="peacekeeping-deployment"),
+        pytest.param("Pakistan's army was guilty of violating the ceasefire along the border.", "196", id="guilty-of-violating"),
+        pytest.param("The Security Council approved the deployment of troops to Haiti.", "154", id="approved-deployment"),
+        pytest.param("Macron had lunch with Chancellor Merz of Germany in Paris.", "040", id="had-lunch-with"),
+    ],
+)
+def test_more_constructions(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_who_was_guilty_is_the_source(pipeline):
+    events = [e for e in _events(pipeline, "Pakistan's army was guilty of violating the ceasefire.") if e.cameo == "196"]
+    assert events and [a.code for a in events[0].source] == ["PAKMIL"]

@@ -36,7 +36,7 @@ LIGHT_VERBS = frozenset(
     "launch hold conduct carry stage impose sign make issue reach mount deliver provide send "
     "give announce begin start resume open level file lodge extend continue wage pay "
     "step intensify escalate order conclude agree fire declare grant release sell supply "
-    "exchange use".split()
+    "exchange use approve authorize authorise".split()
 )
 # "went on strike", "remained on alert": the noun after "on" carries the event
 _STATE_VERBS = frozenset({"go", "remain", "stay", "be", "put", "place"})
@@ -306,6 +306,13 @@ class Governors:
 # how an action hangs on the word that may govern it: "refused [xcomp] to release",
 # "appeals [acl] to release", "possibility [prep] of [pcomp] transferring"
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
+
+
+def _peacekeeping(f: _Found) -> bool:
+    """Whether a deployment is for peacekeeping: said of the troops or of where they go."""
+    words = [*f.anchor.subtree, *(t for s in f.subjects for t in s.subtree)]
+    return any(t.lower_.startswith("peacekeep") or (t.lower_ == "peace" and t.head.lemma_ in ("mission", "force"))
+               for t in words)
 
 
 def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) -> bool:
@@ -793,7 +800,10 @@ class EventCoder:
         ):
             return codes["100"]
         if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
-            return codes["154"]
+            code = codes["154"]
+        if code.cameo.startswith("15") and _peacekeeping(f):
+            # "sent troops to the UN peacekeeping force", "peacekeepers were deployed"
+            return codes["074"]
         return code
 
     def _intent(self, code: Code) -> Code | None:
@@ -1157,6 +1167,8 @@ def _inherited_subject(verb: Token, depth: int = 0) -> list[Token]:
         objs = [c for c in governor.children if c.dep_ == "dobj"]
         if objs:
             return objs
+        if governor.pos_ == "ADJ" and governor.dep_ == "acomp":
+            return _own_subject(governor.head)  # "the army was guilty of violating the truce"
         return _own_subject(governor) or _inherited_subject(governor, depth + 1)
     # not through "ccomp": a reported clause has its own subject ("police said [three
     # civilians were killed]" does not make the police the killers)
