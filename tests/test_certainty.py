@@ -279,3 +279,10 @@ def test_corrupt_lexicon_is_a_data_file_error(tmp_path):
     broken.write_text(shipped.replace("[learned]", "[unlearned]"), encoding="utf-8")
     with pytest.raises(DataFileError):
         Cues.load(broken)
+
+
+def test_a_framing_verb_the_lemmatizer_misses_still_hedges(pipeline):
+    # spaCy leaves "speculating" unlemmatised here; the hedge must still govern the clause
+    analysis = pipeline.analyze("That led to some speculating that Baku coordinated its attack with Ankara.")
+    events = [e for e in analysis.events if e.type in ("COOPERATE", "ASSAULT")]
+    assert events and all(e.certainty.label == "hedged" for e in events)

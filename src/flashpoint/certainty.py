@@ -33,6 +33,7 @@ from spacy.tokens import Span, Token
 
 from .errors import DataFileError
 from .records import CERTAINTY_LABELS, Article, Certainty, CertaintyProfile, Sentence
+from .wordforms import deinflect
 
 if TYPE_CHECKING:
     from .pipeline import Draft
@@ -380,13 +381,21 @@ class CertaintyTagger:
         the attack, told by officials; descend through reporting, hedging and denying verbs."""
         node = root
         for _ in range(4):
-            if node.lemma_.lower() not in self._framing:
+            if self._frame_lemma(node) not in self._framing:
                 break
             nxt = next((k for k in node.children if k.dep_ in ("ccomp", "xcomp")), None)
             if nxt is None:
                 break
             node = nxt
         return node
+
+    def _frame_lemma(self, node: Token) -> str:
+        """The lemma of a possibly framing verb, mended where the lemmatizer errs
+        ("speculating" left as it is, "hopes" → "hop")."""
+        lemma = node.lemma_.lower()
+        if lemma in self._framing:
+            return lemma
+        return next((f for f in deinflect(node.lower_) if f in self._framing), lemma)
 
     def of(self, token: Token, sent: Span) -> Certainty:
         """Certainty of the predicate ``token`` from the cues that govern it."""
@@ -445,7 +454,7 @@ class CertaintyTagger:
                     source = _according_to(child)
                     found.setdefault("attributed", []).append("according to")
             if below is not None and below.dep_ in _CLAUSE_LINKS:
-                lemma = node.lemma_.lower()
+                lemma = self._frame_lemma(node)
                 if lemma in c.neg_verbs and below.dep_ == "ccomp":
                     found.setdefault("negated", []).append(node.text)
                 elif lemma in c.hedge_verbs:

@@ -26,6 +26,8 @@ from .certainty import CertaintyTagger
 from .errors import DataFileError
 from .locations import Places, find_location
 from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Location, Sentence
+from .wordforms import deinflect as _deinflect
+from .wordforms import is_one_of as _is
 
 if TYPE_CHECKING:
     from .pipeline import Draft
@@ -320,12 +322,6 @@ def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) 
     prep = noun.head
     return (noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("for", "on")
             and prep.head.i in verbal and _is(prep.head, request))
-
-
-def _is(tok: Token, words: frozenset[str]) -> bool:
-    """Whether a word is one of ``words``, by its lemma or, where the lemmatizer errs
-    ("hopes" → "hop"), by a de-inflected form."""
-    return tok.lemma_.lower() in words or tok.lower_ in words or any(f in words for f in _deinflect(tok.lower_))
 
 
 def _contact_clause(verb: Token) -> bool:
@@ -879,18 +875,6 @@ def _country_actor(where: Location) -> ActorRef:
     assert where.span is not None and where.country is not None
     return ActorRef(span=where.span, key=where.country, country=where.country, code=where.country,
                     name=where.name)
-
-
-def _deinflect(word: str) -> list[str]:
-    """Candidate lemmas of an inflected verb form, for when the lemmatizer errs."""
-    forms = []
-    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
-                         ("es", ""), ("s", ""), ("d", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            forms.append(word[: -len(suffix)] + repl)
-    # doubled final consonant: "planned" → "plan", "shelling" → "shell" is already covered
-    forms += [f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2] and f[-1] not in "ls"]
-    return forms
 
 
 def _pairs(
