@@ -252,22 +252,6 @@ def test_who_is_behind_an_attack_is_its_source(pipeline, text):
     assert events and [a.code for a in events[0].source] == ["SOMREB"]
 
 
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("Nurses in Lagos called off their strike on Friday.", "082", id="called-off-strike"),
-        pytest.param("Mali's junta declared a state of emergency in Gao.", "1724", id="state-of-emergency"),
-        pytest.param("Chad opened its borders to Sudanese refugees.", "081", id="opened-borders"),
-        pytest.param("Oman and Israel restored diplomatic relations in May.", "050", id="restored-relations"),
-        pytest.param("Tunisia halted talks with the IMF.", "164", id="halted-talks"),
-        pytest.param("Dock workers in Chile stopped work on Monday.", "143", id="stopped-work"),
-        pytest.param("The Kenyan government announced a two-week cease-fire with the rebels.", "0871", id="cease-fire"),
-    ],
-)
-def test_verb_and_object_code_together(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
-
-
 def test_taking_part_in_a_protest(pipeline):
     (event,) = _events(pipeline, "Students in Tbilisi participated in a hunger strike last week.")
     assert event.cameo == "142"
@@ -296,32 +280,6 @@ def test_seed_baku_attacked_its_neighbour(seed):
     assert any(a.country == "ARM" for e in attacks for a in e.target)
 
 
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("Georgia threatened to impose sanctions on Abkhazia.", "1312", id="threatened-sanctions"),
-        pytest.param("Eritrea threatened to shell the Ethiopian town of Zalambessa.", "1384", id="threatened-attack"),
-        pytest.param("The junta said it will release the French hostages.", "0353", id="will-release"),
-        pytest.param("Moldova agreed to halt the fighting in Transnistria.", "0356", id="agreed-to-halt-fighting"),
-    ],
-)
-def test_announced_action_coded_by_its_cameo_code(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
-
-
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("Washington removed sanctions on Caracas.", "085", id="removed-sanctions"),
-        pytest.param("Syria allowed UN agencies access to Idlib.", "0863", id="allowed-access"),
-        pytest.param("Russia must end its attacks on Ukraine, the EU said.", "100", id="must-end-attacks"),
-        pytest.param("Myanmar's army forced aid workers out of Rakhine.", "174", id="forced-out"),
-    ],
-)
-def test_more_verb_object_codes(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
-
-
 def test_role_the_parse_misses_is_filled_from_the_clause(pipeline):
     # the parser does not read "Bolivia" as the object here; the nearest country after the
     # trigger, in the trigger's own clause, is taken as the target, at lower confidence
@@ -343,20 +301,6 @@ def test_a_call_for_sanctions_is_a_demand_and_no_sanction(pipeline):
 
 def test_a_call_for_talks_stays_an_appeal(pipeline):
     assert {e.cameo for e in _events(pipeline, "Qatar called for talks with Iran.")} == {"020"}
-
-
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("Mali withdrew from the peace agreement with the rebels.", "160", id="withdrew-from-agreement"),
-        pytest.param("Norway ended its mediation efforts between Colombia and the rebels.", "165", id="ended-mediation-efforts"),
-        pytest.param("Hundreds of French troops arrived in Chad on Monday.", "154", id="troops-arrive"),
-        pytest.param("Fiji's soldiers took part in peacekeeping operations in Lebanon.", "074", id="peacekeeping"),
-        pytest.param("Japan dispatched medical teams to Turkey.", "070", id="sent-teams"),
-    ],
-)
-def test_codes_that_depend_on_the_arguments(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
 
 
 @pytest.mark.parametrize(
@@ -388,19 +332,42 @@ def test_a_statement_sent_to_the_media_is_no_aid(pipeline):
     assert not [e for e in events if e.type == "AID"]
 
 
+def test_who_was_guilty_is_the_source(pipeline):
+    events = [e for e in _events(pipeline, "Pakistan's army was guilty of violating the ceasefire.") if e.cameo == "196"]
+    assert events and [a.code for a in events[0].source] == ["PAKMIL"]
+
+
+# -- constructions checked by the CAMEO code they must give ----------------------------------
+
+
 @pytest.mark.parametrize(
     ("text", "cameo"),
     [
+        pytest.param("Nurses in Lagos called off their strike on Friday.", "082", id="called-off-strike"),
+        pytest.param("Mali's junta declared a state of emergency in Gao.", "1724", id="state-of-emergency"),
+        pytest.param("Chad opened its borders to Sudanese refugees.", "081", id="opened-borders"),
+        pytest.param("Oman and Israel restored diplomatic relations in May.", "050", id="restored-relations"),
+        pytest.param("Tunisia halted talks with the IMF.", "164", id="halted-talks"),
+        pytest.param("Dock workers in Chile stopped work on Monday.", "143", id="stopped-work"),
+        pytest.param("The Kenyan government announced a two-week cease-fire with the rebels.", "0871", id="cease-fire"),
+        pytest.param("Georgia threatened to impose sanctions on Abkhazia.", "1312", id="threatened-sanctions"),
+        pytest.param("Eritrea threatened to shell the Ethiopian town of Zalambessa.", "1384", id="threatened-attack"),
+        pytest.param("The junta said it will release the French hostages.", "0353", id="will-release"),
+        pytest.param("Moldova agreed to halt the fighting in Transnistria.", "0356", id="agreed-to-halt-fighting"),
+        pytest.param("Washington removed sanctions on Caracas.", "085", id="removed-sanctions"),
+        pytest.param("Syria allowed UN agencies access to Idlib.", "0863", id="allowed-access"),
+        pytest.param("Russia must end its attacks on Ukraine, the EU said.", "100", id="must-end-attacks"),
+        pytest.param("Myanmar's army forced aid workers out of Rakhine.", "174", id="forced-out"),
+        pytest.param("Mali withdrew from the peace agreement with the rebels.", "160", id="withdrew-from-agreement"),
+        pytest.param("Norway ended its mediation efforts between Colombia and the rebels.", "165", id="ended-mediation-efforts"),
+        pytest.param("Hundreds of French troops arrived in Chad on Monday.", "154", id="troops-arrive"),
+        pytest.param("Fiji's soldiers took part in peacekeeping operations in Lebanon.", "074", id="peacekeeping"),
+        pytest.param("Japan dispatched medical teams to Turkey.", "070", id="sent-teams"),
         pytest.param("Ghana is sending troops to the UN peacekeeping force in Mali.", "074", id="peacekeeping-deployment"),
         pytest.param("Pakistan's army was guilty of violating the ceasefire along the border.", "196", id="guilty-of-violating"),
         pytest.param("The Security Council approved the deployment of troops to Haiti.", "154", id="approved-deployment"),
         pytest.param("Macron had lunch with Chancellor Merz of Germany in Paris.", "040", id="had-lunch-with"),
     ],
 )
-def test_more_constructions(pipeline, text, cameo):
+def test_construction_gives_its_cameo_code(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
-
-
-def test_who_was_guilty_is_the_source(pipeline):
-    events = [e for e in _events(pipeline, "Pakistan's army was guilty of violating the ceasefire.") if e.cameo == "196"]
-    assert events and [a.code for a in events[0].source] == ["PAKMIL"]
