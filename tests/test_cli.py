@@ -199,6 +199,18 @@ def test_min_certainty_filters_events(runner, tmp_path):
     assert all(e["certainty"]["label"] == "asserted" for e in sure)
 
 
+def test_min_confidence_filters_events(runner, tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_text("Russia attacked Ukraine on Monday. The shelling of Kharkiv was reported by witnesses.",
+                    encoding="utf-8")
+    every = json.loads(run(runner, "analyze", str(path), "--format", "json").stdout)["events"]
+    cut = 0.6
+    kept = json.loads(run(runner, "analyze", str(path), "--format", "json", "--min-confidence", str(cut)).stdout)["events"]
+    assert kept == [e for e in every if e["confidence"] >= cut]
+    assert any(e["confidence"] < cut for e in every)  # the filter has something to drop
+    assert run(runner, "analyze", str(path), "--min-confidence", "1.5").exit_code == 2
+
+
 def test_sample_and_doctor(runner):
     assert run(runner, "analyze", "--sample").exit_code == 0
     doctor = run(runner, "doctor")

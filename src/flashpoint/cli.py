@@ -60,8 +60,12 @@ def cli() -> None:
 @click.option("--min-certainty", type=click.Choice(_CERTAINTY_ORDER), default=None,
               help="Keep only events at least this certain (asserted < attributed < future < "
                    "hedged < hypothetical < negated).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
+              help="Keep only events of at least this confidence (0.6 keeps the reliable ones; "
+                   "see docs/benchmarks.md).")
 def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: str,
-            input_format: str, db: Path | None, actor_files: tuple[Path, ...], min_certainty: str | None) -> None:
+            input_format: str, db: Path | None, actor_files: tuple[Path, ...], min_certainty: str | None,
+            min_confidence: float | None) -> None:
     """Analyse news articles: actors, events, dates, places and certainty."""
     sources = [str(p) for p in _samples()] if sample else list(inputs)
     if not sources:
@@ -95,6 +99,8 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
                 done += 1
                 if min_certainty:
                     item = _filter_certainty(item, min_certainty)
+                if min_confidence is not None:
+                    item = _filter_confidence(item, min_confidence)
                 if store is not None:
                     store.save(item)
                 if fmt == "jsonl":
@@ -175,6 +181,12 @@ def _filter_certainty(analysis: Analysis, minimum: str) -> Analysis:
 
     allowed = set(_CERTAINTY_ORDER[: _CERTAINTY_ORDER.index(minimum) + 1])
     return replace(analysis, events=tuple(e for e in analysis.events if e.certainty.label in allowed))
+
+
+def _filter_confidence(analysis: Analysis, minimum: float) -> Analysis:
+    from dataclasses import replace
+
+    return replace(analysis, events=tuple(e for e in analysis.events if e.confidence >= minimum))
 
 
 @cli.command()
