@@ -371,3 +371,13 @@ def test_who_was_guilty_is_the_source(pipeline):
 )
 def test_construction_gives_its_cameo_code(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_passive_measure_lifted_keeps_whose_and_against_whom(pipeline):
+    dyads = _dyads(_events(pipeline, "EU sanctions against Belarus were lifted in March."))
+    assert (("EU",), "RETREAT", ("BLR",)) in dyads
+
+
+def test_passive_expulsion_from_a_country(pipeline):
+    dyads = _dyads(_events(pipeline, "Two IAEA inspectors were expelled from Iran on Monday."))
+    assert any(src == ("IRN",) and t == "SANCTION" for src, t, _ in dyads)

@@ -498,6 +498,15 @@ class EventCoder:
         if passive:
             subjects = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
             objects = [] if anchor_noun is not None or instrument else list(theme)
+            if not subjects and code.cameo[:3] in ("166", "174"):
+                # "inspectors were expelled from North Korea": expelled by North Korea
+                subjects = _prep_objects(verb, frozenset({"from"}))
+            if flip is not None and not subjects and theme:
+                if instrument:  # "the ECOWAS peacekeepers were deployed": whose troops they are
+                    subjects = list(theme)
+                else:  # "UN sanctions against Iran were lifted": whose measure, against whom
+                    subjects = [c for c in theme[0].lefts if c.dep_ in ("poss", "compound", "amod")]
+                    objects = _prep_objects(theme[0], entry.preps | {"against"})
         else:
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
             objects = [] if anchor_noun is not None or instrument else list(theme)
