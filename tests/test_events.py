@@ -381,3 +381,8 @@ def test_passive_measure_lifted_keeps_whose_and_against_whom(pipeline):
 def test_passive_expulsion_from_a_country(pipeline):
     dyads = _dyads(_events(pipeline, "Two IAEA inspectors were expelled from Iran on Monday."))
     assert any(src == ("IRN",) and t == "SANCTION" for src, t, _ in dyads)
+
+
+def test_a_demand_whose_content_is_no_event_verb(pipeline):
+    events = _events(pipeline, "Ecuador's president said the Peruvian government must ensure calm on the border.")
+    assert (("ECU",), "REQUEST", ("PER",)) in _dyads(events)

@@ -425,12 +425,25 @@ class EventCoder:
         consumed: set[int] = set()
         verbal = [t for t in sent if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
         found = [f for f in (self._verb(t, consumed) for t in verbal) if f is not None]
+        found += self._demands(verbal, {f.anchor.i for f in found})
         for tok in sent:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and not tok.tag_.startswith("VB"):
                 nominal = self._noun(tok, mentions)
                 if nominal is not None:
                     found.append(nominal)
         yield from sorted(found, key=lambda f: f.trigger)
+
+    def _demands(self, verbal: list[Token], taken: set[int]) -> list[_Found]:
+        """ "The ministry said the government must ensure security": a demand even when what is
+        demanded is no event verb of its own (the roles are set where demands are coded)."""
+        governors = self.lexicon.governors
+        code = self.lexicon.codes[governors.demand_code]
+        return [
+            _Found((v.i, v.i + 1), v, code, tuple(_own_subject(v)), (), False, False)
+            for v in verbal
+            if v.i not in taken and v.dep_ == "ccomp" and _is(v.head, governors.demand_speech)
+            and any(c.dep_ == "aux" and c.lower_ in governors.demand_modals for c in v.children)
+        ]
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
         lemma = self._lemma(verb)
