@@ -386,3 +386,8 @@ def test_passive_expulsion_from_a_country(pipeline):
 def test_a_demand_whose_content_is_no_event_verb(pipeline):
     events = _events(pipeline, "Ecuador's president said the Peruvian government must ensure calm on the border.")
     assert (("ECU",), "REQUEST", ("PER",)) in _dyads(events)
+
+
+def test_cannot_is_a_refusal_stated_not_announced(pipeline):
+    (event,) = [e for e in _events(pipeline, "Thailand cannot accept any more refugees from Myanmar.") if e.type == "REJECT"]
+    assert event.certainty.label == "asserted"

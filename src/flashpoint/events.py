@@ -310,6 +310,13 @@ class Governors:
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
 
 
+def _refusal_label(verb: Token, certainty: Certainty) -> str:
+    """ "will not lift" announces a refusal (future); "cannot accept" states one."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "wo", "'ll", "shall") for c in verb.children):
+        return "future"
+    return "attributed" if certainty.attributed_to else "asserted"
+
+
 def _peacekeeping(f: _Found) -> bool:
     """Whether a deployment is for peacekeeping: said of the troops or of where they go."""
     words = [*f.anchor.subtree, *(t for s in f.subjects for t in s.subtree)]
@@ -713,7 +720,7 @@ class EventCoder:
                     # the refusal happened: as certain as the word that refuses; "will not
                     # lift the embargo" is announced
                     certainty = (self.certainty.of(governor, sent) if governor is not None
-                                 else replace(certainty, label="future"))
+                                 else replace(certainty, label=_refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
