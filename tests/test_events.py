@@ -391,3 +391,57 @@ def test_a_demand_whose_content_is_no_event_verb(pipeline):
 def test_cannot_is_a_refusal_stated_not_announced(pipeline):
     (event,) = [e for e in _events(pipeline, "Thailand cannot accept any more refugees from Myanmar.") if e.type == "REJECT"]
     assert event.certainty.label == "asserted"
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Police in Minsk persecuted the opposition leader for years.", "175", id="persecute"),
+        pytest.param("The junta proscribed the National League for Democracy.", "1722", id="proscribe"),
+        pytest.param("Iran blocked newspapers critical of the government.", "1721", id="block-newspapers"),
+        pytest.param("Ethiopia cut off the internet in Tigray.", "172", id="cut-off-internet"),
+        pytest.param("Riot police fired tear gas at protesters in Nairobi.", "175", id="fired-tear-gas"),
+        pytest.param("Rebels seized control of the airport in Goma.", "192", id="seized-control"),
+        pytest.param("Gunmen set fire to a church in Kaduna.", "1712", id="set-fire"),
+        pytest.param("Demonstrators threw stones at the police in Dhaka.", "145", id="threw-stones"),
+        pytest.param("Thousands of Serbs took to the streets to protest against the government.", "141", id="took-to-the-streets"),
+        pytest.param("Morocco cut ties with Iran.", "161", id="cut-ties"),
+        pytest.param("The EU tightened sanctions on Belarus.", "163", id="tightened-sanctions"),
+        pytest.param("Burundi withdrew from the International Criminal Court.", "166", id="withdrew-from-court"),
+        pytest.param("Mali deployed police to the capital.", "153", id="deployed-police"),
+        pytest.param("Russia voted against the resolution on Syria.", "120", id="voted-against"),
+        pytest.param("Israel denied entry to two US congresswomen.", "120", id="denied-entry"),
+        pytest.param("Syria refused access to UN inspectors.", "1245", id="refused-access"),
+        pytest.param("Russia blocked the Security Council resolution on Ukraine.", "129", id="blocked-resolution"),
+        pytest.param("Hezbollah vowed revenge against Israel.", "138", id="vowed-revenge"),
+        pytest.param("Russia and Ukraine exchanged prisoners on Sunday.", "0841", id="exchanged-prisoners"),
+        pytest.param("Jordan and Egypt exchanged intelligence on militant groups.", "064", id="exchanged-intelligence"),
+        pytest.param("The Paris Club wrote off Iraq's debt.", "071", id="wrote-off-debt"),
+        pytest.param("The United States shipped weapons to Ukraine.", "072", id="shipped-weapons"),
+        pytest.param("Jordan airdropped food to Gaza.", "073", id="airdropped"),
+        pytest.param("Germany approved military aid to Ukraine.", "072", id="military-aid"),
+        pytest.param("Myanmar's junta paroled the former president.", "0841", id="paroled"),
+        pytest.param("The governor granted clemency to the prisoners.", "081", id="clemency"),
+        pytest.param("The Israeli army conducted a police raid on a house in Jenin.", "171", id="police-raid"),
+        pytest.param("Police searched the offices of the opposition newspaper in Ankara.", "171", id="searched-offices"),
+        pytest.param("North Korea staged war games near the border with South Korea.", "150", id="war-games"),
+        pytest.param("Japan called up reservists.", "154", id="called-up"),
+        pytest.param("Chinese warplanes buzzed a Taiwanese destroyer.", "150", id="buzzed"),
+        pytest.param("Gunmen injured three police officers in Peshawar.", "190", id="injured"),
+        pytest.param("The President mourned the victims of the attack in Nice.", "018", id="mourned"),
+        pytest.param("Putin held a phone conversation with Erdogan.", "041", id="phone-conversation"),
+        pytest.param("Qatar interceded with the Taliban on behalf of the prisoners.", "045", id="interceded"),
+        pytest.param("France imposed a ban on Russian media outlets.", "172", id="ban-noun"),
+    ],
+)
+def test_widened_lexicon_gives_its_cameo_code(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_cut_ties_with_keeps_the_partner_as_target(pipeline):
+    assert (("MAR",), "SANCTION", ("IRN",)) in _dyads(_events(pipeline, "Morocco cut ties with Iran."))
+
+
+def test_flying_to_a_city_is_no_visit(pipeline):
+    events = _events(pipeline, "A cargo plane flying from Karachi to New Delhi landed in Jaipur.")
+    assert "CONSULT" not in {e.type for e in events}
