@@ -445,3 +445,17 @@ def test_cut_ties_with_keeps_the_partner_as_target(pipeline):
 def test_flying_to_a_city_is_no_visit(pipeline):
     events = _events(pipeline, "A cargo plane flying from Karachi to New Delhi landed in Jaipur.")
     assert "CONSULT" not in {e.type for e in events}
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("Merkel's call for restraint went unheeded in Moscow.", "020", id="call-for-is-an-appeal"),
+        pytest.param("Putin's call with Macron lasted two hours.", "041", id="call-with-is-a-phone-call"),
+        pytest.param("The junta violated the constitution of Niger.", "128", id="violated-a-law"),
+        pytest.param("Russian forces captured twenty Ukrainian soldiers near Bakhmut.", "181", id="captured-people"),
+        pytest.param("Russian forces captured Bakhmut in May.", "192", id="captured-a-town"),
+    ],
+)
+def test_the_object_decides_the_code(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}

@@ -87,13 +87,14 @@ _REQUIRES = ("", "prep", "dobj")
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     verbs: dict[str, tuple[Trigger, ...]]
-    nouns: dict[str, Trigger]
+    nouns: dict[str, Trigger]  # the first row of each noun
     codes: dict[str, Code]
     intents: dict[str, str]  # PLOVER type of an announced action → CAMEO code of the announcement
     flips: dict[tuple[str, str], str]  # (verb, object noun) → CAMEO code: "lift sanctions"
     refusals: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of refusing it
     governors: Governors
     intent_codes: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of announcing it
+    noun_rows: dict[str, tuple[Trigger, ...]]  # every row of a noun, tried in order (see _noun)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -117,6 +118,7 @@ class Lexicon:
                 raise DataFileError(str(exc), source=f"cameo.csv:{line}") from exc
         verbs: dict[str, tuple[Trigger, ...]] = {}
         nouns: dict[str, Trigger] = {}
+        noun_rows: dict[str, tuple[Trigger, ...]] = {}
         for line, row in _csv(root / "events.csv"):
             where = f"events.csv:{line}"
             if row["cameo"] not in codes:
@@ -128,7 +130,8 @@ class Lexicon:
             if row["kind"] == "verb":
                 verbs[row["lemma"]] = (*verbs.get(row["lemma"], ()), trigger)
             elif row["kind"] == "noun":
-                nouns[row["lemma"]] = trigger
+                nouns.setdefault(row["lemma"], trigger)
+                noun_rows[row["lemma"]] = (*noun_rows.get(row["lemma"], ()), trigger)
             else:
                 raise DataFileError(f"kind must be verb or noun, not {row['kind']!r}", source=where)
         intents: dict[str, str] = {}
@@ -146,7 +149,7 @@ class Lexicon:
         governors = Governors.load(root / Governors.FILE)
         if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
             raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
-        return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes)
+        return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes, noun_rows)
 
     def refusal(self, code: Code) -> Code | None:
         """The code of refusing the action ``code`` ("refused to release" → 1243), if the
@@ -308,6 +311,17 @@ class Governors:
 # how an action hangs on the word that may govern it: "refused [xcomp] to release",
 # "appeals [acl] to release", "possibility [prep] of [pcomp] transferring"
 _COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
+
+
+_PEOPLE = frozenset({"soldier", "fighter", "troop", "civilian", "hostage", "prisoner", "militant", "rebel",
+                     "officer", "journalist", "worker", "sailor", "crew", "tourist", "child", "people",
+                     "man", "woman", "member", "commander", "leader", "activist", "protester", "citizen"})
+
+
+def _people(tok: Token) -> bool:
+    """Whether a noun phrase counts persons ("twenty soldiers"); names are left alone, as the
+    parser often takes a town for a person."""
+    return tok.lemma_.lower() in _PEOPLE
 
 
 def _refusal_label(verb: Token, certainty: Certainty) -> str:
@@ -562,8 +576,8 @@ class EventCoder:
                         for o in c.children if o.dep_ == "pobj"]
         for words, obj in objects:
             nouns = [obj.lemma_.lower(), obj.lower_]
-            if obj.lower_ in _GENERIC_HEADS:  # "mediation efforts" are mediation
-                nouns += [m.lemma_.lower() for m in obj.lefts if m.dep_ in ("compound", "amod")]
+            # "mediation efforts" are mediation; "the ceasefire agreement" is the ceasefire
+            nouns += [m.lemma_.lower() for m in obj.lefts if m.dep_ in ("compound", "amod")]
             for noun in nouns:
                 if (words, noun) in flips:
                     return flips[(words, noun)], obj
@@ -642,6 +656,11 @@ class EventCoder:
         entry = self._noun_entry(noun)
         if entry is None:
             return None
+        rows = self.lexicon.noun_rows.get(noun.lower_) or self.lexicon.noun_rows.get(noun.lemma_.lower()) or ()
+        if len(rows) > 1 and entry in rows:
+            # a noun with several rows: the first whose argument frame the phrase has ("a call
+            # for calm" is an appeal, "a call with Putin" a phone call)
+            entry = next((r for r in rows if r.requires != "prep" or _prep_objects(noun, r.preps)), entry)
         if mentions.covering(noun.idx, noun.idx + len(noun)) is not None:
             return None  # "Russian peacekeepers" is an actor, not an event
         code = self.lexicon.codes[entry.cameo]
@@ -826,6 +845,8 @@ class EventCoder:
             return codes["100"]
         if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
             code = codes["154"]
+        if code.cameo == "192" and any(_people(o) for o in f.objects):
+            code = codes["181"]  # "captured twenty soldiers" is an abduction, not an occupation
         if code.cameo.startswith("15") and _peacekeeping(f):
             # "sent troops to the UN peacekeeping force", "peacekeepers were deployed"
             return codes["074"]
