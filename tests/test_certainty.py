@@ -286,3 +286,11 @@ def test_a_framing_verb_the_lemmatizer_misses_still_hedges(pipeline):
     analysis = pipeline.analyze("That led to some speculating that Baku coordinated its attack with Ankara.")
     events = [e for e in analysis.events if e.type in ("COOPERATE", "ASSAULT")]
     assert events and all(e.certainty.label == "hedged" for e in events)
+
+
+def test_per_sentence_caches_do_not_leak_between_documents(pipeline):
+    # the same token span in two documents, one after the other: the second's own words count
+    first = pipeline.analyze("Reportedly, Russia attacked the village.")
+    second = pipeline.analyze("Yesterday, Russia attacked the village.")
+    assert first.sentences[0].certainty.label == "hedged"
+    assert second.sentences[0].certainty.label == "asserted"

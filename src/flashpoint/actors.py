@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -529,6 +530,10 @@ def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[A
     "its neighbour"/"Armenia's neighbours" (the other country named nearby, a bordering one
     first)."""
     found: list[ActorRef] = []
+    counts = doc.count_by(LOWER)
+    strings = doc.vocab.strings
+    if not any(strings[w] in counts for w in (*_ORDINAL_REFS, *_NEIGHBOURS)):
+        return found  # most articles: no word to resolve (one pass in Cython, not one per token)
     for tok in doc:
         low = tok.lower_
         if low in _ORDINAL_REFS and tok.i > 0 and doc[tok.i - 1].lower_ == "the":

@@ -135,10 +135,23 @@ def _starts(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
 
 
+# the last sentence's lower-cased words, as (doc, start, end, words): a sentence's phrase lists
+# are scanned in turn. The doc itself is kept, not its id, which a later doc may reuse.
+_LOWER: list = [None, -1, -1, []]
+
+
+def _lower_words(sent: Span) -> list[str]:
+    doc, start, end, words = _LOWER
+    if doc is not sent.doc or start != sent.start or end != sent.end:
+        words = [t.lower_ for t in sent]
+        _LOWER[:] = [sent.doc, sent.start, sent.end, words]
+    return words
+
+
 def _phrase_hits(sent: Span, phrases: frozenset[tuple[str, ...]], longest: int) -> list[Span]:
     """Longest matches, left to right, not overlapping ("it is possible that" is one cue)."""
     starts = _starts(phrases)
-    words = [t.lower_ for t in sent]
+    words = _lower_words(sent)
     hits = []
     i = 0
     while i < len(words):
@@ -325,6 +338,8 @@ class CertaintyTagger:
         self._event_modals = c.hyp_modals | c.root_modals
         # verbs a sentence's content lies below: "officials said [the army attacked]"
         self._framing = c.attr_verbs | c.hedge_verbs | c.belief_verbs | c.neg_verbs | c.fut_verbs
+        # the last sentence's phrase anchors (a sentence's events are coded one after another)
+        self._anchors_of: tuple[tuple[Any, int, int] | None, dict[int, list[tuple[str, str]]]] = (None, {})
 
     def __call__(self, draft: Draft) -> Draft:
         doc = draft.doc
@@ -406,6 +421,10 @@ class CertaintyTagger:
         and the word it hangs on ("more than likely, the rebels shelled": on "shelled").
         Weasel phrases are left to the sentence label: "many people fled" is vague about a
         number, not unsure that people fled."""
+        key = (sent.doc, sent.start, sent.end)  # the doc itself: a later doc may reuse an id
+        last = self._anchors_of[0]
+        if last is not None and last[0] is key[0] and last[1:] == key[1:]:  # a sentence's events ask in turn
+            return self._anchors_of[1]
         anchors: dict[int, list[tuple[str, str]]] = {}
         c = self.cues
         for label, group in (("hedged", c.hedge_phrases), ("hypothetical", c.hyp_phrases)):
@@ -413,6 +432,7 @@ class CertaintyTagger:
                 root = hit.root
                 for i in {root.i, root.head.i}:
                     anchors.setdefault(i, []).append((label, hit.text))
+        self._anchors_of = (key, anchors)
         return anchors
 
     def _governing(self, token: Token, sent: Span, *, statement: bool) -> Certainty:

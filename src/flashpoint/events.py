@@ -11,6 +11,7 @@ arguments to the actor mentions found by :mod:`flashpoint.actors`.
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from bisect import bisect_left
 from collections import Counter
@@ -95,6 +96,7 @@ class Lexicon:
     governors: Governors
     intent_codes: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of announcing it
     noun_rows: dict[str, tuple[Trigger, ...]]  # every row of a noun, tried in order (see _noun)
+    noun_heads: frozenset[str] = frozenset()  # the words a noun entry can be looked up by
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -149,7 +151,12 @@ class Lexicon:
         governors = Governors.load(root / Governors.FILE)
         if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
             raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
-        return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes, noun_rows)
+        # a noun is looked up by its last word ("air strike", "cease-fire"), or by its first
+        # for "state of emergency"
+        heads = {re.split(r"[ -]", k)[-1] for k in nouns} | {k.split(" of ")[0] for k in nouns if " of " in k}
+        heads |= set(nouns)
+        return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes, noun_rows,
+                   frozenset(heads))
 
     def refusal(self, code: Code) -> Code | None:
         """The code of refusing the action ``code`` ("refused to release" → 1243), if the
@@ -444,11 +451,17 @@ class EventCoder:
         # verbs first: a light verb takes over its noun ("a mission … will be sent"), which
         # must then not make an event of its own, wherever it stands in the sentence
         consumed: set[int] = set()
-        verbal = [t for t in sent if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+        verbal, nouns = [], []
+        for t in sent:  # one pass over the sentence's tokens
+            verb = t.tag_.startswith("VB")
+            if verb or t.pos_ in ("VERB", "AUX"):
+                verbal.append(t)
+            elif t.pos_ in ("NOUN", "PROPN"):
+                nouns.append(t)
         found = [f for f in (self._verb(t, consumed) for t in verbal) if f is not None]
         found += self._demands(verbal, {f.anchor.i for f in found})
-        for tok in sent:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and not tok.tag_.startswith("VB"):
+        for tok in nouns:
+            if tok.i not in consumed:
                 nominal = self._noun(tok, mentions)
                 if nominal is not None:
                     found.append(nominal)
@@ -627,8 +640,12 @@ class EventCoder:
         """The lexicon entry of a noun, two-word entries first ("air strike"), a hyphenated
         word as a whole ("cease-fire" is no "fire")."""
         nouns = self.lexicon.nouns
+        heads = self.lexicon.noun_heads
         doc = noun.doc
-        if noun.i >= 2 and doc[noun.i - 1].text == "-":
+        hyphen = noun.i >= 2 and doc[noun.i - 1].text == "-"
+        if not hyphen and noun.lower_ not in heads and noun.lemma_.lower() not in heads:
+            return None  # no entry ends in this word, nor begins "<word> of …": most nouns
+        if hyphen:
             first = doc[noun.i - 2].lower_
             for word in dict.fromkeys((noun.lower_, noun.lemma_.lower())):
                 for joined in (f"{first}-{word}", f"{first}{word}", f"{first} {word}"):
@@ -1039,11 +1056,13 @@ def _territories(verb: Token) -> list[Token]:
 
 def _particles(verb: Token) -> list[Token]:
     """The particles of a phrasal verb: "called off", "pulled out (of)"."""
-    return [c for c in verb.children if c.dep_ == "prt"] + [
-        c for c in verb.children
-        if c.dep_ in ("prep", "advmod") and c.lower_ in _LOOSE_PARTICLES
-        and not any(g.dep_ == "pobj" for g in c.children)
-    ]
+    found = []
+    for c in verb.children:
+        dep = c.dep_
+        if dep == "prt" or (dep in ("prep", "advmod") and c.lower_ in _LOOSE_PARTICLES
+                            and not any(g.dep_ == "pobj" for g in c.children)):
+            found.append(c)
+    return found
 
 
 def _quantity(tok: Token) -> bool:
