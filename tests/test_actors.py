@@ -152,3 +152,8 @@ def test_neighbour_is_the_owners_partner_not_a_modifier(nlp, tagger):
 
 def test_a_groups_officials_keep_the_groups_sector(nlp, tagger):
     assert _codes(nlp, tagger, "A senior Taliban leader met the envoy.").get("A senior Taliban leader") == "AFGREB"
+
+
+def test_his_country_is_the_country_of_the_person_named_before(nlp, tagger):
+    codes = _codes(nlp, tagger, "Putin said his country will not lift the ban.")
+    assert codes.get("his country") == "RUS"

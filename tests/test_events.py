@@ -459,3 +459,15 @@ def test_flying_to_a_city_is_no_visit(pipeline):
 )
 def test_the_object_decides_the_code(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_an_offer_to_send_troops_is_military_cooperation_a_threat_is_not(pipeline):
+    offered = _events(pipeline, "Kenya has offered to send troops to help the Somali army.")
+    threatened = _events(pipeline, "Russia threatened to send troops to Moldova.")
+    assert {e.cameo for e in offered} == {"0312"} and not any(t for e in offered for t in e.target if t.sector == "MIL" and t.country == "KEN")
+    assert {e.cameo for e in threatened} == {"138"} and (("RUS",), "THREATEN", ("MDA",)) in _dyads(threatened)
+
+
+def test_a_condition_ranks_below_the_main_clause(pipeline):
+    events = _events(pipeline, "Chile will not lift the ban until Peru provides the documents.")
+    assert max(events, key=lambda e: e.confidence).type == "REJECT"

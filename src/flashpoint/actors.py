@@ -510,6 +510,7 @@ _NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
 
 _ORDINAL_REFS = {"latter": -1, "former": -2}
 _NEIGHBOURS = frozenset({"neighbor", "neighbour", "neighbors", "neighbours"})
+_OWN_COUNTRY = frozenset({"country", "government", "nation"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their"})
 
 
@@ -532,7 +533,7 @@ def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[A
     found: list[ActorRef] = []
     counts = doc.count_by(LOWER)
     strings = doc.vocab.strings
-    if not any(strings[w] in counts for w in (*_ORDINAL_REFS, *_NEIGHBOURS)):
+    if not any(strings[w] in counts for w in (*_ORDINAL_REFS, *_NEIGHBOURS, *_OWN_COUNTRY)):
         return found  # most articles: no word to resolve (one pass in Cython, not one per token)
     for tok in doc:
         low = tok.lower_
@@ -541,6 +542,16 @@ def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[A
             if pair is not None:
                 chosen = pair[_ORDINAL_REFS[low]]
                 found.append(replace(chosen, span=(doc[tok.i - 1].idx, tok.idx + len(tok))))
+        elif low in _OWN_COUNTRY and any(c.dep_ == "poss" and c.lower_ in ("his", "her", "their") for c in tok.children):
+            # "Putin said his country will not …": the country of the person named before
+            before = [r for r in _named_before(doc, tok, refs) if r.country]
+            if before:
+                person = before[-1]
+                sector = "GOV" if low == "government" else None
+                country = person.country or ""
+                found.append(ActorRef(span=(tok.left_edge.idx, tok.idx + len(tok)), key=country + (sector or ""),
+                                      country=country, sector=sector, code=country + (sector or ""),
+                                      name=names.get(country, country)))
         elif low in _NEIGHBOURS and tok.pos_ == "NOUN":
             owner = _owner(doc, tok, refs)
             right = tok.right_edge

@@ -338,6 +338,10 @@ def _refusal_label(verb: Token, certainty: Certainty) -> str:
     return "attributed" if certainty.attributed_to else "asserted"
 
 
+_THREATS = frozenset({"threaten", "warn", "vow"})
+_DEPLOYMENTS = frozenset({"154", "0312", "138", "074", "0334", "1382"})
+
+
 def _peacekeeping(f: _Found) -> bool:
     """Whether a deployment is for peacekeeping: said of the troops or of where they go."""
     words = [*f.anchor.subtree, *(t for s in f.subjects for t in s.subtree)]
@@ -758,6 +762,10 @@ class EventCoder:
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=_refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
+            if code.cameo in _DEPLOYMENTS:
+                # the troops sent are the sender's, not whom the deployment is aimed at
+                own = {s.country for s in sources}
+                targets = [t for t in targets if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
                 if self.places is not None
@@ -834,7 +842,14 @@ class EventCoder:
             if kind == "demand":
                 recoded[f.trigger] = (self.lexicon.codes[governors.demand_code], head, kind)
                 continue
-            code = self.lexicon.refusal(f.code) if kind == "refusal" else self._intent(f.code)
+            if kind == "refusal":
+                code = self.lexicon.refusal(f.code)
+            elif f.code.type == "MOBILIZE" and head is not None and not _is(head, _THREATS):
+                # "offered to send troops to help Uganda" offers military cooperation; only
+                # "threatened to send troops" threatens
+                code = self.lexicon.codes["0312"]
+            else:
+                code = self._intent(f.code)
             recoded[f.trigger] = (code, head, kind)
             if code is None:
                 continue  # "refused to deploy troops": the refusal and the deployment not made
@@ -973,9 +988,17 @@ def _embedded(f: _Found, anchors: set[int]) -> bool:
         if anchor.dep_ == "acl" and anchor.tag_ == "VBN":
             return True
         # a purpose: "launched an appeal to help the victims", "sent troops to secure the border"
-        return (anchor.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in anchor.children)
-                and not any(c.dep_ in _SUBJECTS for c in anchor.children))
+        if (anchor.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in anchor.children)
+                and not any(c.dep_ in _SUBJECTS for c in anchor.children)):
+            return True
+        # a condition or a time set against the main clause: "will not lift the ban until the
+        # EU provides details", "after Armenia fired, Azerbaijan shelled …"
+        return anchor.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in anchor.children)
     return any(t.i in anchors for t in f.anchor.ancestors)
+
+
+_BACKGROUND_MARKS = frozenset({"until", "unless", "if", "before", "after", "once", "when", "while", "since",
+                               "because"})
 
 
 def _confidence(has_source: bool, has_target: bool, nominal: bool, certainty: Certainty, depth: int,
