@@ -367,6 +367,9 @@ def test_who_was_guilty_is_the_source(pipeline):
         pytest.param("Pakistan's army was guilty of violating the ceasefire along the border.", "196", id="guilty-of-violating"),
         pytest.param("The Security Council approved the deployment of troops to Haiti.", "154", id="approved-deployment"),
         pytest.param("Macron had lunch with Chancellor Merz of Germany in Paris.", "040", id="had-lunch-with"),
+        pytest.param("Ottawa agreed with the Senate that the law should change.", "019", id="agreed-with-a-view"),
+        pytest.param("Armenia agreed with Azerbaijan on a ceasefire.", "030", id="agreed-with-a-party-on"),
+        pytest.param("Algeria suspended publication of the country's largest newspaper.", "1721", id="suspended-publication"),
     ],
 )
 def test_construction_gives_its_cameo_code(pipeline, text, cameo):
@@ -471,3 +474,7 @@ def test_an_offer_to_send_troops_is_military_cooperation_a_threat_is_not(pipelin
 def test_a_condition_ranks_below_the_main_clause(pipeline):
     events = _events(pipeline, "Chile will not lift the ban until Peru provides the documents.")
     assert max(events, key=lambda e: e.confidence).type == "REJECT"
+
+
+def test_launching_a_programme_is_no_event(pipeline):
+    assert _events(pipeline, "Brazil's president launched a social welfare programme in 2003.") == ()

@@ -338,6 +338,17 @@ def _refusal_label(verb: Token, certainty: Certainty) -> str:
     return "attributed" if certainty.attributed_to else "asserted"
 
 
+def _agrees_with_a_view(verb: Token) -> bool:
+    """ "X agreed with the recommendation", "agrees with Y that …" (an opinion) rather than
+    "agreed with Y on a ceasefire" or "agreed to withdraw" (an agreement)."""
+    if verb.lemma_.lower() != "agree":
+        return False
+    withs = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children if o.dep_ == "pobj"]
+    if not withs or any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in ("on", "to", "over")) for c in verb.children):
+        return False
+    return any(c.dep_ == "ccomp" for c in verb.children) or all(o.pos_ not in ("PROPN",) and o.ent_type_ == "" for o in withs)
+
+
 _THREATS = frozenset({"threaten", "warn", "vow"})
 _DEPLOYMENTS = frozenset({"154", "0312", "138", "074", "0334", "1382"})
 
@@ -877,6 +888,8 @@ class EventCoder:
             return codes["100"]
         if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
             code = codes["154"]
+        if code.type == "AGREE" and not f.nominal and _agrees_with_a_view(f.anchor):
+            code = codes["019"]  # "agreed with the Senate that …": an opinion shared, no agreement
         if code.cameo == "192" and any(_people(o) for o in f.objects):
             code = codes["181"]  # "captured twenty soldiers" is an abduction, not an occupation
         if code.cameo.startswith("15") and _peacekeeping(f):
