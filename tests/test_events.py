@@ -478,3 +478,14 @@ def test_a_condition_ranks_below_the_main_clause(pipeline):
 
 def test_launching_a_programme_is_no_event(pipeline):
     assert _events(pipeline, "Brazil's president launched a social welfare programme in 2003.") == ()
+
+
+def test_aid_is_for_whom_its_purpose_names(pipeline):
+    events = _events(pipeline, "Japan provided $20 million in assistance to support Syrian refugees.")
+    main = max(events, key=lambda e: e.confidence)
+    assert main.type == "AID" and [a.code for a in main.target] == ["SYRREF"]
+
+
+def test_a_demand_of_two_actions_is_one_demand(pipeline):
+    events = _events(pipeline, "Oman said the Yemeni government must ensure security and provide food to Aden.")
+    assert [e.type for e in events].count("REQUEST") == 1

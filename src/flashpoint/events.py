@@ -249,10 +249,13 @@ class Governors:
         "deliberation" | "request" | "wish", governing word)``, ``("refusal", None)`` for
         "will not <action>", or None when it is reported as it stands."""
         tok = anchor
-        if anchor.dep_ == "ccomp" and _is(anchor.head, self.demand_speech) and any(
-            c.dep_ == "aux" and c.lower_ in self.demand_modals for c in anchor.children
+        clause = anchor
+        while clause.dep_ == "conj" and clause.head.i != clause.i:  # "must ensure security and provide …"
+            clause = clause.head
+        if clause.dep_ == "ccomp" and _is(clause.head, self.demand_speech) and any(
+            c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children
         ):  # "the ministry said Armenia must withdraw": a demand
-            return "demand", anchor.head
+            return "demand", clause.head
         if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
@@ -582,6 +585,11 @@ class EventCoder:
         if not subjects and not passive:
             subjects = _gerund_subject(verb) or _inherited_subject(verb)
         objects += _territories(verb)
+        if code.type == "AID" and not objects:
+            # "provided $1.7 billion in assistance to support Syrian refugees": whom the aid is for
+            objects = [o for c in verb.children if c.dep_ in ("advcl", "xcomp")
+                       and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                       for o in c.children if o.dep_ in ("dobj", "dative")]
         if not objects:
             # "threatened to break off relations with Congo": the complement names the target
             objects = _complement_objects(verb)
@@ -831,6 +839,7 @@ class EventCoder:
         recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]] = {}
         merged: dict[int, tuple[_Found, str]] = {}
         skip: set[tuple[int, int]] = set()
+        demanded: set[int] = set()  # speech verbs whose demand is coded already
         for f in found:
             if f.nominal and _asked_for(f.anchor, verbal, governors.request):
                 skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
@@ -851,6 +860,10 @@ class EventCoder:
                     merged.setdefault(head.i, (f, kind))
                 continue
             if kind == "demand":
+                if head is not None and head.i in demanded:
+                    skip.add(f.trigger)  # "must ensure security and provide amenities": one demand
+                    continue
+                demanded.add(head.i if head is not None else -1)
                 recoded[f.trigger] = (self.lexicon.codes[governors.demand_code], head, kind)
                 continue
             if kind == "refusal":
