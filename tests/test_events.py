@@ -489,3 +489,14 @@ def test_aid_is_for_whom_its_purpose_names(pipeline):
 def test_a_demand_of_two_actions_is_one_demand(pipeline):
     events = _events(pipeline, "Oman said the Yemeni government must ensure security and provide food to Aden.")
     assert [e.type for e in events].count("REQUEST") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        pytest.param("The European Commission is allocating €95 million in humanitarian support to Yemen.", "071", id="allocating"),
+        pytest.param("Medecins Sans Frontieres flew 13 tonnes of medicine into Afghanistan.", "070", id="flew-tonnes-of-medicine"),
+    ],
+)
+def test_amounts_of_aid(pipeline, text, cameo):
+    assert cameo in {e.cameo for e in _events(pipeline, text)}

@@ -610,6 +610,9 @@ class EventCoder:
         else:  # the object after a preposition: "withdrew from the agreement"
             objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
                         for o in c.children if o.dep_ == "pobj"]
+        # "flew 13 tonnes of medicine": what an amount counts
+        objects += [(words, o) for words, q in list(objects) if _quantity(q)
+                    for c in q.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
         for words, obj in objects:
             nouns = [obj.lemma_.lower(), obj.lower_]
             # "mediation efforts" are mediation; "the ceasefire agreement" is the ceasefire
