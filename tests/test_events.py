@@ -500,3 +500,10 @@ def test_a_demand_of_two_actions_is_one_demand(pipeline):
 )
 def test_amounts_of_aid(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_envoys_sent_on_a_mission_make_the_mission_the_event(pipeline):
+    events = _events(pipeline, "Canada sent a team of experts to Haiti to investigate the killings.")
+    assert not [e for e in events if e.type == "AID"]
+    mission = [e for e in events if e.cameo.startswith("09")]
+    assert mission and [a.code for a in mission[0].source] == ["CAN"] and [a.code for a in mission[0].target] == ["HTI"]

@@ -352,6 +352,20 @@ def _agrees_with_a_view(verb: Token) -> bool:
     return any(c.dep_ == "ccomp" for c in verb.children) or all(o.pos_ not in ("PROPN",) and o.ent_type_ == "" for o in withs)
 
 
+_ENVOYS = frozenset({"team", "teams", "expert", "experts", "official", "officials", "investigator", "investigators",
+                     "operative", "operatives", "inspector", "inspectors", "delegation", "envoy", "envoys",
+                     "specialist", "specialists", "mission"})
+
+
+def _sends_people(verb: Token) -> bool:
+    """ "sent a team of experts", "dispatched investigators": people sent on a mission."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        heads = [obj, *(o for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj")]
+        if any(h.lower_ in _ENVOYS for h in heads):
+            return True
+    return False
+
+
 _THREATS = frozenset({"threaten", "warn", "vow"})
 _DEPLOYMENTS = frozenset({"154", "0312", "138", "074", "0334", "1382"})
 
@@ -744,7 +758,9 @@ class EventCoder:
             if inner is not None:
                 if kind != "request":  # who is asked to act is not who asks
                     sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
-                targets = targets or _dedupe(a for t in inner.objects for a in _actors_of(t, mentions, bounds))
+                # the envoys sent are not whom their mission is aimed at: only where they went
+                lent = [t for t in inner.objects if kind != "means" or t.dep_ == "pobj"]
+                targets = targets or _dedupe(a for t in lent for a in _actors_of(t, mentions, bounds))
             override = recoded.get(inner.trigger if inner is not None else f.trigger)
             if override is not None and override[2] == "demand" and override[1] is not None:
                 # "the ministry said Armenia must withdraw": the ministry demands, of Armenia
@@ -890,6 +906,18 @@ class EventCoder:
         for f in found:
             if f.trigger not in skip and any(a.i in roots for a in f.anchor.ancestors):
                 skip.add(f.trigger)
+        # "sent a team of experts to investigate the attacks": the mission is the event, the
+        # sending its means (not a dropped clause: the mission stays)
+        for f in found:
+            if f.code.type != "AID" or f.nominal or not _sends_people(f.anchor):
+                continue
+            missions = [g for g in found if g is not f and not g.nominal and g.trigger not in skip
+                        and g.anchor.head.i == f.anchor.i and g.anchor.dep_ in ("advcl", "xcomp")
+                        and any(c.dep_ == "aux" and c.lower_ == "to" for c in g.anchor.children)]
+            if missions:
+                skip.add(f.trigger)
+                for g in missions:  # the mission goes where the envoys were sent ("to Qatar")
+                    merged.setdefault(g.anchor.i, (f, "means"))
         return recoded, merged, skip
 
     def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef]) -> Code:
