@@ -157,3 +157,8 @@ def test_a_groups_officials_keep_the_groups_sector(nlp, tagger):
 def test_his_country_is_the_country_of_the_person_named_before(nlp, tagger):
     codes = _codes(nlp, tagger, "Putin said his country will not lift the ban.")
     assert codes.get("his country") == "RUS"
+
+
+def test_the_other_party_named_twice_does_not_localise_the_agent(nlp, tagger):
+    codes = _codes(nlp, tagger, "The junta accused France of planning an intervention, a claim Paris denied.")
+    assert codes.get("The junta") == "MIL"

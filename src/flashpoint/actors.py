@@ -380,7 +380,11 @@ class ActorTagger:
             if span is not None:
                 agent = _last_root(span)
                 verb = agent.head if agent.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") else None
-                only = {c for c, root in countries.get(span[0].sent.start, ()) if not _party_of(root, verb)}
+                named = countries.get(span[0].sent.start, ())
+                # a country that is the other party stays out, however often it is named again
+                # ("the junta accused France …, a claim Paris denied")
+                parties = {c for c, root in named if _party_of(root, verb)}
+                only = {c for c, root in named if not _party_of(root, verb)} - parties
                 if len(only) == 1:
                     (country,) = only
                     ref = self._recode(ref, country, ref.sector)
