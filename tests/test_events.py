@@ -370,35 +370,6 @@ def test_who_was_guilty_is_the_source(pipeline):
         pytest.param("Ottawa agreed with the Senate that the law should change.", "019", id="agreed-with-a-view"),
         pytest.param("Armenia agreed with Azerbaijan on a ceasefire.", "030", id="agreed-with-a-party-on"),
         pytest.param("Algeria suspended publication of the country's largest newspaper.", "1721", id="suspended-publication"),
-    ],
-)
-def test_construction_gives_its_cameo_code(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
-
-
-def test_passive_measure_lifted_keeps_whose_and_against_whom(pipeline):
-    dyads = _dyads(_events(pipeline, "EU sanctions against Belarus were lifted in March."))
-    assert (("EU",), "RETREAT", ("BLR",)) in dyads
-
-
-def test_passive_expulsion_from_a_country(pipeline):
-    dyads = _dyads(_events(pipeline, "Two IAEA inspectors were expelled from Iran on Monday."))
-    assert any(src == ("IRN",) and t == "SANCTION" for src, t, _ in dyads)
-
-
-def test_a_demand_whose_content_is_no_event_verb(pipeline):
-    events = _events(pipeline, "Ecuador's president said the Peruvian government must ensure calm on the border.")
-    assert (("ECU",), "REQUEST", ("PER",)) in _dyads(events)
-
-
-def test_cannot_is_a_refusal_stated_not_announced(pipeline):
-    (event,) = [e for e in _events(pipeline, "Thailand cannot accept any more refugees from Myanmar.") if e.type == "REJECT"]
-    assert event.certainty.label == "asserted"
-
-
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
         pytest.param("Police in Minsk persecuted the opposition leader for years.", "175", id="persecute"),
         pytest.param("The junta proscribed the National League for Democracy.", "1722", id="proscribe"),
         pytest.param("Iran blocked newspapers critical of the government.", "1721", id="block-newspapers"),
@@ -435,10 +406,37 @@ def test_cannot_is_a_refusal_stated_not_announced(pipeline):
         pytest.param("Putin held a phone conversation with Erdogan.", "041", id="phone-conversation"),
         pytest.param("Qatar interceded with the Taliban on behalf of the prisoners.", "045", id="interceded"),
         pytest.param("France imposed a ban on Russian media outlets.", "172", id="ban-noun"),
+        pytest.param("Merkel's call for restraint went unheeded in Moscow.", "020", id="call-for-is-an-appeal"),
+        pytest.param("Putin's call with Macron lasted two hours.", "041", id="call-with-is-a-phone-call"),
+        pytest.param("The junta violated the constitution of Niger.", "128", id="violated-a-law"),
+        pytest.param("Russian forces captured twenty Ukrainian soldiers near Bakhmut.", "181", id="captured-people"),
+        pytest.param("Russian forces captured Bakhmut in May.", "192", id="captured-a-town"),
+        pytest.param("The European Commission is allocating €95 million in humanitarian support to Yemen.", "071", id="allocating"),
+        pytest.param("Medecins Sans Frontieres flew 13 tonnes of medicine into Afghanistan.", "070", id="flew-tonnes-of-medicine"),
     ],
 )
-def test_widened_lexicon_gives_its_cameo_code(pipeline, text, cameo):
+def test_construction_gives_its_cameo_code(pipeline, text, cameo):
     assert cameo in {e.cameo for e in _events(pipeline, text)}
+
+
+def test_passive_measure_lifted_keeps_whose_and_against_whom(pipeline):
+    dyads = _dyads(_events(pipeline, "EU sanctions against Belarus were lifted in March."))
+    assert (("EU",), "RETREAT", ("BLR",)) in dyads
+
+
+def test_passive_expulsion_from_a_country(pipeline):
+    dyads = _dyads(_events(pipeline, "Two IAEA inspectors were expelled from Iran on Monday."))
+    assert any(src == ("IRN",) and t == "SANCTION" for src, t, _ in dyads)
+
+
+def test_a_demand_whose_content_is_no_event_verb(pipeline):
+    events = _events(pipeline, "Ecuador's president said the Peruvian government must ensure calm on the border.")
+    assert (("ECU",), "REQUEST", ("PER",)) in _dyads(events)
+
+
+def test_cannot_is_a_refusal_stated_not_announced(pipeline):
+    (event,) = [e for e in _events(pipeline, "Thailand cannot accept any more refugees from Myanmar.") if e.type == "REJECT"]
+    assert event.certainty.label == "asserted"
 
 
 def test_cut_ties_with_keeps_the_partner_as_target(pipeline):
@@ -448,20 +446,6 @@ def test_cut_ties_with_keeps_the_partner_as_target(pipeline):
 def test_flying_to_a_city_is_no_visit(pipeline):
     events = _events(pipeline, "A cargo plane flying from Karachi to New Delhi landed in Jaipur.")
     assert "CONSULT" not in {e.type for e in events}
-
-
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("Merkel's call for restraint went unheeded in Moscow.", "020", id="call-for-is-an-appeal"),
-        pytest.param("Putin's call with Macron lasted two hours.", "041", id="call-with-is-a-phone-call"),
-        pytest.param("The junta violated the constitution of Niger.", "128", id="violated-a-law"),
-        pytest.param("Russian forces captured twenty Ukrainian soldiers near Bakhmut.", "181", id="captured-people"),
-        pytest.param("Russian forces captured Bakhmut in May.", "192", id="captured-a-town"),
-    ],
-)
-def test_the_object_decides_the_code(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
 
 
 def test_an_offer_to_send_troops_is_military_cooperation_a_threat_is_not(pipeline):
@@ -489,17 +473,6 @@ def test_aid_is_for_whom_its_purpose_names(pipeline):
 def test_a_demand_of_two_actions_is_one_demand(pipeline):
     events = _events(pipeline, "Oman said the Yemeni government must ensure security and provide food to Aden.")
     assert [e.type for e in events].count("REQUEST") == 1
-
-
-@pytest.mark.parametrize(
-    ("text", "cameo"),
-    [
-        pytest.param("The European Commission is allocating €95 million in humanitarian support to Yemen.", "071", id="allocating"),
-        pytest.param("Medecins Sans Frontieres flew 13 tonnes of medicine into Afghanistan.", "070", id="flew-tonnes-of-medicine"),
-    ],
-)
-def test_amounts_of_aid(pipeline, text, cameo):
-    assert cameo in {e.cameo for e in _events(pipeline, text)}
 
 
 def test_envoys_sent_on_a_mission_make_the_mission_the_event(pipeline):
