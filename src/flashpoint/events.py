@@ -260,16 +260,10 @@ class Governors:
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
             return "refusal", anchor.head
+        # (a clause hoped for or denied, "hopes that …", "denied charges that …", is found
+        # whole by dropped_clauses)
         for _ in range(4):
             head = tok.head
-            if tok.dep_ == "ccomp" and _is(head, self.wish):
-                return "wish", head  # "hopes Japan will persuade the US to lift sanctions"
-            if tok.dep_ in ("ccomp", "acl") and head.pos_ == "NOUN" and head.i != tok.i:
-                # "expressed the wish that the king would help", "denied charges that he ran …"
-                if head.lemma_.lower() in self.wish_nouns:
-                    return "wish", head
-                if head.lemma_.lower() in self.denial_nouns and _governing_verb(head, self.denial):
-                    return "denial", _governing_verb(head, self.denial)
             if head.i == tok.i or tok.dep_ not in _COMPLEMENT_LINKS:
                 break
             lemma = head.lemma_.lower()
@@ -332,13 +326,6 @@ def _people(tok: Token) -> bool:
     """Whether a noun phrase counts persons ("twenty soldiers"); names are left alone, as the
     parser often takes a town for a person."""
     return tok.lemma_.lower() in _PEOPLE
-
-
-def _refusal_label(verb: Token, certainty: Certainty) -> str:
-    """ "will not lift" announces a refusal (future); "cannot accept" states one."""
-    if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "wo", "'ll", "shall") for c in verb.children):
-        return "future"
-    return "attributed" if certainty.attributed_to else "asserted"
 
 
 def _agrees_with_a_view(verb: Token) -> bool:
@@ -520,10 +507,11 @@ class EventCoder:
         if not theme and not passive:
             # "allowed UN agencies access": the parser reads the second object as a clause
             theme = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ == "NOUN"]
-        entry = self._verb_entry(verb, lemma, theme)
+        particles = _particles(verb)
+        entry = self._verb_entry(verb, lemma, theme, particles)
         trigger = (verb.i, verb.i + 1)
         anchor_noun = None
-        flip = self._flip(verb, lemma, theme)
+        flip = self._flip(verb, lemma, theme, particles)
         flipped = flip[0] if flip else None
         if flip is not None:
             # "lifted the sanctions" is the opposite of the sanctions; "denied the allegations"
@@ -613,14 +601,14 @@ class EventCoder:
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
         return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
 
-    def _flip(self, verb: Token, lemma: str, theme: list[Token]) -> tuple[str, Token] | None:
+    def _flip(self, verb: Token, lemma: str, theme: list[Token], particles: list[Token]) -> tuple[str, Token] | None:
         """The code of a verb and its object together ("lifted sanctions", "called off the
         strike", "ended mediation efforts", "withdrew from the agreement"), if the lexicon
         has one."""
         flips = self.lexicon.flips
         objects: list[tuple[str, Token]] = []
         if theme:
-            objects += [(f"{lemma} {p.lower_}", theme[0]) for p in _particles(verb)] + [(lemma, theme[0])]
+            objects += [(f"{lemma} {p.lower_}", theme[0]) for p in particles] + [(lemma, theme[0])]
         else:  # the object after a preposition: "withdrew from the agreement"
             objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
                         for o in c.children if o.dep_ == "pobj"]
@@ -646,9 +634,9 @@ class EventCoder:
                 return form
         return lemma
 
-    def _verb_entry(self, verb: Token, lemma: str, theme: list[Token]) -> Trigger | None:
+    def _verb_entry(self, verb: Token, lemma: str, theme: list[Token], particles: list[Token]) -> Trigger | None:
         # a phrasal verb first: "turned down" is not "turned"
-        for particle in _particles(verb):
+        for particle in particles:
             rows = self.lexicon.verbs.get(f"{lemma} {particle.lower_}")
             if rows:
                 return rows[0]
@@ -776,7 +764,8 @@ class EventCoder:
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
                 continue  # no one takes part: description, not an event
             given = (bool(sources), bool(targets))  # before any role is filled
-            if (not sources or not targets) and override is None and not _embedded(f, anchors):
+            background = _embedded(f, anchors)
+            if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             when = dates.event_date(
@@ -798,7 +787,7 @@ class EventCoder:
                     # the refusal happened: as certain as the word that refuses; "will not
                     # lift the embargo" is announced
                     certainty = (self.certainty.of(governor, sent) if governor is not None
-                                 else replace(certainty, label=_refusal_label(f.anchor, certainty)))
+                                 else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
             if code.cameo in _DEPLOYMENTS:
                 # the troops sent are the sender's, not whom the deployment is aimed at
@@ -836,7 +825,7 @@ class EventCoder:
                     certainty=certainty,
                     # a role filled by position is no evidence that the event is right
                     confidence=_confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor),
-                                           _embedded(f, anchors)),
+                                           background),
                 )
 
 
@@ -867,7 +856,7 @@ class EventCoder:
             if mood is None:
                 continue
             kind, head = mood
-            if kind in ("deliberation", "wish", "denial"):
+            if kind in ("deliberation", "wish"):
                 skip.add(f.trigger)
                 continue
             if kind == "request":
@@ -904,7 +893,7 @@ class EventCoder:
         # the victims", "denied charges he ran a hit squad that killed officials"
         roots = {f.anchor.i for f in found if f.trigger in skip and not f.nominal} | governors.dropped_clauses(sent)
         for f in found:
-            if f.trigger not in skip and any(a.i in roots for a in f.anchor.ancestors):
+            if f.trigger not in skip and any(a.i in roots for a in (f.anchor, *f.anchor.ancestors)):
                 skip.add(f.trigger)
         # "sent a team of experts to investigate the attacks": the mission is the event, the
         # sending its means (not a dropped clause: the mission stays)
@@ -940,6 +929,14 @@ class EventCoder:
             # "sent troops to the UN peacekeeping force", "peacekeepers were deployed"
             return codes["074"]
         return code
+
+    def _refusal_label(self, verb: Token, certainty: Certainty) -> str:
+        """ "will not lift" (or, reported, "would not lift") announces a refusal (future);
+        "cannot accept" states one."""
+        future = self.certainty.cues.fut_modals | {"would"}
+        if any(c.dep_ == "aux" and c.lower_ in future for c in verb.children):
+            return "future"
+        return "attributed" if certainty.attributed_to else "asserted"
 
     def _intent(self, code: Code) -> Code | None:
         return self.lexicon.intent(code)
