@@ -550,40 +550,38 @@ def _references(doc: Doc, refs: list[ActorRef], names: dict[str, str]) -> list[A
             # "Putin said his country will not …": the country of the person named before
             before = [r for r in _named_before(doc, tok, refs) if r.country]
             if before:
-                person = before[-1]
-                sector = "GOV" if low == "government" else None
-                country = person.country or ""
-                found.append(ActorRef(span=(tok.left_edge.idx, tok.idx + len(tok)), key=country + (sector or ""),
-                                      country=country, sector=sector, code=country + (sector or ""),
-                                      name=names.get(country, country)))
+                found.append(_country_ref((tok.left_edge.idx, tok.idx + len(tok)), before[-1].country or "", names,
+                                          "GOV" if low == "government" else None))
         elif low in _NEIGHBOURS and tok.pos_ == "NOUN":
             owner = _owner(doc, tok, refs)
             right = tok.right_edge
             if owner is None or any(tok.idx <= r.span[0] < right.idx + len(right) for r in refs):
                 continue  # "its neighbour Azerbaijan" names it
-            roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root
-                     for r in _named_before(doc, tok, refs, after=True)}
+            around = _named_before(doc, tok, refs, after=True)
+            roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root for r in around}
             # the other party named nearby, not a modifier ("the Moscow-mediated ceasefire")
-            nearby = [r for r in _named_before(doc, tok, refs, after=True)
-                      if r.country and r.country != owner and not r.org
+            nearby = [r for r in around if r.country and r.country != owner and not r.org
                       and roots[r.span].dep_ not in ("amod", "compound", "npadvmod", "nmod")]
             borders = _borders().get(owner, frozenset())
-            owners = {roots[r.span].i for r in _named_before(doc, tok, refs, after=True) if r.country == owner}
+            owners = {roots[r.span].i for r in around if r.country == owner}
             paired = [r for r in nearby if roots[r.span].i in {c.i for o in owners for c in doc[o].conjuncts}]
             bordering = [r for r in nearby if r.country in borders]
             pick = paired or bordering or nearby
             span = (tok.left_edge.idx, tok.idx + len(tok))
             if pick:
                 other = min(pick, key=lambda r: abs(r.span[0] - tok.idx))
-                country = other.country or ""
-                found.append(ActorRef(span=span, key=country, country=country, code=country,
-                                      name=names.get(country, country)))
+                found.append(_country_ref(span, other.country or "", names))
             elif len(borders) == 1 and tok.lower_ in ("neighbor", "neighbour"):
                 # a country with a single neighbour: "Portugal and its neighbour"
                 (country,) = borders
-                found.append(ActorRef(span=span, key=country, country=country, code=country,
-                                      name=names.get(country, country)))
+                found.append(_country_ref(span, country, names))
     return found
+
+
+def _country_ref(span: tuple[int, int], country: str, names: dict[str, str], sector: str | None = None) -> ActorRef:
+    """A mention of a country (with a sector, if given) that names it only by reference."""
+    code = country + (sector or "")
+    return ActorRef(span=span, key=code, country=country, sector=sector, code=code, name=names.get(country, country))
 
 
 def _last_pair(doc: Doc, tok: Token, refs: list[ActorRef]) -> tuple[ActorRef, ActorRef] | None:
@@ -591,8 +589,9 @@ def _last_pair(doc: Doc, tok: Token, refs: list[ActorRef]) -> tuple[ActorRef, Ac
     named before ("Armenia and Azerbaijan …"), else the last two, leaving out those of its own
     clause ("Russia urged the latter" does not mean Russia)."""
     verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-    roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root for r in _named_before(doc, tok, refs)}
-    before = [r for r in _named_before(doc, tok, refs) if verb is None or roots[r.span].head.i != verb.i
+    named = _named_before(doc, tok, refs)
+    roots = {r.span: doc.char_span(*r.span, alignment_mode="expand").root for r in named}
+    before = [r for r in named if verb is None or roots[r.span].head.i != verb.i
               or roots[r.span].dep_ not in ("nsubj", "nsubjpass", "dobj", "dative")]
     heads = {roots[r.span].i: r for r in before}
     pairs = [(heads[t.head.i], r) for t_i, r in heads.items() for t in (doc[t_i],)
