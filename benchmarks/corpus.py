@@ -68,7 +68,7 @@ def brief(text: str) -> str:
 
 def base_articles() -> list[dict]:
     """The 97 real articles as {title, text, published, outlet}, each cut to a news brief."""
-    from flashpoint import ingest
+    from flashpoint.inputs import clean as ingest
     from flashpoint.settings import Settings
 
     articles = []
@@ -144,7 +144,7 @@ def build_corpus(folder: Path, copies: int, seed: int = 7) -> tuple[int, str]:
 
 def measure(config: str, corpus_dir: Path, db: Path, batch_size: int) -> dict:
     """Run one configuration in this (fresh) process."""
-    from flashpoint.batch import IngestOptions, ingest, load_rules
+    from flashpoint.ingest.run import IngestOptions, ingest, load_rules
 
     kind, n = config.split(":")
     dedup, incident_rules = load_rules()

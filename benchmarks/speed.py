@@ -31,7 +31,7 @@ SHARED = REPO.parent / "shared"
 
 
 def corpus(repeat: int) -> tuple[list[str], str]:
-    from flashpoint import ingest
+    from flashpoint.inputs import clean as ingest
     from flashpoint.settings import Settings
 
     settings = Settings()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.actors import ActorTagger, Gazetteer
 from flashpoint.errors import DataFileError
+from flashpoint.stages.actors import ActorTagger, Gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,14 @@ import pytest
 from click.testing import CliRunner
 from corpus_articles import ARTICLE_SET, varied_articles
 
-from flashpoint.batch import CRASH_MARKER_ENV, IngestError, IngestOptions, ingest, load_rules
-from flashpoint.cli_corpus import ingest_command
+from flashpoint.cli.corpus import ingest_command
+from flashpoint.ingest.run import (
+    CRASH_MARKER_ENV,
+    IngestError,
+    IngestOptions,
+    ingest,
+    load_rules,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +84,7 @@ def reference(corpus: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory
 
 
 def command(corpus: Path, db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "flashpoint.cli_corpus", "ingest", str(corpus), "--db", str(db),
+    return [sys.executable, "-m", "flashpoint.cli.corpus", "ingest", str(corpus), "--db", str(db),
             "--batch-size", "4", "--no-progress", *extra]
 
 

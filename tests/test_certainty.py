@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from importlib import resources
 
 import pytest
 
-from flashpoint.certainty import CertaintyTagger, Cues, WeaselModel
 from flashpoint.errors import DataFileError
+from flashpoint.resources import data_file
+from flashpoint.stages.certainty import CertaintyTagger, Cues, WeaselModel
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_shipped_model_is_small_and_says_where_it_came_from():
     model = WeaselModel.load()
     assert 0 < model.threshold < 1
     assert len(model.weights) > 1000
-    assert (resources.files("flashpoint") / "data" / WeaselModel.FILE).stat().st_size < 1_000_000
+    assert data_file("certainty", WeaselModel.FILE).stat().st_size < 1_000_000
     trained = model.meta["trained_on"]
     assert trained["file"].endswith("wiki_weasel_clean/train.csv")  # never the test split
     assert {"precision", "recall", "f1"} <= set(model.meta["dev"]["rules_and_model"])
@@ -270,7 +270,7 @@ def test_missing_model_is_a_data_file_error(tmp_path):
 
 
 def test_corrupt_lexicon_is_a_data_file_error(tmp_path):
-    shipped = (resources.files("flashpoint") / "data" / "certainty.toml").read_text(encoding="utf-8")
+    shipped = data_file("certainty", "certainty.toml").read_text(encoding="utf-8")
     broken = tmp_path / "certainty.toml"
     not_a_list = shipped.replace('modals = ["could"', 'modals = "could"\nx = ["could"')
     broken.write_text(not_a_list, encoding="utf-8")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.corpus import CorpusItem, content_hash, iter_corpus, walk
 from flashpoint.errors import InputError
+from flashpoint.inputs.corpus import CorpusItem, content_hash, iter_corpus, walk
+from flashpoint.inputs.documents import Document, Failure
 from flashpoint.settings import Settings
-from flashpoint.sources import Document, Failure
 
 SETTINGS = Settings()
 ARTICLE = "Armenia accused Azerbaijan of shelling Jermuk on Tuesday, officials said."

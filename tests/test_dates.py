@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from flashpoint import dates
-from flashpoint.dates import event_date, find_times, tag_times
 from flashpoint.errors import DataFileError
 from flashpoint.records import Article, EventDate, TimeExpression
+from flashpoint.stages import dates
+from flashpoint.stages.dates import event_date, find_times, tag_times
 
 THU = date(2022, 9, 15)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

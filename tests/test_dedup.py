@@ -6,11 +6,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from corpus_articles import ARTICLE_SET, INDEPENDENT, REWRITE, UNRELATED, WIRE, WIRE_COPY, write_jsonl
+from corpus_articles import (
+    ARTICLE_SET,
+    INDEPENDENT,
+    REWRITE,
+    UNRELATED,
+    WIRE,
+    WIRE_COPY,
+    write_jsonl,
+)
 
-from flashpoint.batch import IngestOptions, ingest, load_rules
-from flashpoint.dedup import DedupRules, Linker, NewArticle, Signer, band_keys, similarity
 from flashpoint.errors import DataFileError, StoreError
+from flashpoint.ingest.dedup import (
+    DedupRules,
+    Linker,
+    NewArticle,
+    Signer,
+    band_keys,
+    similarity,
+)
+from flashpoint.ingest.run import IngestOptions, ingest, load_rules
 from flashpoint.records import Analysis, Article
 from flashpoint.store import Store
 

@@ -211,7 +211,7 @@ def test_joint_exercises_are_military_cooperation(pipeline):
 
 def test_governor_words_are_checked_on_load(tmp_path):
     from flashpoint.errors import DataFileError
-    from flashpoint.events import Governors
+    from flashpoint.stages.events import Governors
 
     bad = tmp_path / "governors.toml"
     bad.write_text('[intent]\nwords = []\n', encoding="utf-8")

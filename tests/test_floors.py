@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from flashpoint import cli_eval
+from flashpoint.cli import evaluate as cli_eval
 from flashpoint.evaluation import (
     EPSILON,
     FloorsError,

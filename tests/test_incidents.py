@@ -10,10 +10,16 @@ import pytest
 from click.testing import CliRunner
 from corpus_articles import ARTICLE_SET, write_jsonl
 
-from flashpoint.batch import IngestOptions, ingest, load_rules
-from flashpoint.cli_corpus import incidents_command
+from flashpoint.analysis.incidents import (
+    EventFacts,
+    IncidentRules,
+    Participant,
+    cluster,
+    listing,
+)
+from flashpoint.cli.corpus import incidents_command
 from flashpoint.errors import DataFileError
-from flashpoint.incidents import EventFacts, IncidentRules, Participant, cluster, listing
+from flashpoint.ingest.run import IngestOptions, ingest, load_rules
 from flashpoint.store import FLAT_COLUMNS, Store
 
 RULES = load_rules()[1]

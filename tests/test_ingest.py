@@ -13,11 +13,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashpoint import ingest
-from flashpoint.errors import (BinaryInputError, DataFileError, EmptyInputError,
-                               EncodingInputError, InputError, LanguageError, RecordError,
-                               TooLargeError, UnreadableError)
-from flashpoint.ingest import Document, Failure, document_from_string, iter_documents, to_article
+from flashpoint.errors import (
+    BinaryInputError,
+    DataFileError,
+    EmptyInputError,
+    EncodingInputError,
+    InputError,
+    LanguageError,
+    RecordError,
+    TooLargeError,
+    UnreadableError,
+)
+from flashpoint.inputs import clean as ingest
+from flashpoint.inputs.clean import (
+    Document,
+    Failure,
+    document_from_string,
+    iter_documents,
+    to_article,
+)
 from flashpoint.settings import Settings
 
 SETTINGS = Settings()

@@ -9,8 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from flashpoint import locations
-from flashpoint.locations import CACHE_ENV, Places, cache_dir, find_location, fold
+from flashpoint.stages import locations
+from flashpoint.stages.locations import (
+    CACHE_ENV,
+    Places,
+    cache_dir,
+    find_location,
+    fold,
+)
 
 # these build the gazetteer once per session (61 MB of GeoNames JSON, seconds); the
 # find_location ones also load the spaCy model
@@ -132,7 +138,7 @@ def test_unwritable_cache_dir_falls_back_to_memory(built, tmp_path, monkeypatch,
     blocker.write_text("")
     # the build itself is checked by the session fixture; reuse its bytes to save seconds
     monkeypatch.setattr(locations, "_build", lambda *_: built[0].path.read_bytes())
-    with caplog.at_level(logging.WARNING, logger="flashpoint.locations"):
+    with caplog.at_level(logging.WARNING, logger="flashpoint.stages.locations"):
         places = Places.load(blocker / "cache")
     assert places.path is None
     assert places.resolve("Ankara").country == "TUR"

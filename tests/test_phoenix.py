@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.actors import ActorTagger, Gazetteer
-from flashpoint.phoenix import convert
+from flashpoint.importers.phoenix import convert
+from flashpoint.stages.actors import ActorTagger, Gazetteer
 
 ACTORS = """\
 # a comment line

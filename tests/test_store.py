@@ -278,7 +278,7 @@ def test_duckdb_error_mid_save_is_a_store_error_and_rolls_back(store: Store) -> 
 
 
 def test_schema_is_created_once(db: Path) -> None:
-    latest = len(list((Path(flashpoint.__file__).parent / "data" / "schema").glob("[0-9][0-9][0-9][0-9]_*.sql")))
+    latest = len(list((Path(flashpoint.__file__).parent / "store" / "schema").glob("[0-9][0-9][0-9][0-9]_*.sql")))
     with Store(db) as store:
         assert store.schema_version() == latest >= 2
     with Store(db) as store:

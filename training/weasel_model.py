@@ -1,6 +1,6 @@
 """Train the learned sentence model behind Flashpoint's certainty labels.
 
-Writes ``src/flashpoint/data/weasel_model.json``: a logistic regression over a sentence's
+Writes ``src/flashpoint/data/certainty/weasel_model.json``: a logistic regression over a sentence's
 words, word pairs, lemmas and dependency-tagged words (:meth:`flashpoint.certainty.WeaselModel.features`),
 its bias, and the probability threshold above which a sentence the cue rules read as asserted
 or attributed is labelled ``hedged`` instead.
@@ -50,16 +50,16 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from flashpoint.certainty import CertaintyTagger, WeaselModel
 from flashpoint.evaluation.sets import resolve_data_dir
-from flashpoint.language import load_pipeline
 from flashpoint.pipeline import Draft
 from flashpoint.records import Article
-from flashpoint.sentences import split
 from flashpoint.settings import Settings
+from flashpoint.stages.certainty import CertaintyTagger, WeaselModel
+from flashpoint.stages.parser import load_pipeline
+from flashpoint.stages.sentences import split
 
 TRAIN_FILE = "Crypto-Uncertainty-Index/nlp/hedge_classifier/data/wiki_weasel_clean/train.csv"
-OUT = Path(__file__).resolve().parents[1] / "src" / "flashpoint" / "data" / WeaselModel.FILE
+OUT = Path(__file__).resolve().parents[1] / "src" / "flashpoint" / "data" / "certainty" / WeaselModel.FILE
 SEED = 20240611
 DEV_SHARE = 0.2
 MIN_DF = 2  # a feature must occur in this many fit texts

@@ -5,16 +5,16 @@
 >>> analysis.to_dict()  # the JSON contract (shared/spec/analysis-json.md)
 """
 
-from ._version import __version__
-from .errors import (
+from flashpoint._version import __version__
+from flashpoint.errors import (
     DataFileError,
     FlashpointError,
     InputError,
     ModelNotFoundError,
     StoreError,
 )
-from .pipeline import Pipeline, analyze
-from .records import (
+from flashpoint.pipeline import Pipeline, analyze
+from flashpoint.records import (
     Actor,
     ActorRef,
     Analysis,
@@ -27,7 +27,7 @@ from .records import (
     Sentence,
     Skipped,
 )
-from .settings import Settings
+from flashpoint.settings import Settings
 
 __all__ = [
     "__version__",

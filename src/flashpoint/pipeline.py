@@ -16,11 +16,9 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from . import actors, certainty, dates, events, ingest, sentences
-from .errors import FlashpointError, InputError
-from .language import load_pipeline
-from .locations import Places
-from .records import (
+from flashpoint.errors import FlashpointError, InputError
+from flashpoint.inputs import clean as ingest
+from flashpoint.records import (
     ActorRef,
     Analysis,
     Article,
@@ -29,7 +27,10 @@ from .records import (
     Skipped,
     TimeExpression,
 )
-from .settings import Settings
+from flashpoint.settings import Settings
+from flashpoint.stages import actors, certainty, dates, events, sentences
+from flashpoint.stages.locations import Places
+from flashpoint.stages.parser import load_pipeline
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ Which prediction is compared with which gold, and why, is written down where it 
 gold normalisation in :mod:`.sets`, reading predictions off an analysis in :mod:`.runner`.
 """
 
-from .floors import (
+from flashpoint.evaluation.floors import (
     EPSILON,
     Floors,
     FloorsError,
@@ -21,7 +21,7 @@ from .floors import (
     save_floors,
     update_floors,
 )
-from .runner import (
+from flashpoint.evaluation.runner import (
     Analyzer,
     Score,
     Scorecard,
@@ -32,7 +32,13 @@ from .runner import (
     main_event,
     run_set,
 )
-from .sets import SETS, BenchmarkFormatError, BenchmarkMissing, BenchmarkSet, resolve_data_dir
+from flashpoint.evaluation.sets import (
+    SETS,
+    BenchmarkFormatError,
+    BenchmarkMissing,
+    BenchmarkSet,
+    resolve_data_dir,
+)
 
 __all__ = [
     "EPSILON",

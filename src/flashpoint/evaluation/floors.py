@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import EvalError
-from .runner import Scorecard
-from .sets import SETS
+from flashpoint.errors import EvalError
+from flashpoint.evaluation.runner import Scorecard
+from flashpoint.evaluation.sets import SETS
 
 EPSILON = 0.005
 FLOORS_FILE = Path("benchmarks") / "floors.json"

@@ -34,12 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .._version import __version__
-from ..errors import EvalError, FlashpointError
-from ..records import ActorRef, Analysis, Article, Event
-from . import scoring
-from .scoring import Counts
-from .sets import (
+from flashpoint._version import __version__
+from flashpoint.errors import EvalError, FlashpointError
+from flashpoint.evaluation import scoring
+from flashpoint.evaluation.scoring import Counts
+from flashpoint.evaluation.sets import (
     ORG,
     PENTA_CLASSES,
     SETS,
@@ -53,6 +52,7 @@ from .sets import (
     sector_code,
     subsample,
 )
+from flashpoint.records import ActorRef, Analysis, Article, Event
 
 UNCERTAIN_LABELS = frozenset({"hedged", "hypothetical"})
 
@@ -475,7 +475,9 @@ def evaluate(
     def get() -> Analyzer:
         if not cache:
             if analyzer is None:
-                from ..pipeline import Pipeline  # imported late: it loads every stage
+                from flashpoint.pipeline import (
+                    Pipeline,  # imported late: it loads every stage
+                )
 
                 cache.append(Pipeline())
             else:

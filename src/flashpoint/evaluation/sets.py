@@ -29,9 +29,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import EvalError
-from ..records import PLOVER_TYPES
-from .scoring import bio_spans
+from flashpoint.errors import EvalError
+from flashpoint.evaluation.scoring import bio_spans
+from flashpoint.records import PLOVER_TYPES
 
 #: Where the sets are looked for when neither ``--data-dir`` nor the environment says.
 DEFAULT_DATA_DIR = Path("..") / "shared" / "benchmarks" / "raw"

@@ -17,14 +17,22 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from .errors import DataFileError, EmptyInputError, InputError, LanguageError
-from .records import Article
-from .settings import Settings
-from .sources import (EXTENSIONS, INPUT_FORMATS, Document, Failure, iso_date, iter_documents,
-                      sniff, too_large)
+from flashpoint.errors import DataFileError, EmptyInputError, InputError, LanguageError
+from flashpoint.inputs.documents import (
+    EXTENSIONS,
+    INPUT_FORMATS,
+    Document,
+    Failure,
+    iso_date,
+    iter_documents,
+    sniff,
+    too_large,
+)
+from flashpoint.records import Article
+from flashpoint.resources import data_file
+from flashpoint.settings import Settings
 
 __all__ = ["Document", "Failure", "document_from_string", "iter_documents", "to_article",
            "EXTENSIONS", "INPUT_FORMATS"]
@@ -44,7 +52,7 @@ class _Cues:
 
 def _data_file(name: str) -> dict[str, Any]:
     try:
-        return tomllib.loads((resources.files("flashpoint") / "data" / name).read_text("utf-8"))
+        return tomllib.loads((data_file("inputs", name)).read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataFileError(f"cannot load {name}: {exc}; reinstall Flashpoint") from exc
 

@@ -14,8 +14,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import FlashpointError
-from .evaluation import (
+from flashpoint.errors import FlashpointError
+from flashpoint.evaluation import (
     EPSILON,
     SETS,
     Floors,

@@ -36,18 +36,20 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib import resources as package_files
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from . import corpus, dedup, incidents
-from ._version import __version__
-from .dedup import DedupRules, Signature
-from .errors import DataFileError, FlashpointError
-from .incidents import IncidentRules
-from .settings import Settings
-from .sources import Document, Failure
+from flashpoint._version import __version__
+from flashpoint.analysis import incidents
+from flashpoint.analysis.incidents import IncidentRules
+from flashpoint.errors import DataFileError, FlashpointError
+from flashpoint.ingest import dedup
+from flashpoint.ingest.dedup import DedupRules, Signature
+from flashpoint.inputs import corpus
+from flashpoint.inputs.documents import Document, Failure
+from flashpoint.resources import data_file
+from flashpoint.settings import Settings
 
 
 class IngestError(FlashpointError):
@@ -62,7 +64,7 @@ class IngestError(FlashpointError):
 
 def load_rules(user_file: str | os.PathLike[str] | None = None) -> tuple[DedupRules, IncidentRules]:
     """The dedup and incident rules: ``data/corpus.toml``, overridden by ``user_file``'s settings."""
-    shipped = tomllib.loads((package_files.files("flashpoint") / "data" / "corpus.toml").read_text("utf-8"))
+    shipped = tomllib.loads((data_file("ingest", "corpus.toml")).read_text("utf-8"))
     sections = {name: dict(shipped.get(name, {})) for name in ("dedup", "incidents")}
     if user_file is not None:
         try:
@@ -151,8 +153,8 @@ class BatchAnalyser:
     """Analyses batches in one worker process: the model loads once, here."""
 
     def __init__(self, settings: Settings, rules: DedupRules) -> None:
-        from .pipeline import Pipeline
-        from .store import Store
+        from flashpoint.pipeline import Pipeline
+        from flashpoint.store import Store
 
         self.settings = settings
         self.pipe = Pipeline(settings)
@@ -166,7 +168,7 @@ class BatchAnalyser:
             return self._analyse(tasks, published)
 
     def _analyse(self, tasks: Sequence[Task], published: date | None) -> Partition:
-        from . import ingest
+        from flashpoint.inputs import clean as ingest
 
         crash = os.environ.get(CRASH_MARKER_ENV)
         if crash and any(crash in task.document.content for task in tasks):
@@ -423,7 +425,7 @@ def ingest(
     Raises :class:`IngestError` when the run must stop (the workers die, the cluster cannot
     be reached) and :class:`~flashpoint.errors.StoreError` when the database cannot be written.
     """
-    from .store import Store
+    from flashpoint.store import Store
 
     settings = settings or Settings()
     options = options or IngestOptions()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import DataFileError
+from flashpoint.errors import DataFileError
 
 _ORG_PREFIXES = ("IGO", "NGO", "IMG", "MNC", "NGM", "UIS")
 _CODE = re.compile(

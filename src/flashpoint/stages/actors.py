@@ -26,11 +26,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .errors import DataFileError
-from .records import Actor, ActorRef
+from flashpoint.errors import DataFileError
+from flashpoint.records import Actor, ActorRef
+from flashpoint.resources import data_file
 
 if TYPE_CHECKING:
-    from .pipeline import Draft
+    from flashpoint.pipeline import Draft
 
 # What a surface form is; decides the default sector when no sector noun is attached.
 COUNTRY, DEMONYM, CAPITAL, ORG, SEAT, INSTITUTION, GROUP, LEADER = (
@@ -81,7 +82,7 @@ class Gazetteer:
     @classmethod
     def load(cls, extra_files: Iterable[Path] = ()) -> Gazetteer:
         gaz = cls()
-        root = resources.files("flashpoint") / "data" / "actors"
+        root = data_file("actors")
         for name, reader in _READERS:
             with resources.as_file(root / name) as path:
                 reader(gaz, _rows(path, _COLUMNS[name]))

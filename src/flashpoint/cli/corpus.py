@@ -17,8 +17,10 @@ from typing import Any
 
 import click
 
-from .cli_options import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PARTIAL, err as _err, iso_date as _iso_date
-from .errors import FlashpointError
+from flashpoint.cli.options import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PARTIAL
+from flashpoint.cli.options import err as _err
+from flashpoint.cli.options import iso_date as _iso_date
+from flashpoint.errors import FlashpointError
 
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
@@ -26,7 +28,7 @@ _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
 
 def _rules(path: Path | None):
-    from .batch import load_rules
+    from flashpoint.ingest.run import load_rules
 
     try:
         return load_rules(path)
@@ -43,7 +45,12 @@ class _Progress:
         self.bar = None
         if live:
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                 console=Console(stderr=True), transient=False)
@@ -94,8 +101,8 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
     """Analyse a corpus into a database, resumably: files, directories, globs, JSON Lines and CSV
     (gzip too). Near-duplicate articles are linked to their originals and events reporting the
     same happening are merged into incidents."""
-    from .batch import IngestOptions, ingest
-    from .settings import Settings
+    from flashpoint.ingest.run import IngestOptions, ingest
+    from flashpoint.settings import Settings
 
     dedup_rules, incident_rules = _rules(rules)
     options = IngestOptions(
@@ -154,8 +161,8 @@ def incidents_command(db: Path, actor: str | None, type_: str | None, since: dat
                       output: Path | None, rebuild: bool, rules: Path | None) -> None:
     """List incidents: events from different articles that report the same happening, with their
     number of independent sources, outlets, first and last report and strongest certainty."""
-    from . import incidents
-    from .store import Store
+    from flashpoint.analysis import incidents
+    from flashpoint.store import Store
 
     _, incident_rules = _rules(rules)
     try:

@@ -24,19 +24,25 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from spacy.tokens import Span, Token
 
-from .errors import DataFileError
-from .records import CERTAINTY_LABELS, Article, Certainty, CertaintyProfile, Sentence
-from .wordforms import deinflect
+from flashpoint.errors import DataFileError
+from flashpoint.records import (
+    CERTAINTY_LABELS,
+    Article,
+    Certainty,
+    CertaintyProfile,
+    Sentence,
+)
+from flashpoint.resources import data_file
+from flashpoint.stages.wordforms import deinflect
 
 if TYPE_CHECKING:
-    from .pipeline import Draft
+    from flashpoint.pipeline import Draft
 
 # When several cues govern one predicate, the strongest wins: a denial outweighs a modal,
 # a modal outweighs a hedge adverb, and any of them outweighs mere attribution.
@@ -86,7 +92,7 @@ class Cues:
     def load(cls, path: str | Path | None = None) -> Cues:
         """Read and check the lexicon: the shipped one unless ``path`` is given."""
         source = str(path) if path is not None else "certainty.toml"
-        path = Path(path) if path is not None else resources.files("flashpoint") / "data" / "certainty.toml"
+        path = Path(path) if path is not None else data_file("certainty", "certainty.toml")
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             h, w, y, f, n, a = (
@@ -300,7 +306,7 @@ class WeaselModel:
 
 @lru_cache(maxsize=1)
 def _shipped_model() -> WeaselModel:
-    return WeaselModel._read(resources.files("flashpoint") / "data" / WeaselModel.FILE, WeaselModel.FILE)
+    return WeaselModel._read(data_file("certainty", WeaselModel.FILE), WeaselModel.FILE)
 
 
 def _finite(value: Any) -> bool:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataFileError, StoreError
+from flashpoint.errors import DataFileError, StoreError
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from .records import CERTAINTY_LABELS, ActorRef, Analysis, Event
+from flashpoint.records import CERTAINTY_LABELS, ActorRef, Analysis, Event
 
 _QUOTE_WIDTH = 110
 _LABEL_STYLE = {

@@ -22,16 +22,24 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from . import dates
-from .certainty import CertaintyTagger
-from .errors import DataFileError
-from .locations import Places, find_location
-from .records import PLOVER_TYPES, ActorRef, Certainty, Event, Location, Sentence
-from .wordforms import deinflect as _deinflect
-from .wordforms import is_one_of as _is
+from flashpoint.errors import DataFileError
+from flashpoint.records import (
+    PLOVER_TYPES,
+    ActorRef,
+    Certainty,
+    Event,
+    Location,
+    Sentence,
+)
+from flashpoint.resources import data_file
+from flashpoint.stages import dates
+from flashpoint.stages.certainty import CertaintyTagger
+from flashpoint.stages.locations import Places, find_location
+from flashpoint.stages.wordforms import deinflect as _deinflect
+from flashpoint.stages.wordforms import is_one_of as _is
 
 if TYPE_CHECKING:
-    from .pipeline import Draft
+    from flashpoint.pipeline import Draft
 
 # Verbs that pass the event on to their object noun: "launched an offensive", "held talks",
 # "imposed sanctions", "signed a declaration", "will be sent" (a mission).
@@ -100,7 +108,7 @@ class Lexicon:
 
     @classmethod
     def load(cls) -> Lexicon:
-        root = resources.files("flashpoint") / "data"
+        root = data_file("events")
         codes: dict[str, Code] = {}
         for line, row in _csv(root / "cameo.csv"):
             ptype = row["plover_type"] or None

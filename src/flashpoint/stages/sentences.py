@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .records import Sentence
+from flashpoint.records import Sentence
 
 if TYPE_CHECKING:
-    from .pipeline import Draft
+    from flashpoint.pipeline import Draft
 
 
 def split(draft: Draft) -> Draft:

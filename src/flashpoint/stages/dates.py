@@ -53,18 +53,19 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataFileError
-from .records import EventDate, Span, TimeExpression
+from flashpoint.errors import DataFileError
+from flashpoint.records import EventDate, Span, TimeExpression
+from flashpoint.resources import data_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-    from .pipeline import Draft
+    from flashpoint.pipeline import Draft
 
 __all__ = ["event_date", "find_times", "tag_times"]
 
-DATA_FILE = Path(__file__).parent / "data" / "dates.toml"
+DATA_FILE = data_file("dates", "dates.toml")
 
 
 @dataclass(frozen=True, slots=True)

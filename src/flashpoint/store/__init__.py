@@ -18,16 +18,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple
 
 import duckdb
 
-from ._version import __version__
-from .errors import StoreError
-from .records import (
+from flashpoint._version import __version__
+from flashpoint.errors import StoreError
+from flashpoint.records import (
     Actor,
     ActorRef,
     Analysis,
@@ -40,6 +39,7 @@ from .records import (
     Sentence,
     Skipped,
 )
+from flashpoint.resources import package_file
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 
@@ -122,7 +122,7 @@ class _Migration:
 @cache
 def _migrations() -> tuple[_Migration, ...]:
     """The shipped migrations, ordered and checked to be numbered 1..n without gaps."""
-    folder = files("flashpoint") / "data" / "schema"
+    folder = package_file("store", "schema")
     found = sorted(
         (
             _Migration(int(m[1]), entry.name, entry.read_text(encoding="utf-8"))

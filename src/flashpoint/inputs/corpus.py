@@ -25,10 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from . import sources
-from .errors import EmptyInputError, EncodingInputError, FlashpointError, InputError, RecordError, UnreadableError
-from .settings import Settings
-from .sources import Document, Failure
+from flashpoint.errors import (
+    EmptyInputError,
+    EncodingInputError,
+    FlashpointError,
+    InputError,
+    RecordError,
+    UnreadableError,
+)
+from flashpoint.inputs import documents as sources
+from flashpoint.inputs.documents import Document, Failure
+from flashpoint.settings import Settings
 
 #: Input formats of a corpus: those of ``flashpoint analyze`` and CSV.
 CORPUS_FORMATS = (*sources.INPUT_FORMATS, "csv")

@@ -43,9 +43,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .dedup import check_section
-from .errors import DataFileError
-from .records import PLOVER_TYPES
+from flashpoint.errors import DataFileError
+from flashpoint.ingest.dedup import check_section
+from flashpoint.records import PLOVER_TYPES
 
 # From the most to the least certain: an incident takes the most certain label any report
 # gives it (one outlet's "reportedly" does not weaken another's eyewitness account).

@@ -18,9 +18,16 @@ from itertools import chain
 from pathlib import Path
 from typing import IO
 
-from .errors import (BinaryInputError, EncodingInputError, FlashpointError, InputError,
-                     RecordError, TooLargeError, UnreadableError)
-from .settings import Settings
+from flashpoint.errors import (
+    BinaryInputError,
+    EncodingInputError,
+    FlashpointError,
+    InputError,
+    RecordError,
+    TooLargeError,
+    UnreadableError,
+)
+from flashpoint.settings import Settings
 
 INPUT_FORMATS = ("text", "markdown", "html", "jsonl")
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",

@@ -10,7 +10,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from .errors import ModelNotFoundError
+from flashpoint.errors import ModelNotFoundError
 
 # Components Flashpoint never reads; disabling them saves time on every document.
 _UNUSED = ("lemmatizer_trainable",)
