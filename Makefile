@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/flashpoint analyze --sample
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks training
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

@@ -1,70 +1,33 @@
 """The analysis pipeline: an ordered list of named stages over one working record.
 
-A stage is a callable taking a :class:`Draft` and returning a new one (records are frozen;
-stages use :func:`dataclasses.replace`). :class:`Pipeline` loads the language model and the
-data files once, checks that the stages' inputs are produced by earlier stages, and names the
-stage that failed when one raises.
+A stage (:class:`flashpoint.draft.Stage`) takes a :class:`~flashpoint.draft.Draft` and returns
+a new one (records are frozen; stages use :func:`dataclasses.replace`). :class:`Pipeline` loads
+the language model and the data files once, checks that the stages' inputs are produced by
+earlier stages, and names the stage that failed when one raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
 
-from flashpoint.errors import FlashpointError, InputError
+from flashpoint.draft import Draft, Stage, check_order
+from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
-from flashpoint.records import (
-    ActorRef,
-    Analysis,
-    Article,
-    Event,
-    Sentence,
-    Skipped,
-    TimeExpression,
-)
+from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
 from flashpoint.stages import actors, certainty, dates, events, sentences
 from flashpoint.stages.locations import Places
 from flashpoint.stages.parser import load_pipeline
 
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """The working record a stage reads and extends."""
-
-    article: Article
-    doc: Doc
-    sentences: tuple[Sentence, ...] = ()
-    mentions: tuple[ActorRef, ...] = ()
-    times: tuple[TimeExpression, ...] = ()
-    events: tuple[Event, ...] = ()
-    skipped: tuple[Skipped, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    name: str
-    run: Callable[[Draft], Draft]
-    needs: tuple[str, ...] = ()
-    makes: tuple[str, ...] = ()
-
-
-class StageError(FlashpointError):
-    code = "stage"
-
-
-def _check_order(stages: Iterable[Stage]) -> None:
-    made = {"article", "doc"}
-    for stage in stages:
-        missing = [n for n in stage.needs if n not in made]
-        if missing:
-            raise ValueError(f"stage {stage.name!r} needs {missing} before it runs")
-        made.update(stage.makes)
+# What the pipeline itself writes, around the stages: the record id and what was skipped; the
+# article is made by ingest (flashpoint.inputs.clean) before the first stage.
+PIPELINE_ASSIGNS = ("id", "skipped")
+INGEST_ASSIGNS = ("article",)
 
 
 class Pipeline:
@@ -81,18 +44,31 @@ class Pipeline:
         self.gazetteer = gazetteer = actors.Gazetteer.load(self.settings.actor_files)
         cues = certainty.CertaintyTagger()
         self.stages: tuple[Stage, ...] = (
-            Stage("sentences", sentences.split, makes=("sentences",)),
+            Stage("sentences", sentences.split, makes=("sentences",),
+                  assigns=("sentences[].index", "sentences[].span", "sentences[].text")),
             Stage("actors", actors.ActorTagger(gazetteer, self.nlp), needs=("sentences",), makes=("mentions",)),
             Stage("dates", dates.tag_times, makes=("times",)),
-            Stage("certainty", cues, needs=("sentences",)),
+            Stage("certainty", cues, needs=("sentences",), assigns=("sentences[].certainty",)),
+            # An event's certainty and place are found with it: the certainty decides the code
+            # ("agreed to withdraw" is an announcement) and the place the target when no one is
+            # named ("imposed a curfew in Algiers").
             Stage(
                 "events",
                 events.EventCoder(certainty=cues, places=Places.load(self.settings)),
-                needs=("sentences", "mentions", "times"),
+                needs=("sentences", "mentions"),
                 makes=("events",),
+                assigns=tuple(f"events[].{k}" for k in (
+                    "id", "sentence", "trigger", "source", "target", "type", "mode", "context", "cameo",
+                    "quad_class", "goldstein", "location", "certainty", "confidence")),
             ),
+            Stage("event-dates", dates.date_events, needs=("sentences", "times", "events"),
+                  assigns=("events[].date",)),
+            Stage("actor-summary", actors.ActorSummary(gazetteer), needs=("mentions",), makes=("actors",),
+                  assigns=tuple(f"actors[].{k}" for k in ("key", "name", "country", "org", "sector", "mentions"))),
+            Stage("certainty-profile", certainty.tag_profile, needs=("sentences",), makes=("certainty_profile",),
+                  assigns=("certainty_profile",)),
         )
-        _check_order(self.stages)
+        check_order(self.stages)
 
     # -- single articles -------------------------------------------------------------------
 
@@ -157,9 +133,9 @@ class Pipeline:
         return Analysis(
             article=draft.article,
             sentences=draft.sentences,
-            actors=actors.summarise(draft.mentions, self.gazetteer),
+            actors=draft.actors,
             events=draft.events,
-            certainty_profile=certainty.profile(draft.article, draft.sentences),
+            certainty_profile=draft.certainty_profile or CertaintyProfile(),
             skipped=draft.skipped,
             id=record_id or draft.article.id,
         )
@@ -184,3 +160,14 @@ def analyze(
 ) -> Analysis:
     """Analyse one article with a pipeline cached per settings (see :class:`Pipeline`)."""
     return _shared(settings or Settings()).analyze(text_or_html, published=published, **kw)
+
+
+def field_producers(settings: Settings | None = None, pipe: Pipeline | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """Who makes each field of the JSON contract, in the order they are made: ingest (the
+    article), each stage, then the pipeline itself (``flashpoint doctor --stages``)."""
+    pipe = pipe or _shared(settings or Settings())
+    return [
+        ("ingest", INGEST_ASSIGNS),
+        *((stage.name, stage.assigns) for stage in pipe.stages),
+        ("pipeline", PIPELINE_ASSIGNS),
+    ]

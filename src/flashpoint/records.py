@@ -12,9 +12,11 @@ and :meth:`Analysis.from_dict` reads it back.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
+
+from flashpoint.errors import QueryError
 
 Span = tuple[int, int]
 
@@ -26,6 +28,10 @@ CERTAINTY_LABELS: tuple[str, ...] = (
     "future",
     "negated",
 )
+
+# The order in which a minimum certainty admits labels: each admits itself and those before it
+# (what happened, then what is announced, then what is only hedged, supposed or denied).
+CERTAINTY_ORDER: tuple[str, ...] = ("asserted", "attributed", "future", "hedged", "hypothetical", "negated")
 
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE",
@@ -284,7 +290,7 @@ class Event:
     cameo: str
     quad_class: int
     goldstein: float
-    date: EventDate
+    date: EventDate | None = None  # set by the event-dates stage
     location: Location | None = None
     certainty: Certainty = field(default_factory=Certainty)
     confidence: float = 0.5
@@ -308,7 +314,7 @@ class Event:
             "cameo": self.cameo,
             "quad_class": self.quad_class,
             "goldstein": self.goldstein,
-            "date": self.date.to_dict(article),
+            "date": self.date.to_dict(article) if self.date else None,
             "location": self.location.to_dict() if self.location else None,
             "certainty": self.certainty.to_dict(),
             "confidence": self.confidence,
@@ -403,6 +409,19 @@ class Analysis:
             "certainty_profile": self.certainty_profile.to_dict(),
             "skipped": [s.to_dict() for s in self.skipped],
         }
+
+    def filter_events(self, *, min_certainty: str | None = None, min_confidence: float | None = None) -> Analysis:
+        """The same analysis keeping only events at least as certain as ``min_certainty`` (in
+        :data:`CERTAINTY_ORDER`) and at least as confident as ``min_confidence``."""
+        if min_certainty is not None and min_certainty not in CERTAINTY_ORDER:
+            raise QueryError(f"unknown certainty {min_certainty!r}; use one of {', '.join(CERTAINTY_ORDER)}")
+        allowed = set(CERTAINTY_ORDER[: CERTAINTY_ORDER.index(min_certainty) + 1]) if min_certainty else None
+        kept = tuple(
+            e for e in self.events
+            if (allowed is None or e.certainty.label in allowed)
+            and (min_confidence is None or e.confidence >= min_confidence)
+        )
+        return replace(self, events=kept)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Analysis:

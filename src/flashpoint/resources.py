@@ -6,8 +6,12 @@ path here and in ``data/README.md``, not hunting for ``"data"`` strings across t
 
 from __future__ import annotations
 
+from dataclasses import fields
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
+
+from flashpoint.errors import DataFileError
 
 
 def data_file(*parts: str) -> Traversable:
@@ -18,3 +22,21 @@ def data_file(*parts: str) -> Traversable:
 def package_file(*parts: str) -> Traversable:
     """A file shipped beside the code rather than under ``data/`` (e.g. ``store/schema``)."""
     return resources.files("flashpoint").joinpath(*parts)
+
+
+def check_section(cls: type, values: dict[str, Any], section: str) -> dict[str, Any]:
+    """A ``data/corpus.toml`` section's ``values`` for the dataclass ``cls``, unknown names and
+    wrong types refused with the setting named (the dedup and incident rules)."""
+    known = {f.name: f for f in fields(cls)}
+    out = {}
+    for name, value in values.items():
+        if name not in known:
+            raise DataFileError(f"[{section}] has no setting {name!r}; known: {', '.join(known)}")
+        default = getattr(cls, name, None)
+        kind = type(default)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if default is not None and not isinstance(value, kind) and not isinstance(default, tuple):
+            raise DataFileError(f"[{section}] {name} must be {kind.__name__}, not {value!r}")
+        out[name] = value
+    return out

@@ -43,9 +43,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flashpoint.errors import DataFileError
-from flashpoint.ingest.dedup import check_section
+from flashpoint.errors import DataFileError, QueryError
 from flashpoint.records import PLOVER_TYPES
+from flashpoint.resources import check_section
+from flashpoint.store.query import EventQuery
 
 # From the most to the least certain: an incident takes the most certain label any report
 # gives it (one outlet's "reportedly" does not weaken another's eyewitness account).
@@ -432,30 +433,21 @@ def rebuild(store: Any, rules: IncidentRules, *, flush_every: int = 2000) -> int
     return count
 
 
-def listing(store: Any, *, actor: str | None = None, type: str | None = None,
-            since: date | None = None, until: date | None = None, min_sources: int = 1,
-            limit: int | None = None, sort: str = "date") -> list[dict[str, Any]]:
-    """Stored incidents as dicts (the ``incidents`` columns), filtered like the event exports:
-    ``actor`` is a code prefix of a source or target, ``since``/``until`` overlap the dates."""
-    where, params = ["source_count >= $min_sources"], {"min_sources": min_sources}
-    if actor:
-        where.append("EXISTS (SELECT 1 FROM unnest(source_codes || target_codes) AS t(code) "
-                     "WHERE starts_with(t.code, $actor))")
-        params["actor"] = actor.upper()
-    if type:
-        where.append("type = $type")
-        params["type"] = type.upper()
-    if since is not None:
-        where.append("last_date >= $since")
-        params["since"] = since
-    if until is not None:
-        where.append("first_date <= $until")
-        params["until"] = until
+def listing(store: Any, query: EventQuery | None = None, *, limit: int | None = None,
+            sort: str = "date", **filters: Any) -> list[dict[str, Any]]:
+    """Stored incidents as dicts (the ``incidents`` columns) that match ``query`` (or the
+    keyword filters of :meth:`EventQuery.of`: ``actor``, ``type``, ``since``, ``until``,
+    ``min_sources`` …), sorted by date or by independent sources."""
+    if query is None:
+        query = EventQuery.of(**filters)
+    elif filters:
+        raise QueryError("give either an EventQuery or keyword filters, not both")
+    where = query.incidents_where("incidents")
     order = ("source_count DESC, reports DESC, first_date NULLS LAST, id" if sort == "sources"
              else "first_date NULLS LAST, source_count DESC, id")
-    sql = (f"SELECT {', '.join(_INCIDENT_COLUMNS)} FROM incidents WHERE {' AND '.join(where)} "
+    sql = (f"SELECT {', '.join(_INCIDENT_COLUMNS)} FROM incidents {where.sql}"
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else ""))
-    return [dict(zip(_INCIDENT_COLUMNS, row, strict=True)) for row in store.iter_rows(sql, params)]
+    return [dict(zip(_INCIDENT_COLUMNS, row, strict=True)) for row in store.iter_rows(sql, where.params)]
 
 
 __all__ = ["listing", "IncidentRules", "EventFacts", "Participant", "Incident", "cluster", "matches", "rebuild",

@@ -1,4 +1,4 @@
-"""`flashpoint ingest` and `flashpoint incidents`: corpora at scale, over :mod:`flashpoint.batch`.
+"""`flashpoint ingest` and `flashpoint incidents`: corpora at scale, over :mod:`flashpoint.ingest`.
 
 Exit status of ``ingest``: 0 when every document was analysed (or had been by an earlier run),
 3 when some were skipped (recorded in the ``skipped`` table) and the rest stored, 1 when
@@ -17,10 +17,15 @@ from typing import Any
 
 import click
 
-from flashpoint.cli.options import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PARTIAL
+from flashpoint.cli.options import (
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING,
+    EXIT_PARTIAL,
+    query_options,
+)
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
-from flashpoint.errors import FlashpointError
+from flashpoint.store.query import EventQuery
 
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
@@ -30,11 +35,7 @@ _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 def _rules(path: Path | None):
     from flashpoint.ingest.run import load_rules
 
-    try:
-        return load_rules(path)
-    except FlashpointError as exc:
-        _err(str(exc))
-        sys.exit(EXIT_NOTHING)
+    return load_rules(path)
 
 
 class _Progress:
@@ -117,11 +118,8 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
         show.stop()
         _err("interrupted; the batches committed so far are kept: run the same command again to resume")
         sys.exit(EXIT_INTERRUPTED)
-    except FlashpointError as exc:
+    finally:  # a library error is reported by the command group, after the progress line
         show.stop()
-        _err(str(exc))
-        sys.exit(EXIT_NOTHING)
-    show.stop()
     incidents_note = f", {report.incidents:,} incidents" if report.incidents is not None else ""
     click.echo(
         f"flashpoint: {report.documents:,} documents in {report.seconds:.1f} s: {report.analysed:,} "
@@ -139,12 +137,7 @@ _TABLE_COLUMNS = ("id", "first_date", "type", "source_codes", "target_codes", "l
 
 @click.command("incidents")
 @click.option("--db", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--actor", help="Incidents with a source or target code starting with CODE (AZE, AZEGOV, NATO).")
-@click.option("--type", "type_", help="PLOVER event type (ASSAULT, ACCUSE, …).")
-@click.option("--since", callback=_iso_date, metavar="YYYY-MM-DD", help="Incidents on or after this day.")
-@click.option("--until", callback=_iso_date, metavar="YYYY-MM-DD", help="Incidents on or before this day.")
-@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Only incidents reported by at least this many independent articles.")
+@query_options()
 @click.option("--limit", type=click.IntRange(min=0), default=None,
               help="At most this many incidents (the most reported first with --sort sources).")
 @click.option("--sort", type=click.Choice(("date", "sources")), default="date", show_default=True,
@@ -156,8 +149,7 @@ _TABLE_COLUMNS = ("id", "first_date", "type", "source_codes", "target_codes", "l
 @click.option("--rebuild", is_flag=True, help="Recompute the incidents first (after changing --rules).")
 @click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="TOML file overriding the [incidents] settings, for --rebuild.")
-def incidents_command(db: Path, actor: str | None, type_: str | None, since: date | None,
-                      until: date | None, min_sources: int, limit: int | None, sort: str, fmt: str,
+def incidents_command(db: Path, query: EventQuery, limit: int | None, sort: str, fmt: str,
                       output: Path | None, rebuild: bool, rules: Path | None) -> None:
     """List incidents: events from different articles that report the same happening, with their
     number of independent sources, outlets, first and last report and strongest certainty."""
@@ -165,15 +157,10 @@ def incidents_command(db: Path, actor: str | None, type_: str | None, since: dat
     from flashpoint.store import Store
 
     _, incident_rules = _rules(rules)
-    try:
-        with Store(db, read_only=not rebuild) as store:
-            if rebuild:
-                incidents.rebuild(store, incident_rules)
-            rows = incidents.listing(store, actor=actor, type=type_, since=since, until=until,
-                                     min_sources=min_sources, limit=limit, sort=sort)
-    except FlashpointError as exc:
-        _err(str(exc))
-        sys.exit(EXIT_NOTHING)
+    with Store(db, read_only=not rebuild) as store:
+        if rebuild:
+            incidents.rebuild(store, incident_rules)
+        rows = incidents.listing(store, query, limit=limit, sort=sort)
     out = output.open("w", encoding="utf-8", newline="") if output else None
     try:
         _write_incidents(rows, fmt, out)
@@ -212,15 +199,3 @@ def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
     if out is not None or not console.is_terminal:
         console.width = max(console.width, 140)  # files and pipes: no wrapping at 80 columns
     console.print(table)
-
-
-@click.group()
-def _standalone() -> None:
-    """Flashpoint corpus commands (also `flashpoint ingest` and `flashpoint incidents`)."""
-
-
-_standalone.add_command(ingest_command)
-_standalone.add_command(incidents_command)
-
-if __name__ == "__main__":  # python -m flashpoint.cli_corpus ingest …
-    _standalone(prog_name="flashpoint")

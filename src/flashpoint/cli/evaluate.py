@@ -14,7 +14,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from flashpoint.errors import FlashpointError
 from flashpoint.evaluation import (
     EPSILON,
     SETS,
@@ -87,11 +86,7 @@ def eval_command(
     pinned floor. A set whose files are not found is reported as missing. Exit status: 0,
     or 1 when --check-floors finds a score below its floor (or on an error).
     """
-    try:
-        code = _run(sets, data_dir, as_json, details, check_floors, raise_floors, limit, floors_path)
-    except FlashpointError as exc:  # library errors are translated here, once
-        click.echo(f"flashpoint: {exc}", err=True)
-        code = 1
+    code = _run(sets, data_dir, as_json, details, check_floors, raise_floors, limit, floors_path)
     if code:
         sys.exit(code)
 

@@ -1,14 +1,20 @@
-"""What every command of the command line shares: exit codes, the error line, option parsers."""
+"""What every command of the command line shares: exit codes, the error line, option parsers,
+and the event-filter options that build one :class:`~flashpoint.store.query.EventQuery`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import click
+
+from flashpoint.records import CERTAINTY_ORDER
 
 EXIT_NOTHING = 1  # nothing could be done (or an error)
 EXIT_PARTIAL = 3  # some inputs were skipped, the rest were analysed
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def err(message: str) -> None:
@@ -24,3 +30,54 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+_QUERY_OPTIONS = ("actor", "type_", "since", "until", "min_certainty", "min_confidence", "min_sources")
+
+
+def query_options(*, sources: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The filter options of every view of stored events, passed on as one ``query`` argument
+    (an :class:`~flashpoint.store.query.EventQuery`); their meaning is the query's."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.option("--actor", multiple=True, metavar="CODE",
+                         help="Events with a source or target whose code starts with CODE: a "
+                              "country (AZE), a country and sector (AZEGOV) or an organisation "
+                              "(NATO). Repeat for any of several."),
+            click.option("--type", "type_", multiple=True, metavar="TYPE",
+                         help="PLOVER event type (ASSAULT, ACCUSE, …); repeat for any of several."),
+            click.option("--since", callback=iso_date, metavar="YYYY-MM-DD",
+                         help="Events whose date range ends on or after this day."),
+            click.option("--until", callback=iso_date, metavar="YYYY-MM-DD",
+                         help="Events whose date range starts on or before this day."),
+            click.option("--min-certainty", type=click.Choice(CERTAINTY_ORDER), default=None,
+                         help="Keep events at least this certain (asserted < attributed < future "
+                              "< hedged < hypothetical < negated)."),
+            click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
+                         help="Keep events of at least this confidence."),
+        ]
+        if sources:
+            options.append(click.option(
+                "--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+                help="Only what at least this many independent articles reported."))
+        for option in reversed(options):
+            command = option(command)
+
+        def wrapper(**kwargs: Any) -> Any:
+            from flashpoint.store.query import EventQuery
+
+            values = {name: kwargs.pop(name, None) for name in _QUERY_OPTIONS}
+            kwargs["query"] = EventQuery(
+                actors=tuple(values["actor"] or ()), types=tuple(values["type_"] or ()),
+                since=values["since"], until=values["until"], min_certainty=values["min_certainty"],
+                min_confidence=values["min_confidence"], min_sources=values["min_sources"] or 1)
+            return command(**kwargs)
+
+        wrapper.__name__ = command.__name__
+        wrapper.__doc__ = command.__doc__
+        wrapper.__click_params__ = command.__click_params__  # type: ignore[attr-defined]
+        del command.__click_params__  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

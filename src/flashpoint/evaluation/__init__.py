@@ -4,7 +4,7 @@
 >>> card = evaluate(["plover-gsr"], data_dir=resolve_data_dir())
 >>> failures = check(card, load_floors(default_floors_path()))
 
-``flashpoint eval`` is the command-line face of the same calls (``flashpoint.cli_eval``).
+``flashpoint eval`` is the command-line face of the same calls (``flashpoint.cli.evaluate``).
 Which prediction is compared with which gold, and why, is written down where it is decided:
 gold normalisation in :mod:`.sets`, reading predictions off an analysis in :mod:`.runner`.
 """

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flashpoint.errors import EvalError
+from flashpoint.errors import FloorsError
 from flashpoint.evaluation.runner import Scorecard
 from flashpoint.evaluation.sets import SETS
 
@@ -30,10 +30,7 @@ FLOORS_FILE = Path("benchmarks") / "floors.json"
 Floors = dict[str, dict[str, float]]
 
 
-class FloorsError(EvalError):
-    """The floors file is missing or malformed."""
 
-    code = "eval_floors"
 
 
 def default_floors_path() -> Path:

@@ -29,32 +29,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flashpoint.errors import EvalError
+from flashpoint.errors import BenchmarkFormatError, BenchmarkMissing, EvalError
 from flashpoint.evaluation.scoring import bio_spans
 from flashpoint.records import PLOVER_TYPES
 
 #: Where the sets are looked for when neither ``--data-dir`` nor the environment says.
 DEFAULT_DATA_DIR = Path("..") / "shared" / "benchmarks" / "raw"
 ENV_VAR = "FLASHPOINT_BENCHMARKS"
-
-
-class BenchmarkMissing(EvalError):
-    """A benchmark set's files are not under the data directory."""
-
-    code = "eval_missing"
-
-    def __init__(self, name: str, missing: Sequence[Path]) -> None:
-        self.set_name = name
-        self.missing = tuple(missing)
-        shown = ", ".join(str(p) for p in self.missing[:3])
-        more = f" (+{len(self.missing) - 3} more)" if len(self.missing) > 3 else ""
-        super().__init__(f"missing {shown}{more}", source=name)
-
-
-class BenchmarkFormatError(EvalError):
-    """A benchmark file is there but not in the format its loader expects."""
-
-    code = "eval_format"
 
 
 def resolve_data_dir(option: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:

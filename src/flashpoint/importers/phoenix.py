@@ -174,7 +174,7 @@ def convert_agents(path: Path, out_dir: Path) -> tuple[Path, int]:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
         raise DataFileError(f"cannot read: {exc.strerror}", source=str(path)) from exc
-    for number, raw in enumerate(lines, start=1):
+    for raw in lines:
         line = _strip(raw).strip()
         if not line:
             continue

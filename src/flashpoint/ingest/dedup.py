@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from flashpoint.errors import DataFileError, StoreError
+from flashpoint.resources import check_section
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -85,24 +86,6 @@ class DedupRules:
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> DedupRules:
         return cls(**check_section(cls, values, "dedup"))
-
-
-def check_section(cls: type, values: dict[str, Any], section: str) -> dict[str, Any]:
-    """A ``data/corpus.toml`` section's ``values`` for the dataclass ``cls``, unknown names and
-    wrong types refused with the setting named (incidents.py uses it too)."""
-    known = {f.name: f for f in fields(cls)}
-    out = {}
-    for name, value in values.items():
-        if name not in known:
-            raise DataFileError(f"[{section}] has no setting {name!r}; known: {', '.join(known)}")
-        default = getattr(cls, name, None)
-        kind = type(default)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if default is not None and not isinstance(value, kind) and not isinstance(default, tuple):
-            raise DataFileError(f"[{section}] {name} must be {kind.__name__}, not {value!r}")
-        out[name] = value
-    return out
 
 
 @dataclass(frozen=True, slots=True)

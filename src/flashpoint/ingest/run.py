@@ -43,21 +43,13 @@ from typing import Any
 from flashpoint._version import __version__
 from flashpoint.analysis import incidents
 from flashpoint.analysis.incidents import IncidentRules
-from flashpoint.errors import DataFileError, FlashpointError
+from flashpoint.errors import DataFileError, FlashpointError, IngestError
 from flashpoint.ingest import dedup
 from flashpoint.ingest.dedup import DedupRules, Signature
 from flashpoint.inputs import corpus
 from flashpoint.inputs.documents import Document, Failure
 from flashpoint.resources import data_file
 from flashpoint.settings import Settings
-
-
-class IngestError(FlashpointError):
-    """A corpus ingest had to stop (a worker died, the cluster is unreachable); what was
-    committed stays, and running it again resumes."""
-
-    code = "ingest"
-
 
 # -- options -----------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from flashpoint.records import Actor, ActorRef
 from flashpoint.resources import data_file
 
 if TYPE_CHECKING:
-    from flashpoint.pipeline import Draft
+    from flashpoint.draft import Draft
 
 # What a surface form is; decides the default sector when no sector noun is attached.
 COUNTRY, DEMONYM, CAPITAL, ORG, SEAT, INSTITUTION, GROUP, LEADER = (
@@ -666,6 +666,16 @@ def _inside_other_place(span: Span) -> bool:
         and nxt.is_title and nxt.pos_ == "PROPN"
     )
     return before or after
+
+
+class ActorSummary:
+    """Pipeline stage: the article's distinct actors (:func:`summarise`)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer
+
+    def __call__(self, draft: Draft) -> Draft:
+        return replace(draft, actors=summarise(draft.mentions, self.gazetteer))
 
 
 def summarise(mentions: Iterable[ActorRef], gazetteer: Gazetteer | None = None) -> tuple[Actor, ...]:

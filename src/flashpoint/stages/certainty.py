@@ -42,7 +42,7 @@ from flashpoint.resources import data_file
 from flashpoint.stages.wordforms import deinflect
 
 if TYPE_CHECKING:
-    from flashpoint.pipeline import Draft
+    from flashpoint.draft import Draft
 
 # When several cues govern one predicate, the strongest wins: a denial outweighs a modal,
 # a modal outweighs a hedge adverb, and any of them outweighs mere attribution.
@@ -542,6 +542,11 @@ def _phrase(head: Token) -> str:
         right = child.right_edge.i
     doc = head.doc
     return doc[left : right + 1].text
+
+
+def tag_profile(draft: Draft) -> Draft:
+    """Pipeline stage: the article's certainty profile (:func:`profile`)."""
+    return replace(draft, certainty_profile=profile(draft.article, draft.sentences))
 
 
 def profile(article: Article, sentences: Iterable[Sentence], top: int = 10) -> CertaintyProfile:

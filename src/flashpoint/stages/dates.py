@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-    from flashpoint.pipeline import Draft
+    from flashpoint.draft import Draft
 
 __all__ = ["event_date", "find_times", "tag_times"]
 
@@ -265,6 +265,17 @@ def find_times(
 def tag_times(draft: Draft) -> Draft:
     """Pipeline stage: attach the article's time expressions to the draft."""
     return replace(draft, times=find_times(draft.article.text, draft.article.published))
+
+
+def date_events(draft: Draft) -> Draft:
+    """Pipeline stage: give every event its own date (:func:`event_date`)."""
+    spans = {s.index: s.span for s in draft.sentences}
+    published = draft.article.published
+    dated = tuple(
+        replace(e, date=event_date(draft.times, spans[e.sentence], e.trigger, published, draft.doc))
+        for e in draft.events
+    )
+    return replace(draft, events=dated)
 
 
 def _resolve(

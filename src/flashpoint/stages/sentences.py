@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from flashpoint.records import Sentence
 
 if TYPE_CHECKING:
-    from flashpoint.pipeline import Draft
+    from flashpoint.draft import Draft
 
 
 def split(draft: Draft) -> Draft:

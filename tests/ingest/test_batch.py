@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from corpus_articles import ARTICLE_SET, varied_articles
 
-from flashpoint.cli.corpus import ingest_command
+from flashpoint.cli import cli
 from flashpoint.ingest.run import (
     CRASH_MARKER_ENV,
     IngestError,
@@ -84,7 +84,7 @@ def reference(corpus: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory
 
 
 def command(corpus: Path, db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "flashpoint.cli.corpus", "ingest", str(corpus), "--db", str(db),
+    return [sys.executable, "-m", "flashpoint.cli", "ingest", str(corpus), "--db", str(db),
             "--batch-size", "4", "--no-progress", *extra]
 
 
@@ -147,14 +147,14 @@ def test_cli_exit_status_and_summary(corpus: tuple[Path, int], tmp_path: Path) -
     clean = tmp_path / "clean.jsonl"
     clean.write_text("".join(json.dumps(r) + "\n" for r in varied_articles(3)), encoding="utf-8")
     runner = CliRunner()
-    ok = runner.invoke(ingest_command, [str(clean), "--db", str(tmp_path / "a.duckdb"), "--progress"])
+    ok = runner.invoke(cli, ["ingest", str(clean), "--db", str(tmp_path / "a.duckdb"), "--progress"])
     assert ok.exit_code == 0, ok.output
     assert "3 articles stored" in ok.output and "articles (" in ok.output  # the live line
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "text": ""}\nnot json\n', encoding="utf-8")
-    nothing = runner.invoke(ingest_command, [str(bad), "--db", str(tmp_path / "b.duckdb")])
+    nothing = runner.invoke(cli, ["ingest", str(bad), "--db", str(tmp_path / "b.duckdb")])
     assert nothing.exit_code == 1 and "2 skipped" in nothing.output
-    missing = runner.invoke(ingest_command, [str(tmp_path / "nope-*.csv"), "--db", str(tmp_path / "c.duckdb")])
+    missing = runner.invoke(cli, ["ingest", str(tmp_path / "nope-*.csv"), "--db", str(tmp_path / "c.duckdb")])
     assert missing.exit_code == 1 and "no file matches" not in missing.output  # recorded, not printed
     con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
     assert con.execute("SELECT reason FROM skipped").fetchall() == [("unreadable",)]
@@ -248,7 +248,7 @@ def test_a_dask_cluster_gives_the_same_database(corpus: tuple[Path, int], refere
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(corpus: tuple[Path, int], tmp_path: Path) -> None:
-    result = CliRunner().invoke(ingest_command, [str(corpus[0]), "--db", str(tmp_path / "db.duckdb"),
+    result = CliRunner().invoke(cli, ["ingest", str(corpus[0]), "--db", str(tmp_path / "db.duckdb"),
                                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler" in result.output

@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from flashpoint.cli import cli
 from flashpoint.cli import evaluate as cli_eval
 from flashpoint.evaluation import (
     EPSILON,
@@ -155,7 +156,7 @@ def test_floors_round_trip_and_validation(tmp_path):
 def test_the_shipped_floors_file_is_valid():
     from pathlib import Path
 
-    floors = load_floors(Path(__file__).resolve().parents[1] / "benchmarks" / "floors.json")
+    floors = load_floors(Path(__file__).resolve().parents[2] / "benchmarks" / "floors.json")
     assert {"plover-gsr", "conflibert-cameo", "wiki-weasel", "giveme5w1h"} <= set(floors)
 
 
@@ -201,7 +202,7 @@ def stand_in(monkeypatch):
 
 
 def invoke(*args: str):
-    return CliRunner().invoke(cli_eval.eval_command, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, ["eval", *args], catch_exceptions=False)
 
 
 def test_cli_gate_fails_on_a_regression(plover_dir, stand_in):
@@ -285,10 +286,10 @@ def test_cli_reports_missing_sets(tmp_path, stand_in):
 
 
 def test_cli_rejects_unknown_sets_and_missing_floors_file(tmp_path):
-    assert CliRunner().invoke(cli_eval.eval_command, ["no-such-set"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["eval", "no-such-set"]).exit_code == 2
     result = CliRunner().invoke(
-        cli_eval.eval_command,
-        ["--data-dir", str(tmp_path), "--floors", str(tmp_path / "none.json"), "--check-floors"],
+        cli,
+        ["eval", "--data-dir", str(tmp_path), "--floors", str(tmp_path / "none.json"), "--check-floors"],
     )
     assert result.exit_code == 1 and "no floors file" in result.output
 

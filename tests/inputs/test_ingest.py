@@ -35,7 +35,7 @@ from flashpoint.inputs.clean import (
 from flashpoint.settings import Settings
 
 SETTINGS = Settings()
-SHARED = Path(__file__).parents[2] / "shared"
+SHARED = Path(__file__).parents[3] / "shared"
 
 # Hand-written English news prose, long enough for the language check to apply.
 BODY = (

@@ -28,7 +28,7 @@ from flashpoint.evaluation import (
     resolve_data_dir,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FLOORS = REPO / "benchmarks" / "floors.json"
 GATE_LIMIT = 1500
 SCORED_SETS = [name for name, bench in SETS.items() if bench.load is not None]

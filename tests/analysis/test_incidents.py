@@ -17,7 +17,7 @@ from flashpoint.analysis.incidents import (
     cluster,
     listing,
 )
-from flashpoint.cli.corpus import incidents_command
+from flashpoint.cli import cli
 from flashpoint.errors import DataFileError
 from flashpoint.ingest.run import IngestOptions, ingest, load_rules
 from flashpoint.store import FLAT_COLUMNS, Store
@@ -226,13 +226,13 @@ def test_every_event_has_one_incident_and_exports_carry_it(reported: Path, tmp_p
 @pytest.mark.slow
 def test_incidents_command_lists_and_filters(reported: Path) -> None:
     runner = CliRunner()
-    table = runner.invoke(incidents_command, ["--db", str(reported), "--min-sources", "2"])
+    table = runner.invoke(cli, ["incidents", "--db", str(reported), "--min-sources", "2"])
     assert table.exit_code == 0, table.output
     assert "ASSAULT" in table.output and "AZEMIL" in table.output
-    lines = runner.invoke(incidents_command, ["--db", str(reported), "--actor", "UKR", "--format", "jsonl"])
+    lines = runner.invoke(cli, ["incidents", "--db", str(reported), "--actor", "UKR", "--format", "jsonl"])
     assert lines.exit_code == 0 and lines.output
     assert all("UKR" in line for line in lines.output.splitlines())
-    none = runner.invoke(incidents_command, ["--db", str(reported), "--since", "2030-01-01", "--format", "csv"])
+    none = runner.invoke(cli, ["incidents", "--db", str(reported), "--since", "2030-01-01", "--format", "csv"])
     assert none.exit_code == 0 and none.output.splitlines()[0].startswith("id,")
     assert len(none.output.splitlines()) == 1
 

@@ -13,9 +13,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from flashpoint.cli import EXIT_NOTHING, EXIT_PARTIAL, cli
+from flashpoint.cli import cli
+from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTICLE = (
     "Armenia accused Azerbaijan on Tuesday of shelling the town of Jermuk. "
     "The Armenian foreign ministry said that Azerbaijani forces had fired on its positions. "

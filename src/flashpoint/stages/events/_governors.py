@@ -1,0 +1,213 @@
+"""Governed actions: words that govern an action in their complement (``governors.toml``),
+and the tests that read a trigger's clause (people sent, views agreed with, peacekeeping).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span, Token
+
+from flashpoint.errors import DataFileError
+from flashpoint.stages.events._syntax import _RELATIVE, _SUBJECTS
+from flashpoint.stages.wordforms import is_one_of as _is
+
+if TYPE_CHECKING:
+    from flashpoint.stages.events._roles import _Found
+
+
+@dataclass(frozen=True, slots=True)
+class Governors:
+    """Words that govern an action in their complement (``data/governors.toml``): intent
+    ("agreed to withdraw"), refusal ("refused to release", "will not lift") and deliberation
+    ("is considering sending aid")."""
+
+    intent: frozenset[str]
+    refusal: frozenset[str]
+    refusal_nouns: frozenset[str]
+    refusal_auxiliaries: frozenset[str]
+    deliberation: frozenset[str]
+    deliberation_nouns: frozenset[str]
+    request: frozenset[str]
+    wish: frozenset[str]
+    wish_nouns: frozenset[str]
+    denial: frozenset[str]
+    denial_nouns: frozenset[str]
+    demand_speech: frozenset[str]
+    demand_modals: frozenset[str]
+    demand_code: str
+
+    FILE = "governors.toml"
+
+    @classmethod
+    def load(cls, resource) -> Governors:
+        try:
+            data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise DataFileError(f"cannot read the governor words: {exc}", source=cls.FILE) from exc
+
+        def words(section: str, key: str) -> frozenset[str]:
+            value = data.get(section, {}).get(key)
+            if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+                raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=cls.FILE)
+            return frozenset(w.lower() for w in value)
+
+        return cls(
+            intent=words("intent", "words"),
+            refusal=words("refusal", "words"),
+            refusal_nouns=words("refusal", "nouns"),
+            refusal_auxiliaries=words("refusal", "auxiliaries"),
+            deliberation=words("deliberation", "words"),
+            deliberation_nouns=words("deliberation", "nouns"),
+            request=words("request", "words"),
+            wish=words("wish", "words"),
+            wish_nouns=words("wish", "nouns"),
+            denial=words("denial", "words"),
+            denial_nouns=words("denial", "nouns"),
+            demand_speech=words("demand", "speech"),
+            demand_modals=words("demand", "modals"),
+            demand_code=str(data.get("demand", {}).get("code", "")),
+        )
+
+    def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
+        """How the action at ``anchor`` is governed: ``("intent" | "refusal" |
+        "deliberation" | "request" | "wish", governing word)``, ``("refusal", None)`` for
+        "will not <action>", or None when it is reported as it stands."""
+        tok = anchor
+        clause = anchor
+        while clause.dep_ == "conj" and clause.head.i != clause.i:  # "must ensure security and provide …"
+            clause = clause.head
+        if clause.dep_ == "ccomp" and _is(clause.head, self.demand_speech) and any(
+            c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children
+        ):  # "the ministry said Armenia must withdraw": a demand
+            return "demand", clause.head
+        if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
+        ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
+            return "refusal", anchor.head
+        # (a clause hoped for or denied, "hopes that …", "denied charges that …", is found
+        # whole by dropped_clauses)
+        for _ in range(4):
+            head = tok.head
+            if head.i == tok.i or tok.dep_ not in _COMPLEMENT_LINKS:
+                break
+            lemma = head.lemma_.lower()
+            if head.pos_ in ("VERB", "ADJ", "AUX"):
+                if tok.dep_ in ("xcomp", "dobj", "pcomp", "pobj", "prep"):
+                    for mood, group in (("intent", self.intent), ("refusal", self.refusal),
+                                        ("deliberation", self.deliberation), ("request", self.request),
+                                        ("wish", self.wish)):
+                        if _is(head, group):
+                            return mood, head
+                if tok.dep_ in ("xcomp", "pcomp", "pobj", "prep"):
+                    tok = head
+                    continue
+                break
+            if head.pos_ == "NOUN":
+                # "rejected appeals to release X", "the possibility of transferring"
+                if lemma in self.refusal_nouns and _governing_verb(head, self.refusal):
+                    return "refusal", _governing_verb(head, self.refusal)
+                if lemma in self.deliberation_nouns and _governing_verb(head, self.deliberation):
+                    return "deliberation", _governing_verb(head, self.deliberation)
+                break
+            if head.pos_ != "ADP":
+                break
+            tok = head
+        negated = any(c.dep_ == "neg" for c in anchor.children)
+        if negated and any(c.dep_ == "aux" and c.lower_ in self.refusal_auxiliaries for c in anchor.children):
+            return "refusal", None
+        return None
+
+
+    def dropped_clauses(self, sent: Span) -> set[int]:
+        """Roots of the clauses whose actions are no events: what is hoped for ("hopes that Y
+        will …"), denied ("denied charges that he …") or considered ("is considering sending …"),
+        found from the governing word whether or not the clause's own verb is a trigger."""
+        roots: set[int] = set()
+        for tok in sent:
+            if tok.dep_ == "ccomp" and _is(tok.head, self.wish):
+                roots.add(tok.i)
+            elif (tok.dep_ in ("ccomp", "acl") or (tok.dep_ == "relcl" and _contact_clause(tok))) \
+                    and tok.head.pos_ == "NOUN":
+                noun = tok.head.lemma_.lower()
+                if noun in self.wish_nouns or (noun in self.denial_nouns and _governing_verb(tok.head, self.denial)):
+                    roots.add(tok.i)
+            elif tok.dep_ in ("xcomp", "dobj") and tok.tag_ == "VBG" and _is(tok.head, self.deliberation):
+                roots.add(tok.i)
+        return roots
+
+
+# how an action hangs on the word that may govern it: "refused [xcomp] to release",
+# "appeals [acl] to release", "possibility [prep] of [pcomp] transferring"
+_COMPLEMENT_LINKS = frozenset({"xcomp", "acl", "pcomp", "pobj", "prep", "dobj"})
+
+
+_PEOPLE = frozenset({"soldier", "fighter", "troop", "civilian", "hostage", "prisoner", "militant", "rebel",
+                     "officer", "journalist", "worker", "sailor", "crew", "tourist", "child", "people",
+                     "man", "woman", "member", "commander", "leader", "activist", "protester", "citizen"})
+
+
+def _people(tok: Token) -> bool:
+    """Whether a noun phrase counts persons ("twenty soldiers"); names are left alone, as the
+    parser often takes a town for a person."""
+    return tok.lemma_.lower() in _PEOPLE
+
+
+def _agrees_with_a_view(verb: Token) -> bool:
+    """ "X agreed with the recommendation", "agrees with Y that …" (an opinion) rather than
+    "agreed with Y on a ceasefire" or "agreed to withdraw" (an agreement)."""
+    if verb.lemma_.lower() != "agree":
+        return False
+    withs = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for o in c.children if o.dep_ == "pobj"]
+    if not withs or any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in ("on", "to", "over")) for c in verb.children):
+        return False
+    return any(c.dep_ == "ccomp" for c in verb.children) or all(o.pos_ not in ("PROPN",) and o.ent_type_ == "" for o in withs)
+
+
+_ENVOYS = frozenset({"team", "teams", "expert", "experts", "official", "officials", "investigator", "investigators",
+                     "operative", "operatives", "inspector", "inspectors", "delegation", "envoy", "envoys",
+                     "specialist", "specialists", "mission"})
+
+
+def _sends_people(verb: Token) -> bool:
+    """ "sent a team of experts", "dispatched investigators": people sent on a mission."""
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        heads = [obj, *(o for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj")]
+        if any(h.lower_ in _ENVOYS for h in heads):
+            return True
+    return False
+
+
+_THREATS = frozenset({"threaten", "warn", "vow"})
+_DEPLOYMENTS = frozenset({"154", "0312", "138", "074", "0334", "1382"})
+
+
+def _peacekeeping(f: _Found) -> bool:
+    """Whether a deployment is for peacekeeping: said of the troops or of where they go."""
+    words = [*f.anchor.subtree, *(t for s in f.subjects for t in s.subtree)]
+    return any(t.lower_.startswith("peacekeep") or (t.lower_ == "peace" and t.head.lemma_ in ("mission", "force"))
+               for t in words)
+
+
+def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) -> bool:
+    """Whether an event noun is what a request trigger asks for ("called for sanctions")."""
+    prep = noun.head
+    return (noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("for", "on")
+            and prep.head.i in verbal and _is(prep.head, request))
+
+
+def _contact_clause(verb: Token) -> bool:
+    """ "charges he ran a hit squad": a clause read as relative that has a subject of its own."""
+    return any(c.dep_ in _SUBJECTS and c.lower_ not in _RELATIVE for c in verb.children)
+
+
+def _governing_verb(noun: Token, words: frozenset[str]) -> Token | None:
+    """The verb of ``words`` whose object is ``noun`` (directly or through a preposition)."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and _is(head, words):
+        return head
+    return None

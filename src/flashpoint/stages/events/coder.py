@@ -1,0 +1,304 @@
+"""The events stage: code the events of every sentence (triggers, governed actions, roles,
+certainty, place) — :class:`EventCoder`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span, Token
+
+from flashpoint.records import (
+    ActorRef,
+    Certainty,
+    Event,
+    Sentence,
+)
+from flashpoint.stages.certainty import CertaintyTagger
+from flashpoint.stages.events._governors import (
+    _DEPLOYMENTS,
+    _THREATS,
+    _agrees_with_a_view,
+    _asked_for,
+    _peacekeeping,
+    _people,
+    _sends_people,
+)
+from flashpoint.stages.events._lexicon import Code, Lexicon
+from flashpoint.stages.events._roles import (
+    _actors_of,
+    _confidence,
+    _country_actor,
+    _dedupe,
+    _depth,
+    _embedded,
+    _fill_roles,
+    _Found,
+    _Mentions,
+    _not_own,
+    _pairs,
+    _place_actor,
+    _topic,
+)
+from flashpoint.stages.events._syntax import _SYMMETRIC, _named, _own_subject
+from flashpoint.stages.events._triggers import TriggerFinder
+from flashpoint.stages.locations import Places, find_location
+from flashpoint.stages.wordforms import is_one_of as _is
+
+if TYPE_CHECKING:
+    from flashpoint.draft import Draft
+
+
+class EventCoder(TriggerFinder):
+    """Pipeline stage: code the events of every sentence."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        certainty: CertaintyTagger | None = None,
+        places: Places | None = None,
+    ) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        self.certainty = certainty or CertaintyTagger()
+        self.places = places
+
+    def __call__(self, draft: Draft) -> Draft:
+        mentions = _Mentions(draft.mentions)
+        # the article's countries, most mentioned first: they decide between namesake towns
+        counts = Counter(m.country for m in draft.mentions if m.country)
+        mentions.countries = tuple(c for c, _ in counts.most_common())
+        found: list[Event] = []
+        for sentence in draft.sentences:
+            sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
+            if sent is None:
+                continue
+            found.extend(self._sentence(draft, sentence, sent, mentions))
+            mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
+        return replace(draft, events=tuple(found))
+
+    # -- triggers --------------------------------------------------------------------------
+
+    def _sentence(
+        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions
+    ) -> Iterator[Event]:
+        doc = draft.doc
+        found = list(self.triggers(sent, mentions))
+        anchors = {f.anchor.i for f in found if not f.nominal}
+        recoded, merged, skip = self._governed(found, sent)
+        for f in found:
+            if f.trigger in skip:
+                continue
+            bounds = sentence.span
+            # a governing verb that is an event itself ("refused", "agreed") takes the code of
+            # the action it governs and, where it names none, that action's parties
+            inner, kind = merged.get(f.anchor.i, (None, "")) if not f.nominal else (None, "")
+            sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
+            targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
+            if inner is not None:
+                if kind != "request":  # who is asked to act is not who asks
+                    sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                # the envoys sent are not whom their mission is aimed at: only where they went
+                lent = [t for t in inner.objects if kind != "means" or t.dep_ == "pobj"]
+                targets = targets or _dedupe(a for t in lent for a in _actors_of(t, mentions, bounds))
+            override = recoded.get(inner.trigger if inner is not None else f.trigger)
+            if override is not None and override[2] == "demand" and override[1] is not None:
+                # "the ministry said Armenia must withdraw": the ministry demands, of Armenia
+                speaker = _dedupe(a for t in _own_subject(override[1]) for a in _actors_of(t, mentions, bounds))
+                sources, targets = speaker, (sources or targets)
+            elif f.reciprocal:
+                targets = sources
+            else:
+                targets = _not_own(targets, sources, (*f.objects, *(inner.objects if inner else ())))
+            targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
+                targets if f.reciprocal else []
+            )
+            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
+                continue  # no one takes part: description, not an event
+            given = (bool(sources), bool(targets))  # before any role is filled
+            background = _embedded(f, anchors)
+            if (not sources or not targets) and override is None and not background:
+                sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
+            trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
+            certainty = self.certainty.of(f.anchor, sent)
+            if override is None:
+                code = self._as_intent(f.code, certainty)
+            elif override[0] is None:
+                code = f.code
+                cue = override[1].text if override[1] is not None else "not"
+                cues = certainty.cues if cue in certainty.cues else (*certainty.cues, cue)
+                certainty = replace(certainty, label="negated", cues=cues)
+            else:
+                code, governor, kind = override
+                if kind == "demand" and governor is not None:
+                    certainty = self.certainty.of(governor, sent)  # the demand was made
+                elif code.type == "REJECT" and inner is None:
+                    # the refusal happened: as certain as the word that refuses; "will not
+                    # lift the embargo" is announced
+                    certainty = (self.certainty.of(governor, sent) if governor is not None
+                                 else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
+            code = self._by_parties(code, f, sources)
+            if code.cameo in _DEPLOYMENTS:
+                # the troops sent are the sender's, not whom the deployment is aimed at
+                own = {s.country for s in sources}
+                targets = [t for t in targets if not (t.sector == "MIL" and (t.country is None or t.country in own))]
+            where = (
+                find_location(f.anchor, doc, self.places, countries=mentions.countries)
+                if self.places is not None
+                else None
+            )
+            if not targets and where is not None and where.country and where.span and code.quad_class in (2, 4):
+                # "imposed a curfew in Algiers", "shelled positions near Rafah": with no one
+                # named as acted upon, the place's country is, as CAMEO coders code it
+                place = _place_actor(where, mentions)
+                if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
+                    place = _country_actor(where)
+                targets = [place] if place.key not in {s.key for s in sources} else []
+            pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
+            for n, (src, tgt) in enumerate(pairs):
+                part = f"{n}" if len(pairs) > 1 else ""
+                yield Event(
+                    id=Event.make_id(draft.article.id, sentence.index, trig_span, code.type or "", part),
+                    sentence=sentence.index,
+                    trigger=trig_span,
+                    source=tuple(src),
+                    target=tuple(tgt),
+                    type=code.type or "",
+                    mode=code.mode,
+                    context=code.context,
+                    cameo=code.cameo,
+                    quad_class=code.quad_class,
+                    goldstein=code.goldstein,
+                    location=where,
+                    certainty=certainty,
+                    # a role filled by position is no evidence that the event is right
+                    confidence=_confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor),
+                                           background),
+                )
+
+
+    def _governed(
+        self, found: list[_Found], sent: Span
+    ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None, str]], dict[int, tuple[_Found, str]],
+               set[tuple[int, int]]]:
+        """Actions governed by another word (``data/governors.toml``): "agreed to withdraw" is
+        an intent (AGREE), "refused to release" and "will not lift" refusals (REJECT), "is
+        considering sending aid" no event at all (CAMEO 014, which PLOVER does not code).
+
+        Returns the governed actions' new codes (None: refused, but with no refusal code:
+        the action stands, negated) with the governing word, the governing triggers that take
+        over the action they govern, and the triggers to drop."""
+        governors = self.lexicon.governors
+        if not found:
+            return {}, {}, set()
+        verbal = {f.anchor.i: f for f in found if not f.nominal}
+        recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]] = {}
+        merged: dict[int, tuple[_Found, str]] = {}
+        skip: set[tuple[int, int]] = set()
+        demanded: set[int] = set()  # speech verbs whose demand is coded already
+        for f in found:
+            if f.nominal and _asked_for(f.anchor, verbal, governors.request):
+                skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
+                continue
+            mood = None if f.nominal else governors.mood(f.anchor)
+            if mood is None:
+                continue
+            kind, head = mood
+            if kind in ("deliberation", "wish"):
+                skip.add(f.trigger)
+                continue
+            if kind == "request":
+                # "urged Israel to halt its offensive": one REQUEST, which names the party
+                # asked where the verb itself names none
+                outer = verbal.get(head.i) if head is not None else None
+                if outer is not None and outer is not f:
+                    skip.add(f.trigger)
+                    merged.setdefault(head.i, (f, kind))
+                continue
+            if kind == "demand":
+                if head is not None and head.i in demanded:
+                    skip.add(f.trigger)  # "must ensure security and provide amenities": one demand
+                    continue
+                demanded.add(head.i if head is not None else -1)
+                recoded[f.trigger] = (self.lexicon.codes[governors.demand_code], head, kind)
+                continue
+            if kind == "refusal":
+                code = self.lexicon.refusal(f.code)
+            elif f.code.type == "MOBILIZE" and head is not None and not _is(head, _THREATS):
+                # "offered to send troops to help Uganda" offers military cooperation; only
+                # "threatened to send troops" threatens
+                code = self.lexicon.codes["0312"]
+            else:
+                code = self._intent(f.code)
+            recoded[f.trigger] = (code, head, kind)
+            if code is None:
+                continue  # "refused to deploy troops": the refusal and the deployment not made
+            outer = verbal.get(head.i) if head is not None else None
+            if outer is not None and outer is not f and head.i not in merged and outer.trigger not in recoded:
+                merged[head.i] = (f, kind)
+                skip.add(f.trigger)
+        # everything said inside a dropped clause goes with it: "considering sending aid to help
+        # the victims", "denied charges he ran a hit squad that killed officials"
+        roots = {f.anchor.i for f in found if f.trigger in skip and not f.nominal} | governors.dropped_clauses(sent)
+        for f in found:
+            if f.trigger not in skip and any(a.i in roots for a in (f.anchor, *f.anchor.ancestors)):
+                skip.add(f.trigger)
+        # "sent a team of experts to investigate the attacks": the mission is the event, the
+        # sending its means (not a dropped clause: the mission stays)
+        for f in found:
+            if f.code.type != "AID" or f.nominal or not _sends_people(f.anchor):
+                continue
+            missions = [g for g in found if g is not f and not g.nominal and g.trigger not in skip
+                        and g.anchor.head.i == f.anchor.i and g.anchor.dep_ in ("advcl", "xcomp")
+                        and any(c.dep_ == "aux" and c.lower_ == "to" for c in g.anchor.children)]
+            if missions:
+                skip.add(f.trigger)
+                for g in missions:  # the mission goes where the envoys were sent ("to Qatar")
+                    merged.setdefault(g.anchor.i, (f, "means"))
+        return recoded, merged, skip
+
+    def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef]) -> Code:
+        """Codes that depend on what the arguments are: a call for sanctions or strikes is a
+        demand (CAMEO 10), not an appeal (02); troops that arrive are deployed (154), not
+        visiting (042)."""
+        codes = self.lexicon.codes
+        if code.cameo.startswith("02") and any(
+            (entry := self._noun_entry(o)) is not None and codes[entry.cameo].quad_class in (3, 4)
+            for o in f.objects if o.pos_ == "NOUN"
+        ):
+            return codes["100"]
+        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
+            code = codes["154"]
+        if code.type == "AGREE" and not f.nominal and _agrees_with_a_view(f.anchor):
+            code = codes["019"]  # "agreed with the Senate that …": an opinion shared, no agreement
+        if code.cameo == "192" and any(_people(o) for o in f.objects):
+            code = codes["181"]  # "captured twenty soldiers" is an abduction, not an occupation
+        if code.cameo.startswith("15") and _peacekeeping(f):
+            # "sent troops to the UN peacekeeping force", "peacekeepers were deployed"
+            return codes["074"]
+        return code
+
+    def _refusal_label(self, verb: Token, certainty: Certainty) -> str:
+        """ "will not lift" (or, reported, "would not lift") announces a refusal (future);
+        "cannot accept" states one."""
+        future = self.certainty.cues.fut_modals | {"would"}
+        if any(c.dep_ == "aux" and c.lower_ in future for c in verb.children):
+            return "future"
+        return "attributed" if certainty.attributed_to else "asserted"
+
+    def _intent(self, code: Code) -> Code | None:
+        return self.lexicon.intent(code)
+
+    def _as_intent(self, code: Code, certainty: Certainty) -> Code:
+        """An announced action is coded as the announcement, as CAMEO and PLOVER do: "the
+        rebels said they will release the hostages" is AGREE (intent to yield), "would
+        boycott all contact" is THREATEN. The certainty label keeps that it has not happened."""
+        announced = certainty.label == "future" or (
+            certainty.label == "hypothetical"
+            and certainty.attributed_to is not None
+            and any(c.lower() in ("will", "would", "'ll") for c in certainty.cues)
+        )
+        intent = self.lexicon.intent(code) if announced else None
+        return intent or code
