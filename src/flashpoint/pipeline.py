@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from flashpoint.draft import Draft, Stage, check_order
 from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
+from flashpoint.models.event_model import EventModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
 from flashpoint.stages import actors, certainty, dates, events, sentences
@@ -54,7 +55,7 @@ class Pipeline:
             # named ("imposed a curfew in Algiers").
             Stage(
                 "events",
-                events.EventCoder(certainty=cues, places=Places.load(self.settings)),
+                events.EventCoder(certainty=cues, places=Places.load(self.settings), model=EventModel.load()),
                 needs=("sentences", "mentions"),
                 makes=("events",),
                 assigns=tuple(f"events[].{k}" for k in (

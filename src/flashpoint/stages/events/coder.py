@@ -5,12 +5,13 @@ certainty, place) — :class:`EventCoder`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
+from flashpoint.models.event_model import EventContext, EventModel, features
 from flashpoint.records import (
     ActorRef,
     Certainty,
@@ -60,10 +61,16 @@ class EventCoder(TriggerFinder):
         lexicon: Lexicon | None = None,
         certainty: CertaintyTagger | None = None,
         places: Places | None = None,
+        model: EventModel | None = None,
+        trace: Callable[[Event, dict[str, float]], None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
         self.places = places
+        # the learned event model: its probability is the confidence, and events below its
+        # threshold are dropped; without one, the first-cut heuristic confidence stays
+        self.model = model
+        self.trace = trace  # training/event_model.py reads each event's features through it
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
@@ -156,10 +163,23 @@ class EventCoder(TriggerFinder):
                 if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
+            heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
+            feats = None
+            if self.model is not None or self.trace is not None:
+                governed = ("negated" if override is not None and override[0] is None
+                            else override[2] or "governed" if override is not None else kind)
+                feats = features(_context(draft, sentence, f, code, certainty, sources, targets, given,
+                                          background, governed, where is not None, trig_span))
+            if self.model is not None:
+                confidence = round(self.model.probability(feats), 4)
+                if confidence < self.model.threshold:
+                    continue  # most likely no event, or not of this type
+            else:
+                confidence = heuristic
             pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
-                yield Event(
+                event = Event(
                     id=Event.make_id(draft.article.id, sentence.index, trig_span, code.type or "", part),
                     sentence=sentence.index,
                     trigger=trig_span,
@@ -174,9 +194,11 @@ class EventCoder(TriggerFinder):
                     location=where,
                     certainty=certainty,
                     # a role filled by position is no evidence that the event is right
-                    confidence=_confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor),
-                                           background),
+                    confidence=confidence,
                 )
+                if self.trace is not None and feats is not None:
+                    self.trace(event, feats)
+                yield event
 
 
     def _governed(
@@ -302,3 +324,27 @@ class EventCoder(TriggerFinder):
         )
         intent = self.lexicon.intent(code) if announced else None
         return intent or code
+
+
+_QUOTES_OPEN, _QUOTES_CLOSE = "“‘", "”’"
+
+
+def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty: Certainty,
+             sources: list[ActorRef], targets: list[ActorRef], given: tuple[bool, bool], background: bool,
+             governed: str, located: bool, trig_span: tuple[int, int]) -> EventContext:
+    """What the event model reads of one coded event (see :mod:`flashpoint.models.event_model`)."""
+    before = draft.article.text[sentence.span[0]:trig_span[0]]
+    in_quote = before.count('"') % 2 == 1 or sum(before.count(q) for q in _QUOTES_OPEN) > sum(
+        before.count(q) for q in _QUOTES_CLOSE)
+    anchor = f.anchor
+    own = {s.country for s in sources if s.country}
+    return EventContext(
+        type=code.type or "", quad_class=code.quad_class, cameo=code.cameo, certainty=certainty.label,
+        source_given=given[0], target_given=given[1], sources=len(sources), targets=len(targets),
+        nominal=f.nominal, depth=_depth(anchor), background=background, governed=governed,
+        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(), lemma=anchor.lemma_.lower(),
+        sentence=sentence.index, in_quote=in_quote, located=located,
+        self_dyad=any(t.country in own for t in targets if t.country),
+        source_sector=(sources[0].sector or "") if sources else "",
+        target_sector=(targets[0].sector or "") if targets else "",
+    )

@@ -1,0 +1,1 @@
+"""Runtime of learned components; their weights ship as data files with a format marker."""
