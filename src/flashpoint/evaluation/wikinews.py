@@ -39,6 +39,7 @@ And on all output events:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,8 +106,9 @@ def offset_map(original: str, cleaned: str, probe: int = 32) -> list[int]:
 
     Cleaning deletes (the dateline, boilerplate), squeezes whitespace and now and then replaces
     a character; so the two texts are walked together, whitespace of the original skipped, and
-    a deleted stretch jumped by finding the next ``probe`` characters of the cleaned text. On the
-    123 Wikinews articles 24 of 229,365 non-space characters land on a different character.
+    a deleted stretch jumped by finding the next words (``probe`` characters) of the cleaned
+    text. On the 123 Wikinews articles every one of the 229,365 non-space characters of the
+    cleaned texts lands on the same character of the original.
     """
     out: list[int] = []
     i, n = 0, len(original)
@@ -122,7 +124,7 @@ def offset_map(original: str, cleaned: str, probe: int = 32) -> list[int]:
             out.append(k)
             i = k + 1
             continue
-        found = -1 if ch.isspace() else original.find(cleaned[j : j + probe], i)
+        found = -1 if ch.isspace() else _find_words(original, cleaned[j : j + probe], i)
         if found < 0:  # whitespace the cleaner added, or a replaced character: stay
             out.append(min(i, n))
             continue
@@ -130,6 +132,14 @@ def offset_map(original: str, cleaned: str, probe: int = 32) -> list[int]:
         i = found + 1
     out.append(min(out[-1] + 1, n) if out else 0)
     return out
+
+
+def _find_words(text: str, piece: str, start: int) -> int:
+    """Where ``piece`` next occurs in ``text`` from ``start``, any run of whitespace matching any
+    other (the cleaner squeezes blank lines); -1 if it does not."""
+    words = piece.split()[:-1] or piece.split()  # the last word may be cut short
+    found = re.compile(r"\s+".join(map(re.escape, words))).search(text, start)
+    return found.start() if found else -1
 
 
 def _mapped(span: Span, where: list[int] | None) -> Span:
