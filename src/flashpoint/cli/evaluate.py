@@ -80,7 +80,9 @@ def eval_command(
     floors_path: Path | None,
 ) -> None:
     """Score Flashpoint on the public benchmark sets: all of them, or the SETs named
-    (plover-gsr, conflibert-cameo, wiki-weasel, giveme5w1h, petrarch-unit).
+    (plover-gsr, conflibert-cameo, wiki-weasel, giveme5w1h, wikinews, wikinews-dev,
+    petrarch-unit). The wikinews sets are the project's own gold set, read from
+    benchmarks/gold/wikinews in this checkout, not from the data dir.
 
     Every score is printed with n, the number of records it was computed on, beside its
     pinned floor. A set whose files are not found is reported as missing. Exit status: 0,
@@ -216,7 +218,21 @@ def _detail_tables(card: Scorecard) -> list[Table]:
                     f"{row['f1']:.3f}",
                 )
             tables.append(table)
+        if result.details.get("calibration"):
+            tables.append(_calibration_table(result.key, result.details))
     return tables
+
+
+def _calibration_table(key: str, details: dict) -> Table:
+    table = Table(
+        title=f"{key}: calibration (real = matches a gold event strictly)",
+        caption=f"expected calibration error {details.get('ece', 0.0):.3f}",
+    )
+    for column in ("confidence", "events", "mean confidence", "real"):
+        table.add_column(column, justify="left" if column == "confidence" else "right")
+    for row in details["calibration"]:
+        table.add_row(row["bin"], str(row["count"]), f"{row['mean_confidence']:.3f}", f"{row['real']:.3f}")
+    return table
 
 
 def _print_notes(
@@ -230,6 +246,8 @@ def _print_notes(
     for result in card.sets:
         if result.status != "ok" and result.detail:
             console.print(f"{result.key}: {result.detail}", markup=False, soft_wrap=True)
+        elif result.details.get("summary"):
+            console.print(f"{result.key}: {result.details['summary']}", markup=False, soft_wrap=True)
     if not card.data_dir_exists:
         console.print(
             f"[yellow]No benchmark data at {card.data_dir}[/]: pass --data-dir or set "

@@ -15,6 +15,8 @@ How a prediction is read off an :class:`~flashpoint.records.Analysis` (decided o
   Flashpoint codes no event in is at most a statement, and this is the reading that costs
   nothing when the gold is 0 and is plainly wrong otherwise. An event whose CAMEO code has
   no valid root counts as no event.
+* **every event** of a whole article (wikinews, wikinews-dev): matched one-to-one with the
+  gold events of the article, in :mod:`.wikinews`.
 * **uncertain** (wiki-weasel): any sentence of the text labelled ``hedged`` or
   ``hypothetical``. The gold marks a sentence uncertain when it holds any weasel or hedge cue,
   so one uncertain clause is enough, whatever the splitter made of the text.
@@ -37,7 +39,7 @@ from typing import Any, Protocol
 from flashpoint._version import __version__
 from flashpoint.errors import EvalError, FlashpointError
 from flashpoint.evaluation import scoring
-from flashpoint.evaluation.scoring import Counts
+from flashpoint.evaluation.scoring import Counts, Score
 from flashpoint.evaluation.sets import (
     ORG,
     PENTA_CLASSES,
@@ -47,12 +49,16 @@ from flashpoint.evaluation.sets import (
     GivemeRecord,
     PloverRecord,
     WeaselRecord,
+    WikinewsRecord,
     expand_dyads,
     penta_class,
     sector_code,
     subsample,
 )
+from flashpoint.evaluation.wikinews import score_wikinews
+from flashpoint.inputs.clean import Document, to_article
 from flashpoint.records import ActorRef, Analysis, Article, Event
+from flashpoint.settings import Settings
 
 UNCERTAIN_LABELS = frozenset({"hedged", "hypothetical"})
 
@@ -66,18 +72,6 @@ class Analyzer(Protocol):
 
 
 # -- the scorecard ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    """One number of the scorecard and the number of items it was computed on."""
-
-    metric: str
-    value: float
-    n: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"metric": self.metric, "value": round(self.value, 6), "n": self.n}
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +388,20 @@ _PLANS: dict[str, _Plan] = {
         scored=lambda rs: [r for r in rs if r.when is not None],
         left_out=lambda rs: {"excluded": dict(sorted(Counter(r.excluded for r in rs if r.excluded).items()))},
     ),
+    "wikinews": _Plan(lambda rs: [wikinews_article(r) for r in rs], score_wikinews),
+    "wikinews-dev": _Plan(lambda rs: [wikinews_article(r) for r in rs], score_wikinews),
 }
+
+
+def wikinews_article(record: WikinewsRecord) -> Article:
+    """The article exactly as ``flashpoint ingest`` of the Wikinews corpus CSV would analyse it:
+    its text cleaned by :func:`~flashpoint.inputs.clean.to_article` (the dateline line comes
+    off), its title and URL, the CSV's date as metadata. The scorer maps the output's spans
+    back onto the gold's text (:func:`.wikinews.offset_map`)."""
+    document = Document(
+        record.text, "text", title=record.title, url=record.url, published=record.published, origin=record.url
+    )
+    return to_article(document, settings=Settings())
 
 
 def analyse_all(analyzer: Analyzer, articles: Sequence[Article]) -> tuple[list[Analysis | None], list[str]]:

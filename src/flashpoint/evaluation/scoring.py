@@ -13,6 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One number of the scorecard and the number of items it was computed on."""
+
+    metric: str
+    value: float
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "value": round(self.value, 6), "n": self.n}
 
 
 def _ratio(num: float, den: float) -> float:

@@ -1,8 +1,10 @@
 """The benchmark sets: where their files live and how to read them into typed gold records.
 
-The files are public gold data under ``shared/benchmarks/raw`` (see its README). They are read
-at evaluation time only and never copied into the project. Each loader validates what it reads
-and normalises the gold once, here, so the scorers compare like with like:
+The files are public gold data under ``shared/benchmarks/raw`` (see its README), read at
+evaluation time only and never copied into the project — except the project's own gold set,
+``wikinews``, which lives in this repository under ``benchmarks/gold/wikinews`` (a set says
+where its files are with :attr:`BenchmarkSet.home`). Each loader validates what it reads and
+normalises the gold once, here, so the scorers compare like with like:
 
 * ``plover-gsr`` — old PLOVER 0.5 labels mapped to 2.0; non-ISO country codes fixed; generic
   organisation codes (IGO, NGO, IMG, ISM) folded into one ``ORG`` class, because the gold says
@@ -15,6 +17,9 @@ and normalises the gold once, here, so the scorers compare like with like:
 * ``wiki-weasel`` — Penn Treebank bracket escapes (``-LRB-``) turned back into brackets.
 * ``giveme5w1h`` — a gold "when" is kept only where its ``parsed`` date agrees with the
   annotated phrases and the publish date (:func:`when_consistency`).
+* ``wikinews`` / ``wikinews-dev`` — the test and dev splits of the project's gold set; every
+  quote span is checked against the text, actor codes are kept whole and also reduced to their
+  country (:func:`country_unit`).
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flashpoint.errors import BenchmarkFormatError, BenchmarkMissing, EvalError
 from flashpoint.evaluation.scoring import bio_spans
-from flashpoint.records import PLOVER_TYPES
+from flashpoint.records import PLOVER_TYPES, Span
+from flashpoint.resources import data_file
 
 #: Where the sets are looked for when neither ``--data-dir`` nor the environment says.
 DEFAULT_DATA_DIR = Path("..") / "shared" / "benchmarks" / "raw"
@@ -503,21 +510,173 @@ def load_giveme(data_dir: Path) -> list[GivemeRecord]:
     return records
 
 
+# -- wikinews (the project's own gold set, in this repository) ---------------------------------
+
+WIKINEWS_DIR = Path("benchmarks") / "gold" / "wikinews"
+WIKINEWS_ARTICLES = "articles.jsonl"
+WIKINEWS_GOLD = "gold.jsonl"
+CERTAINTY_LABELS = frozenset({"asserted", "attributed", "hedged", "hypothetical", "future", "negated"})
+
+
+def repository_dir(relative: Path) -> Path:
+    """A folder of this source checkout, else under the working directory (an installed copy
+    run from a checkout); the checkout's path when neither has it, so "missing" names it."""
+    checkout = Path(__file__).resolve().parents[3] / relative
+    if checkout.is_dir():
+        return checkout
+    here = Path.cwd() / relative
+    return here if here.is_dir() else checkout
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The ISO alpha-3 codes of ``data/actors/countries.csv`` (plus the project's own KOS, PSE …)."""
+    with data_file("actors", "countries.csv").open(encoding="utf-8", newline="") as f:
+        return frozenset(row["iso3"] for row in csv.DictReader(f) if row.get("iso3"))
+
+
+def country_unit(code: str) -> str:
+    """An actor code at country level: ``USAGOV`` → ``USA``; organisation and group codes whole.
+
+    The same reduction as the gold set's ``agreement.py``: a code is country-based when it is
+    3 or 6 letters long and its first three are a country code.
+    """
+    return code[:3] if len(code) in (3, 6) and code[:3] in country_codes() else code
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    """One hand-coded event of a Wikinews article (``docs/annotation-guide.md``)."""
+
+    quote: str
+    trigger: str
+    type: str  # PLOVER 2.0
+    cameo: str
+    quad_class: int
+    spans: tuple[Span, ...]  # the quote's span, then the spans of the later sentences (``also``)
+    trigger_span: Span | None
+    source: tuple[str, ...]  # actor codes
+    target: tuple[str, ...]
+    date: tuple[str, str] | None  # (value, granularity); None when the gold says "no date"
+    certainty: str
+
+    @property
+    def quote_span(self) -> Span:
+        return self.spans[0]
+
+
+@dataclass(frozen=True, slots=True)
+class WikinewsRecord:
+    """A whole article with every event the gold codes in it."""
+
+    url: str
+    title: str
+    text: str
+    published: date
+    split: str
+    events: tuple[GoldEvent, ...]
+
+
+def _span_of(value: Any, where: str) -> Span | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+        raise BenchmarkFormatError(f"{where}: a span must be [start, end], not {value!r}")
+    return (value[0], value[1])
+
+
+def _gold_event(item: Any, text: str, where: str) -> GoldEvent:
+    if not isinstance(item, dict):
+        raise BenchmarkFormatError(f"{where}: an event must be an object")
+    quote_span = _span_of(item.get("quote_span"), where)
+    if quote_span is None or text[quote_span[0] : quote_span[1]] != item.get("quote"):
+        raise BenchmarkFormatError(f"{where}: quote_span does not hold the quote (rerun validate.py --spans)")
+    if item.get("type") not in PLOVER_TYPES or item.get("certainty") not in CERTAINTY_LABELS:
+        raise BenchmarkFormatError(f"{where}: type {item.get('type')!r} or certainty {item.get('certainty')!r}")
+    if not isinstance(item.get("quad_class"), int):
+        raise BenchmarkFormatError(f"{where}: no quad_class (rerun validate.py --spans)")
+    also = tuple(s for s in (_span_of(v, where) for v in item.get("also_spans") or []) if s)
+    when = item.get("date")
+    return GoldEvent(
+        quote=item["quote"],
+        trigger=str(item.get("trigger") or ""),
+        type=item["type"],
+        cameo=str(item.get("cameo") or ""),
+        quad_class=item["quad_class"],
+        spans=(quote_span, *also),
+        trigger_span=_span_of(item.get("trigger_span"), where),
+        source=tuple(str(a["code"]) for a in item.get("source") or []),
+        target=tuple(str(a["code"]) for a in item.get("target") or []),
+        date=(str(when["value"]), str(when["granularity"])) if isinstance(when, dict) else None,
+        certainty=item["certainty"],
+    )
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BenchmarkFormatError(f"{path.name}:{n}: not JSON ({exc})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("url"), str):
+            raise BenchmarkFormatError(f"{path.name}:{n}: expected an object with a url")
+        rows.append(row)
+    return rows
+
+
+def load_wikinews(folder: Path, split: str) -> list[WikinewsRecord]:
+    """The articles of one split (``dev`` 65, ``test`` 58) with their gold events, in file order."""
+    articles = {row["url"]: row for row in _read_jsonl(folder / WIKINEWS_ARTICLES)}
+    gold = {row["url"]: row for row in _read_jsonl(folder / WIKINEWS_GOLD)}
+    unknown = sorted(set(gold) - set(articles))
+    if unknown:
+        raise BenchmarkFormatError(f"{WIKINEWS_GOLD}: {len(unknown)} url(s) not in {WIKINEWS_ARTICLES}: {unknown[0]}")
+    records = []
+    for url, art in articles.items():
+        if art.get("split") != split:
+            continue
+        if url not in gold:
+            raise BenchmarkFormatError(f"{WIKINEWS_GOLD}: no line for {url} (every article has one)")
+        text = str(art.get("text") or "")
+        published = _parse_day(art.get("date"))
+        if published is None:
+            raise BenchmarkFormatError(f"{WIKINEWS_ARTICLES}: {url} has no date")
+        events = tuple(
+            _gold_event(item, text, f"{WIKINEWS_GOLD} {url} event {k}")
+            for k, item in enumerate(gold[url].get("events") or [])
+        )
+        records.append(WikinewsRecord(url, str(art.get("title") or ""), text, published, split, events))
+    return records
+
+
 # -- the registry ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class BenchmarkSet:
-    """A benchmark set: its name, its files (relative to the data dir) and its loader."""
+    """A benchmark set: its name, its files (relative to its folder) and its loader.
+
+    The folder is the benchmark data dir, unless ``home`` names another one (a set kept in
+    this repository); the loader is given that folder.
+    """
 
     name: str
     measures: str
     files: tuple[str, ...]  # may hold one glob pattern
     load: Callable[[Path], list[Any]] | None
     unavailable: str | None = None  # why the set cannot be scored yet (None if it can)
+    home: Callable[[], Path] | None = None  # where the files are when not in the data dir
+
+    def folder(self, data_dir: Path) -> Path:
+        """Where the set's files are: its ``home``, else the benchmark data dir."""
+        return self.home() if self.home else data_dir
 
     def missing_files(self, data_dir: Path) -> list[Path]:
         missing = []
+        data_dir = self.folder(data_dir)
         for pattern in self.files:
             if any(ch in pattern for ch in "*?["):
                 base, _, glob = pattern.rpartition("/")
@@ -537,7 +696,7 @@ class BenchmarkSet:
         missing = self.missing_files(data_dir)
         if missing:
             raise BenchmarkMissing(self.name, missing)
-        return subsample(self.load(data_dir), limit)
+        return subsample(self.load(self.folder(data_dir)), limit)
 
 
 SETS: dict[str, BenchmarkSet] = {
@@ -552,6 +711,20 @@ SETS: dict[str, BenchmarkSet] = {
         ),
         BenchmarkSet("wiki-weasel", "sentence uncertainty", (WEASEL_FILE,), load_weasel),
         BenchmarkSet("giveme5w1h", "event date", (GIVEME_GLOB,), load_giveme),
+        BenchmarkSet(
+            "wikinews",
+            "events in whole articles: type, dyads, dates, certainty, confidence (test split)",
+            (WIKINEWS_ARTICLES, WIKINEWS_GOLD),
+            lambda folder: load_wikinews(folder, "test"),
+            home=lambda: repository_dir(WIKINEWS_DIR),
+        ),
+        BenchmarkSet(
+            "wikinews-dev",
+            "the same on the dev split (for reading errors)",
+            (WIKINEWS_ARTICLES, WIKINEWS_GOLD),
+            lambda folder: load_wikinews(folder, "dev"),
+            home=lambda: repository_dir(WIKINEWS_DIR),
+        ),
         BenchmarkSet(
             "petrarch-unit",
             "compatibility with PETRARCH dictionaries",
