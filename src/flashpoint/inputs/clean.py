@@ -183,7 +183,8 @@ def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
     if doc is None or not (doc.text or "").strip():
         raise EmptyInputError("no article text found in the HTML; is it an article page?",
                               source=origin)
-    meta = {"title": doc.title, "author": doc.author, "published": iso_date(doc.date),
+    meta = {"title": doc.title, "author": _clean_author(doc.author, doc.sitename),
+            "published": iso_date(doc.date),
             "outlet": doc.sitename, "url": doc.url}
     lines = doc.text.split("\n")
     tree = load_html(html)
@@ -193,6 +194,63 @@ def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
         if lead := _lost_lead(tree, doc.description, lines):
             lines.insert(0, lead)
     return "\n\n".join(lines), meta  # one paragraph per line → blank-line separated
+
+
+# -- the author from a page's metadata ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _AuthorCues:
+    leads: tuple[re.Pattern[str], ...]
+    tails: tuple[re.Pattern[str], ...]
+    not_names: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=1)
+def _author_cues() -> _AuthorCues:
+    data = _data_file("authors.toml")
+    tables: dict[str, list[re.Pattern[str]]] = {"lead": [], "tail": [], "not_name": []}
+    for table, patterns in tables.items():
+        for n, entry in enumerate(data.get(table, []), 1):
+            pattern = entry.get("pattern") if isinstance(entry, dict) else None
+            if not isinstance(pattern, str) or not entry.get("why"):
+                raise DataFileError(f"authors.toml: [[{table}]] #{n} needs a `pattern` and a `why`")
+            try:
+                patterns.append(re.compile(pattern, re.I))
+            except re.error as exc:
+                raise DataFileError(f"authors.toml: [[{table}]] #{n}: bad regex {pattern!r}: {exc}; "
+                                    "fix the pattern") from exc
+    return _AuthorCues(tuple(tables["lead"]), tuple(tables["tail"]), tuple(tables["not_name"]))
+
+
+def _clean_author(raw: str | None, outlet: str | None) -> str | None:
+    """The people of a metadata author: labels, glued dates and job titles cut off, placeholders
+    ("admin", "Username") and credentials dropped, and the outlet dropped when a person is
+    named beside it ("Charlie Wood; Business Insider"). None when nobody is left."""
+    if not raw:
+        return None
+    cues = _author_cues()
+    parts: list[str] = []
+    for n, part in enumerate(raw.split(";")):
+        part = " ".join(part.split()).strip(" ,|·–—-")
+        for pattern in cues.leads:
+            part = pattern.sub("", part)
+        # after a name, "AP National Political Writer" is a title; first, it may open with one
+        if n and any(p.fullmatch(part) for p in cues.not_names):
+            continue
+        for pattern in cues.tails:
+            cut = pattern.sub("", part).strip(" ,|·–—-")
+            # "The Associated Press" is a credit, not "The" with an agency glued on
+            part = cut if len(cut.split()) >= 2 else part
+        if part and not any(p.fullmatch(part) for p in cues.not_names) and part not in parts:
+            parts.append(part)
+    site = _name_key(outlet or "")
+    people = [p for p in parts if not site or not (_name_key(p) in site or site in _name_key(p))]
+    return "; ".join(people or parts) or None
+
+
+def _name_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 # -- HTML structure: teaser lists, a lost lead paragraph ---------------------------------------
@@ -233,19 +291,23 @@ def _teaser_texts(tree: Any) -> frozenset[str]:
 
 
 def _is_teaser(item: Any) -> bool:
-    """A list item that is mostly link text, or opens with a linked headline of some words."""
+    """A list item that is mostly link text, or opens with a linked headline of some words.
+
+    A headline is not punctuated as a sentence: "<a>The CEO is stepping down</a>. He …" is the
+    article's own point linking its source, not a teaser, however much of the item is link.
+    """
     links = [a for a in item.iter("a") if _words_of(a)]
     if not links:
         return False
-    if sum(_words_of(a) for a in links) >= TEASER_LINK_SHARE * _words_of(item):
-        return True
     headline = " ".join(links[0].text_content().split())
     text = " ".join(item.text_content().split())
-    # a headline is not punctuated as a sentence: "The company is stepping down</a>. Its CEO …"
-    # is an article's own point that links its source, not a teaser
-    return (len(headline.split()) >= TEASER_HEADLINE_WORDS and text.startswith(headline)
-            and not re.match(r"[.,;:]", text[len(headline):].lstrip() or " ")
-            and not headline.endswith((".", ",", ";", ":")))
+    opens = text.startswith(headline)
+    if opens and (headline.endswith((".", ",", ";", ":"))
+                  or re.match(r"[.,;:]", text[len(headline):].lstrip() or " ")):
+        return False
+    if sum(_words_of(a) for a in links) >= TEASER_LINK_SHARE * _words_of(item):
+        return True
+    return opens and len(headline.split()) >= TEASER_HEADLINE_WORDS
 
 
 def _lost_lead(tree: Any, description: str | None, lines: list[str]) -> str | None:
