@@ -33,11 +33,13 @@ MIN_LEMMA_COUNT = 4
 def collect(gold_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str], int]:
     """(features, label, article url) of every event coded in the dev split, and the number of
     dev gold events."""
-    from flashpoint.evaluation.wikinews import load_gold, match_article
+    from flashpoint.evaluation.runner import wikinews_article
+    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.wikinews import match, output_events
     from flashpoint.pipeline import Pipeline
     from flashpoint.stages.events import EventCoder
 
-    articles = [a for a in load_gold(gold_dir) if a.split == "dev"]
+    records = load_wikinews(gold_dir, "dev")  # never "test"
     pipe = Pipeline()
     coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
     coder.model = None  # code everything: the model learns what to drop
@@ -45,14 +47,14 @@ def collect(gold_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str
     coder.trace = lambda event, feats: traced.setdefault(event.id, feats)
     X, y, groups = [], [], []
     gold_total = 0
-    for article in articles:
-        analysis = pipe.analyze_article(article.to_article())
-        matched = match_article(article, analysis)
-        gold_total += len(article.events)
-        for event in analysis.events:
+    for record in records:
+        analysis = pipe.analyze_article(wikinews_article(record))
+        matched = {pair.output for pair in match(record.events, output_events(analysis, record.text))}
+        gold_total += len(record.events)
+        for j, event in enumerate(analysis.events):
             X.append(traced[event.id])
-            y.append(1 if event.id in matched.strict else 0)
-            groups.append(article.url)
+            y.append(1 if j in matched else 0)
+            groups.append(record.url)
     return X, y, groups, gold_total
 
 
