@@ -395,7 +395,7 @@ def test_who_was_guilty_is_the_source(pipeline):
         pytest.param("Jordan airdropped food to Gaza.", "073", id="airdropped"),
         pytest.param("Germany approved military aid to Ukraine.", "072", id="military-aid"),
         pytest.param("Myanmar's junta paroled the former president.", "0841", id="paroled"),
-        pytest.param("The governor granted clemency to the prisoners.", "081", id="clemency"),
+        pytest.param("The governor granted clemency to the prisoners.", "0841", id="clemency"),
         pytest.param("The Israeli army conducted a police raid on a house in Jenin.", "171", id="police-raid"),
         pytest.param("Police searched the offices of the opposition newspaper in Ankara.", "171", id="searched-offices"),
         pytest.param("North Korea staged war games near the border with South Korea.", "150", id="war-games"),

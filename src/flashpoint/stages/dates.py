@@ -268,14 +268,65 @@ def tag_times(draft: Draft) -> Draft:
 
 
 def date_events(draft: Draft) -> Draft:
-    """Pipeline stage: give every event its own date (:func:`event_date`)."""
+    """Pipeline stage: give every event its own date (:func:`event_date`); an event its own
+    sentence does not date takes the date the paragraph's narrative is at (:func:`carried`)."""
     spans = {s.index: s.span for s in draft.sentences}
     published = draft.article.published
-    dated = tuple(
-        replace(e, date=event_date(draft.times, spans[e.sentence], e.trigger, published, draft.doc))
-        for e in draft.events
-    )
-    return replace(draft, events=dated)
+    dated = []
+    for e in draft.events:
+        when = event_date(draft.times, spans[e.sentence], e.trigger, published, draft.doc)
+        if when.basis == "publication":
+            if _undated(draft.doc, e.trigger):
+                when = UNDATED
+            else:
+                when = carried(draft.times, draft.article.text, spans[e.sentence], published) or when
+        dated.append(replace(e, date=when))
+    return replace(draft, events=tuple(dated))
+
+
+# An event no text dates that happened before the story's time ("had been petitioned"): the
+# publication date would be wrong, and the text gives no other. (Future and hypothetical
+# events were tried too: better on the Wikinews dev split, worse on Giveme5W1H's lead events.)
+UNDATED = EventDate(None, None, None, "none")
+
+
+def _undated(doc: Doc | None, trigger: Span) -> bool:
+    tokens = _tokens(doc, trigger) if doc is not None else None
+    if tokens is None:
+        return False
+    verb = tokens.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ != "ROOT" and verb.head is not verb:
+        verb = verb.head  # a noun trigger is dated by the verb it hangs on
+    # past perfect (a present simple is no sign: news leads tell today's events in it)
+    return any(c.lower_ == "had" for c in verb.children if c.dep_ in ("aux", "auxpass"))
+
+
+# How far back a date carries: news narrates one happening over a few sentences of a
+# paragraph ("On Thursday the court convicted … The officers said they would appeal."), and a
+# new paragraph often moves on in time.
+CARRY_SENTENCES_CHARS = 600
+# Only the news of the last days carries: a day named before, at most this far before the
+# publication date (a week and a weekend: "last Friday" in a Monday paper).
+CARRY_MAX_DAYS = 10
+
+
+def carried(times: tuple[TimeExpression, ...], text: str, sentence_span: Span,
+            published: date | None) -> EventDate | None:
+    """The latest time expression before the sentence in its own paragraph, within a few
+    sentences, that is not after the publication date: the date the narrative is at."""
+    start = sentence_span[0]
+    paragraph = text.rfind("\n\n", 0, start)
+    floor = max(paragraph, start - CARRY_SENTENCES_CHARS)
+    before = [t for t in times if floor <= t.span[0] and t.span[1] <= start]
+    if not before:
+        return None
+    best = max(before, key=lambda t: t.span[0])
+    if best.granularity != "day" or published is None:
+        return None  # a year or month named before is background ("in 2014", "last year")
+    day = date.fromisoformat(best.value)
+    if not timedelta(0) <= published - day <= timedelta(days=CARRY_MAX_DAYS):
+        return None  # an announced date, or one far back in the story's background
+    return EventDate(best.value, best.granularity, best.span, "text")
 
 
 def _resolve(

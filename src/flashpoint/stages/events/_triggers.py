@@ -71,6 +71,8 @@ class TriggerFinder:
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
         lemma = self._lemma(verb)
+        if lemma in self.lexicon.governors.naming and any(c.dep_ == "oprd" for c in verb.children):
+            return None  # "called it a non-starter": naming, no event
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
         if not theme and verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
