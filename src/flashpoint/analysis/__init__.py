@@ -1,0 +1,1 @@
+"""Analyses over the stored event data: escalation alerts, labels and phases."""
