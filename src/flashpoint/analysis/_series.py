@@ -126,6 +126,7 @@ class Baseline:
     median: np.ndarray  # NaN where there is not enough history
     mean: np.ndarray
     var: np.ndarray
+    mad: np.ndarray  # median absolute deviation from the median
     count: np.ndarray  # how many present periods the baseline rests on
     first: np.ndarray  # index of the earliest period in the baseline (-1 when none)
     last: np.ndarray  # index of the latest period in the baseline (-1 when none)
@@ -140,7 +141,7 @@ def trailing_baseline(values: np.ndarray, size: int, min_count: int, max_lookbac
     """
     n = len(values)
     present = np.flatnonzero(~np.isnan(values))
-    med, mean, var = (np.full(n, np.nan) for _ in range(3))
+    med, mean, var, mad = (np.full(n, np.nan) for _ in range(4))
     count = np.zeros(n, dtype=int)
     first, last = np.full(n, -1), np.full(n, -1)
     for t in range(n):
@@ -151,5 +152,6 @@ def trailing_baseline(values: np.ndarray, size: int, min_count: int, max_lookbac
         idx = present[lo:k]
         window = values[idx]
         med[t], mean[t], var[t] = np.median(window), window.mean(), window.var(ddof=1)
+        mad[t] = np.median(np.abs(window - med[t]))
         count[t], first[t], last[t] = len(idx), idx[0], idx[-1]
-    return Baseline(med, mean, var, count, first, last)
+    return Baseline(med, mean, var, mad, count, first, last)

@@ -75,6 +75,7 @@ class EscalationRules:
     alert_channel: str
     ratio: float
     tail_p: float
+    tail_fit: str
     cooldown: int
     label_ratio: float
     worse: str
@@ -107,6 +108,7 @@ class EscalationRules:
                 alert_channel=str(a["channel"]),
                 ratio=float(a["ratio"]),
                 tail_p=float(a["tail_p"]),
+                tail_fit=str(a["tail_fit"]),
                 cooldown=int(a["cooldown"]),
                 label_ratio=float(lab["ratio"]),
                 worse=str(lab["worse"]),
@@ -133,6 +135,8 @@ class EscalationRules:
             raise ValueError("ratios must be above 1")
         if not 0 < self.tail_p < 1:
             raise ValueError("tail_p must be a probability")
+        if self.tail_fit not in ("robust", "moments"):
+            raise ValueError("tail_fit must be 'robust' or 'moments'")
         if self.cooldown < 0 or self.cp_min_size < 1 or self.cp_penalty <= 0:
             raise ValueError("cooldown ≥ 0, min_size ≥ 1 and penalty > 0 are required")
         for name in (self.alert_channel, self.worse, self.better):
@@ -247,7 +251,7 @@ def measure(series: DyadSeries, channel: str, rules: EscalationRules, base: Base
     values = series.channels[channel]
     base = base or trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback)
     c = rules.channels[channel]
-    p = _tail(values, base, c)
+    p = _tail(values, base, c, rules.tail_fit)
     out = []
     for t, x in enumerate(values):
         b = base.median[t]
@@ -257,16 +261,19 @@ def measure(series: DyadSeries, channel: str, rules: EscalationRules, base: Base
     return out
 
 
-def _tail(values: np.ndarray, base: Baseline, c: ChannelRules) -> np.ndarray:
-    """P(X ≥ value) under a negative binomial with the baseline window's mean and variance.
+def _tail(values: np.ndarray, base: Baseline, c: ChannelRules, fit: str) -> np.ndarray:
+    """P(X ≥ value) under a negative binomial fitted to the baseline window.
 
-    Values are turned into event counts by ``unit``; the mean is at least ``tail_min_mean``
-    (a silent dyad still has some chance of a stray story); a variance at or under the mean
-    gives the Poisson limit.
+    fit "robust": mean = the window's median, variance = (1.4826 · MAD)², so that an earlier
+    spike in the window does not widen the model for a month (the same reason the baseline
+    is a median); fit "moments": the window's mean and variance. Values are turned into
+    event counts by ``unit``; the mean is at least ``tail_min_mean`` (a silent dyad still has
+    some chance of a stray story); a variance at or under the mean gives the Poisson limit.
     """
     k = np.floor(np.nan_to_num(values, nan=0.0) / c.unit)
-    m = np.maximum(np.nan_to_num(base.mean, nan=0.0) / c.unit, c.tail_min_mean)
-    v = np.nan_to_num(base.var, nan=0.0) / c.unit**2
+    centre, spread = (base.median, (1.4826 * base.mad) ** 2) if fit == "robust" else (base.mean, base.var)
+    m = np.maximum(np.nan_to_num(centre, nan=0.0) / c.unit, c.tail_min_mean)
+    v = np.nan_to_num(spread, nan=0.0) / c.unit**2
     over = v > m * 1.0001
     p = np.asarray(stats.poisson.sf(k - 1, m), dtype=float)
     r = np.where(over, m * m / np.where(over, v - m, 1.0), 1.0)
@@ -313,7 +320,10 @@ def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
     """Risk alerts on ``rules.alert_channel``: every rule passes, and no firing in the cooldown.
 
     A firing within ``cooldown`` periods of the previous firing (alerted or not) continues
-    the same episode, so a crisis that fires for weeks gives one alert, at its onset.
+    the same episode, so a crisis that fires for weeks gives one alert, at its onset. Within
+    an episode a firing is a new alert only when it is itself a surge over the episode: at
+    least ``ratio`` times the highest value since the episode's last alert (the same ratio,
+    no new threshold) — a crisis that jumps another order of magnitude is news again.
     """
     channel = rules.alert_channel
     if channel not in series.channels:
@@ -326,8 +336,14 @@ def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
     for t, m in enumerate(measure(series, channel, rules, base)):
         if not _fires(m, c, rules):
             continue
+        why = None
         if t - last > rules.cooldown:
             why = _reason(m, c, rules, "surge")
+        else:
+            peak = float(np.nanmax(values[alerts[-1].index : t]))
+            if m.value >= rules.ratio * peak:
+                why = f"{_reason(m, c, rules, 'escalation within an episode')}, and ≥ {rules.ratio:g} × {peak:.4g} (the highest value since the alert of {alerts[-1].period})"
+        if why:
             alerts.append(Alert(series.key, series.period_id(t), t, why, m, _baseline_ids(series, base, t), _items(series, t)))
         last = t
     return alerts
