@@ -114,7 +114,12 @@ def run(mx: Matrices, crises: list[dict], cells: list[int], rules: EscalationRul
         "dyad_years": days / 365.25,
         "false_alarms_per_dyad_year": len(false) / (days / 365.25),
         "largest_false_alarms": [
-            {"dyad": a.key, "day": a.period, "value": round(a.measure.value, 1), "baseline": round(a.measure.baseline, 1)}
+            {
+                "dyad": a.key,
+                "day": a.period,
+                "value": round(a.measure.value, 1),
+                "baseline": round(a.measure.baseline, 1),
+            }
             for a in sorted(false, key=lambda a: -a.measure.value)[:15]
         ],
     }
@@ -154,10 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         seconds_detect=round(t_run, 2),
         seconds_total=round(time.perf_counter() - t0, 2),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        sweep=[{k: c[k] for k in ("ratio", "caught_within_2_days", "false_alarms", "false_alarms_per_dyad_year")} for c in curve],
+        sweep=[
+            {k: c[k] for k in ("ratio", "caught_within_2_days", "false_alarms", "false_alarms_per_dyad_year")}
+            for c in curve
+        ],
         sweep_high_level=[
-            {"high_level": h, **{k: c[k] for k in ("caught_within_2_days", "false_alarms", "false_alarms_per_dyad_year")}}
-            for h, c in zip(SWEEP_HIGH, high, strict=True)
+            {
+                "high_level": h,
+                **{k: c[k] for k in ("caught_within_2_days", "false_alarms", "false_alarms_per_dyad_year")},
+            }
+            for h, c in zip(SWEEP_HIGH[: len(high)], high, strict=True)
         ],
     )
     if args.json:
@@ -167,12 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     for r in result["crises"]:
         print(f"{r['dyad']} {r['day0']} lag {'none' if r['lag'] is None else r['lag']}")
     if curve:
-        print(f"# sweep over the surge ratio ({len(crises)} crises; ratio, caught within 2 days, false alarms per dyad-year)")
+        print(
+            f"# sweep over the surge ratio ({len(crises)} crises; ratio, caught within 2 days, false alarms per dyad-year)"
+        )
         for c in result["sweep"]:
-            print(f"#   ratio {c['ratio']:g}: caught {c['caught_within_2_days']}/{len(crises)}, {c['false_alarms_per_dyad_year']:.2f}")
+            print(
+                f"#   ratio {c['ratio']:g}: caught {c['caught_within_2_days']}/{len(crises)}, {c['false_alarms_per_dyad_year']:.2f}"
+            )
         print("# sweep over the low-baseline guard's high level (conflict channel)")
         for c in result["sweep_high_level"]:
-            print(f"#   high level {c['high_level']:g}: caught {c['caught_within_2_days']}/{len(crises)}, {c['false_alarms_per_dyad_year']:.2f}")
+            print(
+                f"#   high level {c['high_level']:g}: caught {c['caught_within_2_days']}/{len(crises)}, {c['false_alarms_per_dyad_year']:.2f}"
+            )
     print(
         f"# {result['days']} days ({result['missing_days']} missing), {len(cells)} dyads, "
         f"load {result['seconds_load']} s, detect {result['seconds_detect']} s, peak RSS {result['peak_rss_mb']} MB"

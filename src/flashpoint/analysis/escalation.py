@@ -342,9 +342,12 @@ def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
         else:
             peak = float(np.nanmax(values[alerts[-1].index : t]))
             if m.value >= rules.ratio * peak:
-                why = f"{_reason(m, c, rules, 'escalation within an episode')}, and ≥ {rules.ratio:g} × {peak:.4g} (the highest value since the alert of {alerts[-1].period})"
+                since = f"the highest value since the alert of {alerts[-1].period}"
+                why = f"{_reason(m, c, rules, 'escalation within an episode')}, and ≥ {rules.ratio:g} × {peak:.4g} ({since})"
         if why:
-            alerts.append(Alert(series.key, series.period_id(t), t, why, m, _baseline_ids(series, base, t), _items(series, t)))
+            alerts.append(
+                Alert(series.key, series.period_id(t), t, why, m, _baseline_ids(series, base, t), _items(series, t))
+            )
         last = t
     return alerts
 
@@ -366,13 +369,18 @@ def label_period(series: DyadSeries, t: int, rules: EscalationRules) -> PeriodLa
 def label_periods(series: DyadSeries, rules: EscalationRules, periods: list[int] | None = None) -> list[PeriodLabel]:
     """``label_period`` for many periods (all by default), computing each baseline once."""
     names = [n for n in dict.fromkeys((rules.alert_channel, rules.worse, rules.better)) if n in series.channels]
-    bases = {n: trailing_baseline(series.channels[n], rules.baseline_periods, rules.min_baseline, rules.max_lookback) for n in names}
+    bases = {
+        n: trailing_baseline(series.channels[n], rules.baseline_periods, rules.min_baseline, rules.max_lookback)
+        for n in names
+    }
     measures = {n: measure(series, n, rules, bases[n]) for n in names}
     ts = range(len(series)) if periods is None else periods
     return [_label(series, t, rules, {n: measures[n][t] for n in names}, bases) for t in ts]
 
 
-def _label(series: DyadSeries, t: int, rules: EscalationRules, ms: dict[str, Measure], bases: dict[str, Baseline]) -> PeriodLabel:
+def _label(
+    series: DyadSeries, t: int, rules: EscalationRules, ms: dict[str, Measure], bases: dict[str, Baseline]
+) -> PeriodLabel:
     ids = _baseline_ids(series, next(iter(bases.values())), t) if bases else ()
 
     def row(label: str, rule: str) -> PeriodLabel:
@@ -385,7 +393,12 @@ def _label(series: DyadSeries, t: int, rules: EscalationRules, ms: dict[str, Mea
     if a is not None and _fires(a, rules.channels[a.channel], rules):
         return row("risk alert", _reason(a, rules.channels[a.channel], rules, "risk alert"))
     worse, better = usable.get(rules.worse), usable.get(rules.better)
-    checks = (("deteriorated", worse, True), ("deteriorated", better, False), ("improved", better, True), ("improved", worse, False))
+    checks = (
+        ("deteriorated", worse, True),
+        ("deteriorated", better, False),
+        ("improved", better, True),
+        ("improved", worse, False),
+    )
     for label, m, up in checks:
         why = _shift(m, rules, up) if m is not None else None
         if why:
@@ -469,7 +482,9 @@ def _binseg(y: np.ndarray, min_size: int, min_gain: float, max_points: int) -> l
     segments = [(0, len(y))]
     cuts: list[int] = []
     while len(cuts) < max_points:
-        best = max(((lo, hi, *_best_split(y[lo:hi], min_size)) for lo, hi in segments), key=lambda s: s[3], default=None)
+        best = max(
+            ((lo, hi, *_best_split(y[lo:hi], min_size)) for lo, hi in segments), key=lambda s: s[3], default=None
+        )
         if best is None or best[3] <= min_gain:
             break
         lo, hi, k, _ = best
