@@ -69,6 +69,7 @@ class DyadRules:
     unit: str = "incidents"
     per: float = 1000.0
     min_period_articles: int = 10
+    min_events: int = 50  # escalation: keys with fewer events are not tested
 
     FILE = "dyads.toml"
 
@@ -86,6 +87,7 @@ class DyadRules:
                 unit=str(data["units"]["default"]),
                 per=float(data["volume"]["per"]),
                 min_period_articles=int(data["volume"]["min_period_articles"]),
+                min_events=int(data["escalation"]["min_events"]),
             )
         except OSError as exc:
             raise DataFileError(f"cannot read the dyad rules: {exc}", source=source) from exc
@@ -105,8 +107,9 @@ class DyadRules:
                 raise DataFileError(f"[certainty.{label}] weight must be between 0 and 1", source=source)
         if self.channels["negated"] != "negated":
             raise DataFileError("[certainty.negated] must be in the negated channel", source=source)
-        if self.per <= 0 or self.min_period_articles < 0:
-            raise DataFileError("[volume] per must be > 0 and min_period_articles ≥ 0", source=source)
+        if self.per <= 0 or self.min_period_articles < 0 or self.min_events < 0:
+            raise DataFileError("[volume] per must be > 0, min_period_articles and [escalation] min_events ≥ 0",
+                                source=source)
 
 
 @dataclass(frozen=True, slots=True)
