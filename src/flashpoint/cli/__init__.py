@@ -19,6 +19,7 @@ from flashpoint.cli.analyze import analyze
 from flashpoint.cli.corpus import incidents_command, ingest_command
 from flashpoint.cli.doctor import doctor
 from flashpoint.cli.evaluate import eval_command
+from flashpoint.cli.imports import import_events_command
 from flashpoint.cli.options import EXIT_NOTHING, err
 from flashpoint.cli.stored import actors, events
 from flashpoint.errors import FlashpointError
@@ -51,6 +52,7 @@ cli.add_command(incidents_command, "incidents")
 cli.add_command(dyads_command, "dyads")
 cli.add_command(escalation_command, "escalation")
 cli.add_command(network_command, "network")
+cli.add_command(import_events_command, "import-events")
 
 
 def main() -> None:
