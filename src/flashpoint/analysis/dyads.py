@@ -227,19 +227,29 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str) -> tupl
     incident = "coalesce(ie.incident_id, 'event:' || e.article_id || ':' || e.position)"
     unit_id = incident if unit == "incidents" else "e.article_id || ':' || e.position"
     strength = "list_position(['" + "', '".join(STRENGTH) + "'], p.certainty)"
+    # the events of the query first, then (when the query picks few: a dyad, actors) only their
+    # articles, incident links and actors, so that the joins hash the filtered side, not the
+    # whole store; for a broad query (a year of everything) the semi-joins would cost more
+    narrow = query.dyad is not None or bool(query.actors)
+
+    def only(table: str, key: str) -> str:
+        return f"(SELECT * FROM {table} WHERE {key} IN (SELECT article_id FROM e0))" if narrow else table
+
     sql = f"""
-WITH ev AS (
+WITH e0 AS (
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
-           date_trunc('{period}', e.date_start)::DATE AS period,
-           coalesce(a.duplicate_of, a.id) AS root,
-           {incident} AS incident_id, {unit_id} AS unit_id
+           date_trunc('{period}', e.date_start)::DATE AS period
     FROM events e
-    JOIN articles a ON a.id = e.article_id
-    LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
     {where.sql}),
+ev AS (
+    SELECT e.*, coalesce(a.duplicate_of, a.id) AS root, {incident} AS incident_id, {unit_id} AS unit_id
+    FROM e0 e
+    JOIN {only("articles", "id")} a ON a.id = e.article_id
+    LEFT JOIN {only("incident_events", "article_id")} ie
+           ON ie.article_id = e.article_id AND ie.event_position = e.position),
 sides AS (
     SELECT x.article_id, x.event_position, x.role, x.code, coalesce(x.org, x.country) AS member
-    FROM event_actors x
+    FROM {only("event_actors", "article_id")} x
     WHERE coalesce(x.org, x.country) IS NOT NULL),
 pairs AS (
     SELECT DISTINCT ev.*, {a} AS actor1, {b} AS actor2
