@@ -19,6 +19,7 @@ command group), the web API into one JSON error shape. Each class carries a shor
     ├── QueryError                      "query"      an event filter is invalid (a bad label)
     ├── StoreError                      "store"      the DuckDB store cannot be opened/written
     ├── IngestError                     "ingest"     a corpus run had to stop (resumable)
+    ├── ReportError                     "report"     a report cannot be written
     └── EvalError                       "eval"       a benchmark set is missing or malformed
         ├── BenchmarkMissing            "eval_missing"
         ├── BenchmarkFormatError        "eval_format"
@@ -125,6 +126,12 @@ class IngestError(FlashpointError):
     committed stays, and running it again resumes."""
 
     code = "ingest"
+
+
+class ReportError(FlashpointError):
+    """A report cannot be written (the output file is not writable)."""
+
+    code = "report"
 
 
 # -- evaluation --------------------------------------------------------------------------------
