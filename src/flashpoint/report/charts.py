@@ -17,7 +17,7 @@ from typing import Any
 from flashpoint.analysis.overview import QUAD_NAMES
 from flashpoint.records import CERTAINTY_ORDER
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 # QuadClass colours: cooperation green, conflict red, verbal lighter than material.
 QUAD_COLOURS = {1: "#8fd19e", 2: "#2f9e44", 3: "#f4a261", 4: "#c92a2a"}
 CERTAINTY_COLOURS = {"asserted": "#1c7ed6", "attributed": "#74c0fc", "future": "#b197fc",
@@ -39,7 +39,7 @@ def _base(title: str, height: int) -> dict[str, Any]:
 def _count_axis(heights: list[int]) -> dict[str, Any]:
     """Whole-number ticks for a count axis (Vega would tick 0.5 on small counts)."""
     top = max(heights, default=1)
-    return {"values": list(range(0, top + 1))} if top <= 8 else {"format": "d"}
+    return {"values": list(range(0, top + 1)), "format": "d"} if top <= 8 else {"format": "d"}
 
 
 def _quad_label(q: int) -> str:
