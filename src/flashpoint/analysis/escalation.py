@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -44,6 +44,7 @@ __all__ = [
     "Measure",
     "PeriodLabel",
     "change_points",
+    "changed_periods",
     "detect",
     "label_period",
     "label_periods",
@@ -246,19 +247,49 @@ def _json_number(v: Any) -> Any:
 # The numbers
 
 
-def measure(series: DyadSeries, channel: str, rules: EscalationRules, base: Baseline | None = None) -> list[Measure]:
-    """Every period of one channel against its trailing baseline (NaN value: missing)."""
+def measure(
+    series: DyadSeries,
+    channel: str,
+    rules: EscalationRules,
+    base: Baseline | None = None,
+    periods: Iterable[int] | None = None,
+) -> list[Measure]:
+    """Periods of one channel (all, or ``periods``) against its trailing baseline (NaN value: missing)."""
+    base = base or _baseline(series.channels[channel], rules)
+    values, b, p, guard = _arrays(series, channel, rules, base)
+    count = base.count
+    out = []
+    for t in range(len(values)) if periods is None else periods:
+        x, bt = values[t], b[t]
+        ratio = x / bt if bt > 0 else (math.inf if x > 0 else math.nan)
+        out.append(Measure(channel, float(x), float(bt), int(count[t]), float(ratio), float(p[t]), bool(guard[t])))
+    return out
+
+
+def _baseline(values: np.ndarray, rules: EscalationRules) -> Baseline:
+    return trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback)
+
+
+def _arrays(
+    series: DyadSeries, channel: str, rules: EscalationRules, base: Baseline | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Values, baseline medians, tail probabilities and the guard of every period, as arrays."""
     values = series.channels[channel]
-    base = base or trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback)
+    base = base or _baseline(values, rules)
     c = rules.channels[channel]
     p = _tail(values, base, c, rules.tail_fit)
-    out = []
-    for t, x in enumerate(values):
-        b = base.median[t]
-        ratio = x / b if b > 0 else (math.inf if x > 0 else math.nan)
-        guard = bool(b >= c.baseline_floor or x >= c.high_level)
-        out.append(Measure(channel, float(x), float(b), int(base.count[t]), float(ratio), float(p[t]), guard))
-    return out
+    with np.errstate(invalid="ignore"):
+        guard = (base.median >= c.baseline_floor) | (values >= c.high_level)
+    return values, base.median, p, guard
+
+
+def _firing(series: DyadSeries, channel: str, rules: EscalationRules, base: Baseline) -> np.ndarray:
+    """Indices of the periods where every alert rule passes (what :func:`_fires` says, vectorised)."""
+    values, b, p, guard = _arrays(series, channel, rules, base)
+    c = rules.channels[channel]
+    with np.errstate(invalid="ignore"):
+        fire = (values >= c.floor) & guard & (values >= rules.ratio * b) & (p <= rules.tail_p)
+    return np.flatnonzero(fire)
 
 
 def _tail(values: np.ndarray, base: Baseline, c: ChannelRules, fit: str) -> np.ndarray:
@@ -333,7 +364,8 @@ def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
     c = rules.channels[channel]
     alerts: list[Alert] = []
     last = -(10**9)
-    for t, m in enumerate(measure(series, channel, rules, base)):
+    firing = [int(t) for t in _firing(series, channel, rules, base)]
+    for t, m in zip(firing, measure(series, channel, rules, base, firing), strict=True):
         if not _fires(m, c, rules):
             continue
         why = None
@@ -373,9 +405,26 @@ def label_periods(series: DyadSeries, rules: EscalationRules, periods: list[int]
         n: trailing_baseline(series.channels[n], rules.baseline_periods, rules.min_baseline, rules.max_lookback)
         for n in names
     }
-    measures = {n: measure(series, n, rules, bases[n]) for n in names}
-    ts = range(len(series)) if periods is None else periods
-    return [_label(series, t, rules, {n: measures[n][t] for n in names}, bases) for t in ts]
+    ts = list(range(len(series)) if periods is None else periods)
+    measures = {n: measure(series, n, rules, bases[n], ts) for n in names}
+    return [_label(series, t, rules, {n: measures[n][i] for n in names}, bases) for i, t in enumerate(ts)]
+
+
+def changed_periods(series: DyadSeries, rules: EscalationRules) -> list[PeriodLabel]:
+    """The labels of the periods that are a risk alert, deteriorated or improved (not unchanged,
+    not no data): the same labels :func:`label_periods` gives, found without labelling every
+    period (a vectorised screen keeps those where some channel moved by the label ratio)."""
+    names = [n for n in dict.fromkeys((rules.alert_channel, rules.worse, rules.better)) if n in series.channels]
+    screen = np.zeros(len(series), dtype=bool)
+    for n in names:
+        base = _baseline(series.channels[n], rules)
+        v, b = series.channels[n], base.median
+        with np.errstate(invalid="ignore", divide="ignore"):
+            screen |= (v >= rules.label_ratio * b) | (v <= b / rules.label_ratio)
+        if n == rules.alert_channel:
+            screen[_firing(series, n, rules, base)] = True
+    candidates = [int(t) for t in np.flatnonzero(screen)]
+    return [lab for lab in label_periods(series, rules, candidates) if lab.label not in ("unchanged", "no data")]
 
 
 def _label(

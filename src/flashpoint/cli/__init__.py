@@ -14,10 +14,12 @@ from typing import Any
 import click
 
 from flashpoint._version import __version__
+from flashpoint.cli.analysis import dyads_command, escalation_command, network_command
 from flashpoint.cli.analyze import analyze
 from flashpoint.cli.corpus import incidents_command, ingest_command
 from flashpoint.cli.doctor import doctor
 from flashpoint.cli.evaluate import eval_command
+from flashpoint.cli.imports import import_events_command
 from flashpoint.cli.options import EXIT_NOTHING, err
 from flashpoint.cli.stored import actors, events
 from flashpoint.cli.views import report_command, serve_command
@@ -50,6 +52,10 @@ cli.add_command(ingest_command, "ingest")
 cli.add_command(incidents_command, "incidents")
 cli.add_command(report_command, "report")
 cli.add_command(serve_command, "serve")
+cli.add_command(dyads_command, "dyads")
+cli.add_command(escalation_command, "escalation")
+cli.add_command(network_command, "network")
+cli.add_command(import_events_command, "import-events")
 
 
 def main() -> None:

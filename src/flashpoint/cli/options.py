@@ -32,12 +32,13 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-_QUERY_OPTIONS = ("actor", "type_", "since", "until", "min_certainty", "min_confidence", "min_sources")
+_QUERY_OPTIONS = ("actor", "type_", "since", "until", "min_certainty", "min_confidence", "min_sources", "dyad")
 
 
-def query_options(*, sources: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def query_options(*, sources: bool = True, dyad: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The filter options of every view of stored events, passed on as one ``query`` argument
-    (an :class:`~flashpoint.store.query.EventQuery`); their meaning is the query's."""
+    (an :class:`~flashpoint.store.query.EventQuery`); their meaning is the query's. ``dyad``
+    adds ``--dyad`` (the analysis commands)."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         options = [
@@ -61,6 +62,11 @@ def query_options(*, sources: bool = True) -> Callable[[Callable[..., Any]], Cal
             options.append(click.option(
                 "--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
                 help="Only what at least this many independent articles reported."))
+        if dyad:
+            options.append(click.option(
+                "--dyad", metavar="A-B|A>B", default=None,
+                help="Events between A and B in either direction (A-B), or from A to B (A>B); A and B "
+                     "match codes as --actor does."))
         for option in reversed(options):
             command = option(command)
 
@@ -71,7 +77,8 @@ def query_options(*, sources: bool = True) -> Callable[[Callable[..., Any]], Cal
             kwargs["query"] = EventQuery(
                 actors=tuple(values["actor"] or ()), types=tuple(values["type_"] or ()),
                 since=values["since"], until=values["until"], min_certainty=values["min_certainty"],
-                min_confidence=values["min_confidence"], min_sources=values["min_sources"] or 1)
+                min_confidence=values["min_confidence"], min_sources=values["min_sources"] or 1,
+                dyad=values["dyad"])
             return command(**kwargs)
 
         wrapper.__name__ = command.__name__

@@ -8,6 +8,6 @@ Importing this package never loads spaCy.
 
 from flashpoint.store.database import TABLES, ActorCount, Store
 from flashpoint.store.export import FLAT_COLUMNS, ExportFormat
-from flashpoint.store.query import CERTAINTY_ORDER, EventQuery, Where
+from flashpoint.store.query import CERTAINTY_ORDER, Dyad, EventQuery, Where
 
-__all__ = ["Store", "TABLES", "ActorCount", "FLAT_COLUMNS", "ExportFormat", "EventQuery", "Where", "CERTAINTY_ORDER"]
+__all__ = ["Store", "TABLES", "ActorCount", "FLAT_COLUMNS", "ExportFormat", "EventQuery", "Dyad", "Where", "CERTAINTY_ORDER"]

@@ -322,6 +322,15 @@ class Store:
         finally:
             cursor.close()
 
+    def arrow(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        """Run one query and return its result as a ``pyarrow.Table`` (columnar, no Python rows):
+        what the analysis layer computes in SQL reaches its callers this way."""
+        with self._errors():
+            relation = self._con.sql(sql, params=params or None)
+            # duckdb ≥ 1.4 names it to_arrow_table; older releases fetch_arrow_table
+            fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+            return fetch()
+
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert rows given column by column names (``columns``), in one statement."""
         if not rows:

@@ -15,6 +15,10 @@ values. The meaning of each filter is decided here, once:
 * ``min_confidence``: the event's (or the incident's highest) confidence.
 * ``min_sources``: independent articles that reported the incident (a near-duplicate counts
   with its original); for events, the count of the incident the event belongs to.
+* ``dyad``: ``"ARM-AZE"`` — an event with a source matching one side and a target matching the
+  other, in either direction; ``"ARM>AZE"`` — a source matching ARM and a target matching AZE.
+  A side matches an actor code the way ``actors`` does (code prefix). For incidents the sides
+  are read in its ``source_codes`` and ``target_codes``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,38 @@ class Where:
 
 
 @dataclass(frozen=True, slots=True)
+class Dyad:
+    """Two sides of a dyad filter: ``"ARM-AZE"`` (either direction) or ``"ARM>AZE"`` (ARM acts on AZE)."""
+
+    a: str
+    b: str
+    directed: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Dyad:
+        sep = ">" if ">" in text else "-"
+        parts = [p.strip().upper() for p in text.split(sep)]
+        if len(parts) != 2 or not all(parts):
+            raise QueryError(f"dyad {text!r} is not of the form A-B (either direction) or A>B (A acts on B)")
+        return cls(parts[0], parts[1], sep == ">")
+
+    def __str__(self) -> str:
+        return f"{self.a}{'>' if self.directed else '-'}{self.b}"
+
+    def pair_sql(self, source: str, target: str) -> str:
+        """A boolean SQL expression: the codes ``source`` → ``target`` fall in this dyad
+        (parameters ``$dyad_a`` and ``$dyad_b``)."""
+        forward = f"(starts_with({source}, $dyad_a) AND starts_with({target}, $dyad_b))"
+        if self.directed:
+            return forward
+        return f"({forward} OR (starts_with({source}, $dyad_b) AND starts_with({target}, $dyad_a)))"
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {"dyad_a": self.a, "dyad_b": self.b}
+
+
+@dataclass(frozen=True, slots=True)
 class EventQuery:
     """The filters of one view; every field is optional."""
 
@@ -53,8 +89,11 @@ class EventQuery:
     min_certainty: str | None = None
     min_confidence: float | None = None
     min_sources: int = 1
+    dyad: Dyad | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.dyad, str):
+            object.__setattr__(self, "dyad", Dyad.parse(self.dyad))
         actors = tuple(a.strip().upper() for a in self.actors if a and a.strip())
         types = tuple(t.strip().upper() for t in self.types if t and t.strip())
         object.__setattr__(self, "actors", actors)
@@ -96,6 +135,14 @@ class EventQuery:
                 "AND EXISTS (SELECT 1 FROM unnest($actors) AS a(p) WHERE starts_with(x.code, a.p)))"
             )
             params["actors"] = list(self.actors)
+        if self.dyad is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM event_actors xs JOIN event_actors xt "
+                "ON xt.article_id = xs.article_id AND xt.event_position = xs.event_position "
+                f"WHERE xs.article_id = {e}.article_id AND xs.event_position = {e}.position "
+                f"AND xs.role = 'source' AND xt.role = 'target' AND {self.dyad.pair_sql('xs.code', 'xt.code')})"
+            )
+            params.update(self.dyad.params)
         self._common(clauses, params, e, start=f"{e}.date_start", end=f"{e}.date_end")
         if self.min_sources > 1:
             clauses.append(
@@ -118,6 +165,12 @@ class EventQuery:
                 "unnest($actors) AS a(p) WHERE starts_with(c.code, a.p))"
             )
             params["actors"] = list(self.actors)
+        if self.dyad is not None:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM unnest({i}.source_codes) AS s(code), unnest({i}.target_codes) AS t(code) "
+                f"WHERE {self.dyad.pair_sql('s.code', 't.code')})"
+            )
+            params.update(self.dyad.params)
         self._common(clauses, params, i, start=f"{i}.first_date", end=f"{i}.last_date")
         return Where(tuple(clauses), params)
 

@@ -1,0 +1,196 @@
+"""Escalation from the store: the detector of :mod:`flashpoint.analysis.escalation` run on
+every dyad's (or actor's) series of stored events.
+
+The series are the daily (or weekly) dyad numbers of :mod:`flashpoint.analysis.dyads`, read
+with the same SQL and the same certainty weights, three channels per key: ``conflict`` and
+``cooperation`` (certainty-weighted magnitudes, negated events left out) and ``count``
+(incidents, or events with ``unit="events"``). An actor's series is the sum of its dyads'.
+
+**Missing is not zero.** A day on which the store has no article at all (none published that
+day and no event dated that day, see :func:`~flashpoint.analysis.dyads.coverage_days`) is
+missing: NaN in every channel, skipped by the baseline. A day with articles but no event of
+the dyad is a real zero. A week is missing when none of its days is covered. The grid runs
+from the first to the last covered day of the query's window (``since``/``until``, else the
+store's).
+
+Only keys with at least ``min_events`` events in the window are tested (``[escalation]`` of
+``data/analysis/dyads.toml``). The rows are the escalation module's own :class:`Alert`,
+:class:`PeriodLabel` and :class:`ChangePoint`; the alerts' and labels' ``item_ids`` are the
+incidents behind the period (those of the dyad that period, negated ones left out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+
+from flashpoint.analysis.dyads import DyadRules, coverage_days, pairs_sql, weights_sql
+from flashpoint.analysis.escalation import (
+    Alert,
+    ChangePoint,
+    DyadSeries,
+    EscalationRules,
+    PeriodLabel,
+    change_points,
+    changed_periods,
+    detect,
+    label_periods,
+)
+from flashpoint.errors import QueryError
+from flashpoint.store.query import EventQuery
+
+By = Literal["dyad", "actor"]
+STEPS = {"day": 1, "week": 7}  # the detector needs a regular grid: months are not one
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Alerts, period labels and phase changes of every key tested."""
+
+    alerts: list[Alert]
+    labels: list[PeriodLabel]
+    phases: list[ChangePoint]
+    keys: int  # keys tested (at least min_events events)
+    period: str
+    by: str
+
+    def to_dicts(self, kind: str = "labels") -> list[dict[str, Any]]:
+        rows = {"alerts": self.alerts, "labels": self.labels, "phases": self.phases}[kind]
+        return [r.to_dict() for r in rows]
+
+    def to_arrow(self, kind: str = "labels") -> Any:
+        """One of the three lists as a ``pyarrow.Table``."""
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(self.to_dicts(kind))
+
+
+def _keyed_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules
+               ) -> tuple[str, dict[str, Any]]:
+    base, params = pairs_sql(query, period, directed, unit)
+    wsql, wparams = weights_sql(rules)
+    sep = ">" if directed else "-"
+    if by == "dyad":
+        keyed = f"SELECT actor1 || '{sep}' || actor2 AS key, * FROM mag"
+        events = f"SELECT actor1 || '{sep}' || actor2 AS key, certainty FROM pairs"
+    else:
+        keyed = "SELECT actor1 AS key, * FROM mag UNION ALL SELECT actor2 AS key, * FROM mag WHERE actor2 <> actor1"
+        events = ("SELECT actor1 AS key, certainty FROM pairs "
+                  "UNION ALL SELECT actor2 AS key, certainty FROM pairs WHERE actor2 <> actor1")
+    sql = f"""{base}{wsql},
+keyed AS ({keyed}),
+key_events AS (SELECT key, count(*) FILTER (certainty <> 'negated') AS events FROM ({events}) GROUP BY key)"""
+    return sql, {**params, **wparams}
+
+
+def _series_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules,
+                min_events: int) -> tuple[str, dict[str, Any]]:
+    sql, params = _keyed_sql(query, period, directed, unit, by, rules)
+    sql += """
+SELECT k.key, k.period, sum(k.conflict)::DOUBLE AS conflict, sum(k.cooperation)::DOUBLE AS cooperation,
+       (count(*) FILTER (k.channel <> 'negated'))::DOUBLE AS count
+FROM keyed k JOIN key_events USING (key)
+WHERE key_events.events >= $min_events
+GROUP BY k.key, k.period
+ORDER BY k.key, k.period"""
+    return sql, {**params, "min_events": min_events}
+
+
+def _grid(covered: list[date], step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The periods from the first to the last covered one, and which of them are covered."""
+    days = np.asarray(covered, dtype="datetime64[D]")
+    if step == 7:  # weeks start on Monday, as DuckDB's date_trunc('week') does
+        days = days - ((days.astype("datetime64[D]").view("int64") - 4) % 7).astype("timedelta64[D]")
+    days = np.unique(days)
+    grid = np.arange(days[0], days[-1] + np.timedelta64(step, "D"), np.timedelta64(step, "D"))
+    present = np.zeros(len(grid), dtype=bool)
+    present[((days - grid[0]).astype(int)) // step] = True
+    return grid, present
+
+
+def store_series(store: Any, query: EventQuery | None = None, *, period: str = "day", directed: bool = False,
+                 by: By = "dyad", unit: str | None = None, min_events: int | None = None,
+                 rules: DyadRules | None = None) -> Iterator[DyadSeries]:
+    """The series of every key with at least ``min_events`` events, on the covered grid."""
+    query = query or EventQuery()
+    rules = rules or DyadRules.load()
+    if period not in STEPS:
+        raise QueryError(f"escalation needs a regular grid: period must be day or week, not {period!r}")
+    if by not in ("dyad", "actor"):
+        raise QueryError(f"by must be dyad or actor, not {by!r}")
+    step = STEPS[period]
+    covered = coverage_days(store, query.since, query.until)
+    if not covered:
+        return
+    grid, present = _grid(covered, step)
+    sql, params = _series_sql(query, period, directed, unit or rules.unit, by, rules,
+                              rules.min_events if min_events is None else min_events)
+    table = store.arrow(sql, params)
+    if table.num_rows == 0:
+        return
+    keys = table.column("key").to_numpy(zero_copy_only=False)
+    pos = ((table.column("period").to_numpy().astype("datetime64[D]") - grid[0]).astype(int)) // step
+    chans = {c: table.column(c).to_numpy() for c in ("conflict", "cooperation", "count")}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    empty = np.where(present, 0.0, np.nan)  # covered and silent: 0; not covered: missing
+    for lo, hi in zip(starts, ends, strict=True):
+        inside = (pos[lo:hi] >= 0) & (pos[lo:hi] < len(grid))
+        at = pos[lo:hi][inside]
+        channels = {}
+        for name, values in chans.items():
+            full = empty.copy()
+            full[at] = values[lo:hi][inside]
+            channels[name] = full
+        yield DyadSeries(str(keys[lo]), grid, channels, step=step)
+
+
+def escalation(store: Any, query: EventQuery | None = None, *, period: str = "day", directed: bool = False,
+               by: By = "dyad", unit: str | None = None, min_events: int | None = None,
+               every_period: bool = False, rules: EscalationRules | None = None,
+               dyad_rules: DyadRules | None = None) -> Escalation:
+    """Risk alerts, period labels (only the changed periods unless ``every_period``) and phase
+    changes for every dyad (or actor) of ``query`` with at least ``min_events`` events."""
+    rules = rules or EscalationRules.load()
+    dyad_rules = dyad_rules or DyadRules.load()
+    query = query or EventQuery()
+    unit = unit or dyad_rules.unit
+    alerts: list[Alert] = []
+    labels: list[PeriodLabel] = []
+    phases: list[ChangePoint] = []
+    keys = 0
+    for series in store_series(store, query, period=period, directed=directed, by=by, unit=unit,
+                               min_events=min_events, rules=dyad_rules):
+        keys += 1
+        alerts += detect(series, rules)
+        labels += label_periods(series, rules) if every_period else changed_periods(series, rules)
+        phases += change_points(series, rules)
+    wanted = {(a.key, a.period) for a in alerts}
+    wanted |= {(lab.key, lab.period) for lab in labels if lab.label != "no data"}
+    ids = _incident_ids(store, query, period, directed, unit, by, dyad_rules, wanted)
+    alerts = [replace(a, item_ids=ids.get((a.key, a.period), ())) for a in alerts]
+    labels = [replace(lab, item_ids=ids.get((lab.key, lab.period), ())) for lab in labels]
+    return Escalation(alerts, labels, phases, keys, period, by)
+
+
+def _incident_ids(store: Any, query: EventQuery, period: str, directed: bool, unit: str, by: str,
+                  rules: DyadRules, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The incidents behind each (key, period) asked for, in one query."""
+    if not wanted:
+        return {}
+    sql, params = _keyed_sql(query, period, directed, unit, by, rules)
+    sql += """
+SELECT k.key, k.period, list(DISTINCT k.incident_id ORDER BY k.incident_id)
+FROM keyed k JOIN (SELECT unnest($want_keys) AS key, unnest($want_periods)::DATE AS period) w USING (key, period)
+WHERE k.channel <> 'negated'
+GROUP BY k.key, k.period"""
+    pairs = sorted(wanted)
+    params = {**params, "want_keys": [k for k, _ in pairs], "want_periods": [p for _, p in pairs]}
+    return {(key, day.isoformat()): tuple(found) for key, day, found in store.fetchall(sql, params)}
+
+
+__all__ = ["Escalation", "escalation", "store_series"]
