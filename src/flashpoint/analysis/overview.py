@@ -223,23 +223,23 @@ def certainty_split(store: Any, query: EventQuery | None = None) -> dict[str, An
     }
 
 
-def signed_edges(store: Any, query: EventQuery | None = None, *, limit: int = 40) -> list[dict[str, Any]]:
-    """Dyads as signed edges: the sum of their incidents' mean Goldstein scores (positive:
-    cooperation outweighs conflict), the strongest ``limit`` by absolute weight."""
-    query = query or EventQuery()
-    sql, params = _dyad_events(query)
-    rows = store.fetchall(
-        f"""
-WITH d AS ({sql}), inc AS (SELECT a, b, incident, avg(goldstein) AS g FROM d GROUP BY a, b, incident)
-SELECT a, b, sum(g) AS weight, count(*) AS incidents,
-       count(*) FILTER (WHERE g > 0) AS positive, count(*) FILTER (WHERE g < 0) AS negative
-FROM inc GROUP BY a, b HAVING sum(g) <> 0
-ORDER BY abs(sum(g)) DESC, a, b LIMIT {int(limit)}
-""",
-        params,
-    )
-    return [{"a": a, "b": b, "key": dyad_key(a, b), "weight": float(w), "sign": 1 if w > 0 else -1,
-             "incidents": n, "positive": p, "negative": m} for a, b, w, n, p, m in rows]
+def signed_edges(store: Any, query: EventQuery | None = None, *, limit: int = 40) -> dict[str, Any]:
+    """The signed actor network of :func:`flashpoint.analysis.network.network` as the views draw
+    it: its ``limit`` heaviest edges (by absolute weight), every bloc, balance and frustration."""
+    from flashpoint.analysis.network import network
+
+    graph = network(store, query or EventQuery()).to_dict()
+    edges = sorted(graph["edges"], key=lambda e: (-abs(e["weight"]), e["actor1"], e["actor2"]))[:limit]
+    kept = {e["actor1"] for e in edges} | {e["actor2"] for e in edges}
+    return {
+        "edges": [{"a": e["actor1"], "b": e["actor2"], "key": dyad_key(e["actor1"], e["actor2"]),
+                   "weight": float(e["weight"]), "sign": 1 if e["weight"] > 0 else -1, "incidents": e["incidents"],
+                   "cooperation": e["cooperation"], "conflict": e["conflict"]} for e in edges if e["weight"]],
+        # a bloc of one actor says nothing to draw: only blocs of several drawn actors are kept
+        "blocs": [b for b in ([a for a in bloc if a in kept] for bloc in graph["blocs"]) if len(b) > 1],
+        "balance": graph["balance"], "frustration": graph["frustration"],
+        "half_life_days": graph["half_life_days"], "window": graph["window"],
+    }
 
 
 def actor_overview(store: Any, code: str, query: EventQuery | None = None) -> dict[str, Any]:

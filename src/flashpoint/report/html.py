@@ -82,7 +82,7 @@ def report_context(store: Any, options: ReportOptions) -> dict[str, Any]:
                        charts.to_svg(charts.magnitude_spec(timeline["days"], timeline["escalation"])),
                        charts.to_svg(charts.certainty_spec(timeline["days"]))] if timeline["days"] else [],
         })
-    edges = overview.signed_edges(store, q)
+    graph = overview.signed_edges(store, q)
     split = overview.certainty_split(store, q)
     return {
         "title": options.title,
@@ -93,8 +93,7 @@ def report_context(store: Any, options: ReportOptions) -> dict[str, Any]:
         "summary": overview.store_summary(store, q),
         "actor_boxes": [overview.actor_overview(store, code, q) for code in q.actors],
         "dyads": dyads,
-        "network": {"edges": edges, "blocs": None,
-                    "svg": network_svg(edges, None, title="Signed actor network")},
+        "network": {**graph, "svg": network_svg(graph["edges"], graph["blocs"], title="Signed actor network")},
         "top_incidents": top,
         "split": split,
         "split_svg": charts.to_svg(charts.split_spec(split)),

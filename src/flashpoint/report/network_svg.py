@@ -1,8 +1,8 @@
 """The signed actor network as an SVG drawing, with a simple deterministic layout.
 
-With blocs (groups of actors from the analysis layer) each bloc is an arc of its own: the first
-on the left, the second on the right, any others and the unassigned actors in the middle. Without
-blocs the actors sit on one circle in alphabetical order. Positive edges (cooperation outweighs
+With two or more blocs of several actors (from :mod:`flashpoint.analysis.network`) the two largest
+are arcs of their own, the first on the left, the second on the right, the other actors in the
+middle; otherwise the actors sit on one circle in alphabetical order, tinted by bloc. Positive edges (cooperation outweighs
 conflict) are green and solid, negative ones red and dashed; the wider, the heavier. The same
 input always gives the same drawing, so two reports of one store can be compared by eye.
 """
@@ -34,7 +34,8 @@ def _column(nodes: Sequence[str], cx: float, bulge: float) -> dict[str, tuple[fl
 def layout(nodes: Sequence[str], blocs: Sequence[Sequence[str]] | None) -> dict[str, tuple[float, float]]:
     """Positions of the nodes: blocs on the sides, else one circle."""
     nodes = sorted(set(nodes))
-    if blocs:
+    blocs = sorted((b for b in blocs or () if len(b) > 1), key=lambda b: (-len(b), sorted(b)))
+    if len(blocs) >= 2:
         placed: dict[str, tuple[float, float]] = {}
         members = [sorted(n for n in bloc if n in nodes) for bloc in blocs]
         left, right = members[0], members[1] if len(members) > 1 else []
@@ -53,13 +54,14 @@ def network_svg(edges: Sequence[dict[str, Any]], blocs: Sequence[Sequence[str]] 
                 href: Callable[[str], str | None] | None = None, title: str = "Signed actor network") -> str:
     """The drawing as one ``<svg>`` element; ``href(code)`` may link each actor somewhere."""
     nodes = sorted({e["a"] for e in edges} | {e["b"] for e in edges})
+    blocs = sorted((b for b in blocs or () if len(b) > 1), key=lambda b: (-len(b), sorted(b)))
     pos = layout(nodes, blocs)
-    bloc_of = {n: i for i, bloc in enumerate(blocs or ()) for n in bloc}
+    bloc_of = {n: i for i, bloc in enumerate(blocs) for n in bloc}
     heaviest = max((abs(e["weight"]) for e in edges), default=1.0) or 1.0
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
              f'width="{WIDTH}" height="{HEIGHT}"><title>{escape(title)}</title>',
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>']
-    if blocs:
+    if len(blocs) >= 2:
         for i, x in enumerate((WIDTH * 0.2, WIDTH * 0.8)[: len(blocs)]):
             parts.append(f'<text x="{x:.0f}" y="22" text-anchor="middle" font-size="13" font-weight="bold" '
                          f'fill="#495057">bloc {i + 1}</text>')

@@ -75,9 +75,8 @@ def incident_page(pool: StorePool, incident_id: str) -> dict[str, Any]:
 
 
 def network_page(pool: StorePool, query: EventQuery) -> dict[str, Any]:
-    """The signed edges between actors (and the blocs, once the analysis layer gives them)."""
-    return pool.cached(("network", query), lambda store: {"edges": overview.signed_edges(store, query),
-                                                          "blocs": None})
+    """The signed network: its heaviest edges, blocs, balance (``analysis/network.py``)."""
+    return pool.cached(("network", query), lambda store: overview.signed_edges(store, query))
 
 
 def incidents_page(pool: StorePool, query: EventQuery, limit: int = 100) -> dict[str, Any]:
