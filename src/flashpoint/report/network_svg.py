@@ -42,7 +42,9 @@ def layout(nodes: Sequence[str], blocs: Sequence[Sequence[str]] | None) -> dict[
         rest = sorted(set(nodes) - set(left) - set(right))
         placed.update(_column(left, WIDTH * 0.2, -60))
         placed.update(_column(right, WIDTH * 0.8, 60))
-        placed.update(_column(rest, WIDTH * 0.5, 0))
+        # the other actors in two staggered columns, so that neither nodes nor labels touch
+        middle = _column(rest, WIDTH * 0.5, 0)
+        placed.update({n: (WIDTH * (0.43 if i % 2 else 0.57), y) for i, (n, (_, y)) in enumerate(middle.items())})
         return placed
     n = max(len(nodes), 1)
     r = min(WIDTH, HEIGHT) / 2 - 70
