@@ -155,11 +155,20 @@ def trailing_baseline(values: np.ndarray, size: int, min_count: int, max_lookbac
     idx = k[ok, None] - size + np.arange(size)
     inside = idx >= lo[ok, None]
     window = np.where(inside, values[present[np.clip(idx, 0, None)]], np.nan)
-    med[ok] = np.nanmedian(window, axis=1)
-    mean[ok] = np.nanmean(window, axis=1)
     counts = inside.sum(axis=1)
+    med[ok] = _row_median(window, counts)
+    mean[ok] = np.nansum(window, axis=1) / counts
     sq = np.nansum((window - mean[ok, None]) ** 2, axis=1)
     var[ok] = np.where(counts > 1, sq / np.maximum(counts - 1, 1), np.nan)
-    mad[ok] = np.nanmedian(np.abs(window - med[ok, None]), axis=1)
+    mad[ok] = _row_median(np.abs(window - med[ok, None]), counts)
     count[ok], first[ok], last[ok] = counts, present[lo[ok]], present[k[ok] - 1]
     return Baseline(med, mean, var, mad, count, first, last)
+
+
+def _row_median(rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The median of each row's first ``counts`` values once sorted (NaN sorts last): np.nanmedian
+    without its masked-array path, which is slow on many short rows."""
+    ordered = np.sort(rows, axis=1)
+    lo = np.take_along_axis(ordered, ((counts - 1) // 2)[:, None], axis=1)[:, 0]
+    hi = np.take_along_axis(ordered, (counts // 2)[:, None], axis=1)[:, 0]
+    return (lo + hi) / 2

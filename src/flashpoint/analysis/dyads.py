@@ -56,6 +56,8 @@ CHANNELS: tuple[str, ...] = ("happened", "signalled", "negated")
 # (the same order as analysis/incidents.py's CERTAINTY_STRENGTH).
 STRENGTH: tuple[str, ...] = ("asserted", "attributed", "future", "hedged", "hypothetical", "negated")
 
+_SUMS = ("conflict", "cooperation", "conflict_happened", "cooperation_happened", "conflict_signalled",
+         "cooperation_signalled")
 TYPE_COLUMNS: tuple[str, ...] = tuple(f"type_{t.lower()}" for t in PLOVER_TYPES)
 QUAD_COLUMNS: tuple[str, ...] = ("quad_1", "quad_2", "quad_3", "quad_4")
 
@@ -225,19 +227,29 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str) -> tupl
     incident = "coalesce(ie.incident_id, 'event:' || e.article_id || ':' || e.position)"
     unit_id = incident if unit == "incidents" else "e.article_id || ':' || e.position"
     strength = "list_position(['" + "', '".join(STRENGTH) + "'], p.certainty)"
+    # the events of the query first, then (when the query picks few: a dyad, actors) only their
+    # articles, incident links and actors, so that the joins hash the filtered side, not the
+    # whole store; for a broad query (a year of everything) the semi-joins would cost more
+    narrow = query.dyad is not None or bool(query.actors)
+
+    def only(table: str, key: str) -> str:
+        return f"(SELECT * FROM {table} WHERE {key} IN (SELECT article_id FROM e0))" if narrow else table
+
     sql = f"""
-WITH ev AS (
+WITH e0 AS (
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
-           date_trunc('{period}', e.date_start)::DATE AS period,
-           coalesce(a.duplicate_of, a.id) AS root,
-           {incident} AS incident_id, {unit_id} AS unit_id
+           date_trunc('{period}', e.date_start)::DATE AS period
     FROM events e
-    JOIN articles a ON a.id = e.article_id
-    LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
     {where.sql}),
+ev AS (
+    SELECT e.*, coalesce(a.duplicate_of, a.id) AS root, {incident} AS incident_id, {unit_id} AS unit_id
+    FROM e0 e
+    JOIN {only("articles", "id")} a ON a.id = e.article_id
+    LEFT JOIN {only("incident_events", "article_id")} ie
+           ON ie.article_id = e.article_id AND ie.event_position = e.position),
 sides AS (
     SELECT x.article_id, x.event_position, x.role, x.code, coalesce(x.org, x.country) AS member
-    FROM event_actors x
+    FROM {only("event_actors", "article_id")} x
     WHERE coalesce(x.org, x.country) IS NOT NULL),
 pairs AS (
     SELECT DISTINCT ev.*, {a} AS actor1, {b} AS actor2
@@ -289,7 +301,7 @@ inc AS (
     WHERE certainty <> 'negated'
     GROUP BY ALL)"""
     inc_join = "" if unit == "incidents" else "LEFT JOIN inc USING (actor1, actor2, period)"
-    inc_col = "um.units" if unit == "incidents" else "coalesce(inc.incidents, 0)"
+    inc_col = "coalesce(um.units, 0)" if unit == "incidents" else "coalesce(inc.incidents, 0)"
     sql = f"""{base}{wsql}{incidents},
 um AS (
     SELECT m.actor1, m.actor2, m.period,
@@ -310,20 +322,24 @@ vol AS (
     WHERE e.date_start IS NOT NULL
       AND date_trunc('{period}', e.date_start)::DATE IN (SELECT DISTINCT period FROM pe)
     GROUP BY ALL)
-SELECT um.actor1, um.actor2, um.period, {inc_col}::BIGINT AS incidents,
+SELECT pe.actor1, pe.actor2, pe.period, {inc_col}::BIGINT AS incidents,
        pe.events::BIGINT AS events, pe.sources::BIGINT AS sources, pe.articles::BIGINT AS articles,
-       um.negated::BIGINT AS negated, {", ".join(f"um.{c}::BIGINT AS {c}" for c in (*QUAD_COLUMNS, *TYPE_COLUMNS))},
-       um.conflict, um.cooperation, um.cooperation - um.conflict AS net,
-       um.conflict_happened, um.cooperation_happened, um.conflict_signalled, um.cooperation_signalled,
+       coalesce(um.negated, 0)::BIGINT AS negated,
+       {", ".join(f"coalesce(um.{c}, 0)::BIGINT AS {c}" for c in (*QUAD_COLUMNS, *TYPE_COLUMNS))},
+       {", ".join(f"coalesce(um.{c}, 0)::DOUBLE AS {c}" for c in _SUMS)},
+       coalesce(um.cooperation - um.conflict, 0)::DOUBLE AS net,
        vol.period_articles::BIGINT AS period_articles,
        CASE WHEN vol.period_articles >= $min_articles THEN pe.articles / vol.period_articles END AS article_share,
-       CASE WHEN vol.period_articles >= $min_articles THEN um.conflict * $per / vol.period_articles END AS conflict_norm,
-       CASE WHEN vol.period_articles >= $min_articles THEN um.cooperation * $per / vol.period_articles END
+       CASE WHEN vol.period_articles >= $min_articles THEN coalesce(um.conflict, 0) * $per / vol.period_articles END
+           AS conflict_norm,
+       CASE WHEN vol.period_articles >= $min_articles THEN coalesce(um.cooperation, 0) * $per / vol.period_articles END
            AS cooperation_norm,
        CASE WHEN vol.period_articles >= $min_articles
-            THEN (um.cooperation - um.conflict) * $per / vol.period_articles END AS net_norm
-FROM um JOIN pe USING (actor1, actor2, period) JOIN vol USING (period) {inc_join}
-ORDER BY um.actor1, um.actor2, um.period"""
+            THEN coalesce(um.cooperation - um.conflict, 0) * $per / vol.period_articles END AS net_norm
+-- every (dyad, period) with an event; a unit (incident) is in the period of its first event, so
+-- a later period of the same incident has its events but no unit
+FROM pe LEFT JOIN um USING (actor1, actor2, period) JOIN vol USING (period) {inc_join}
+ORDER BY pe.actor1, pe.actor2, pe.period"""
     return sql, {**params, **wparams, "min_articles": rules.min_period_articles, "per": rules.per}
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "EscalationRules",
     "Measure",
     "PeriodLabel",
+    "baselines",
     "change_points",
     "changed_periods",
     "detect",
@@ -306,11 +307,17 @@ def _tail(values: np.ndarray, base: Baseline, c: ChannelRules, fit: str) -> np.n
     m = np.maximum(np.nan_to_num(centre, nan=0.0) / c.unit, c.tail_min_mean)
     v = np.nan_to_num(spread, nan=0.0) / c.unit**2
     over = v > m * 1.0001
-    p = np.asarray(stats.poisson.sf(k - 1, m), dtype=float)
-    r = np.where(over, m * m / np.where(over, v - m, 1.0), 1.0)
-    nb = stats.nbinom.sf(k - 1, r, r / (r + m))
-    p = np.where(over, nb, p)
-    return np.where(np.isnan(values) | np.isnan(base.median), np.nan, p)
+    p = np.full(len(values), np.nan)
+    known = ~(np.isnan(values) | np.isnan(base.median))
+    # scipy only where there is a verdict, each model only where it applies (the same numbers,
+    # far fewer calls on long, mostly quiet series)
+    pois, nb = known & ~over, known & over
+    if pois.any():
+        p[pois] = stats.poisson.sf(k[pois] - 1, m[pois])
+    if nb.any():
+        r = m[nb] * m[nb] / (v[nb] - m[nb])
+        p[nb] = stats.nbinom.sf(k[nb] - 1, r, r / (r + m[nb]))
+    return p
 
 
 def _fires(m: Measure, c: ChannelRules, rules: EscalationRules) -> bool:
@@ -333,10 +340,9 @@ def _reason(m: Measure, c: ChannelRules, rules: EscalationRules, what: str) -> s
 def _baseline_ids(series: DyadSeries, base: Baseline, t: int) -> tuple[str, ...]:
     if base.first[t] < 0:
         return ()
-    values = series.channels
-    span = range(base.first[t], base.last[t] + 1)
-    present = [i for i in span if not all(np.isnan(v[i]) for v in values.values())]
-    return tuple(series.period_id(i) for i in present)
+    lo, hi = int(base.first[t]), int(base.last[t]) + 1
+    present = lo + np.flatnonzero(~series.missing()[lo:hi])
+    return tuple(str(d) for d in series.dates[present])
 
 
 def _items(series: DyadSeries, t: int) -> tuple[str, ...]:
@@ -347,7 +353,7 @@ def _items(series: DyadSeries, t: int) -> tuple[str, ...]:
 # Alerts
 
 
-def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
+def detect(series: DyadSeries, rules: EscalationRules, bases: Mapping[str, Baseline] | None = None) -> list[Alert]:
     """Risk alerts on ``rules.alert_channel``: every rule passes, and no firing in the cooldown.
 
     A firing within ``cooldown`` periods of the previous firing (alerted or not) continues
@@ -360,7 +366,7 @@ def detect(series: DyadSeries, rules: EscalationRules) -> list[Alert]:
     if channel not in series.channels:
         return []
     values = series.channels[channel]
-    base = trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback)
+    base = bases[channel] if bases is not None else _baseline(values, rules)
     c = rules.channels[channel]
     alerts: list[Alert] = []
     last = -(10**9)
@@ -398,33 +404,50 @@ def label_period(series: DyadSeries, t: int, rules: EscalationRules) -> PeriodLa
     return label_periods(series, rules, [t])[0]
 
 
-def label_periods(series: DyadSeries, rules: EscalationRules, periods: list[int] | None = None) -> list[PeriodLabel]:
+def baselines(series: DyadSeries, rules: EscalationRules) -> dict[str, Baseline]:
+    """The trailing baseline of every channel the rules read: compute once, pass to
+    :func:`detect`, :func:`label_periods` and :func:`changed_periods`."""
+    names = dict.fromkeys((rules.alert_channel, rules.worse, rules.better))
+    return {n: _baseline(series.channels[n], rules) for n in names if n in series.channels}
+
+
+def label_periods(
+    series: DyadSeries,
+    rules: EscalationRules,
+    periods: list[int] | None = None,
+    bases: Mapping[str, Baseline] | None = None,
+) -> list[PeriodLabel]:
     """``label_period`` for many periods (all by default), computing each baseline once."""
-    names = [n for n in dict.fromkeys((rules.alert_channel, rules.worse, rules.better)) if n in series.channels]
-    bases = {
-        n: trailing_baseline(series.channels[n], rules.baseline_periods, rules.min_baseline, rules.max_lookback)
-        for n in names
-    }
+    bases = dict(bases) if bases is not None else baselines(series, rules)
+    names = list(bases)
     ts = list(range(len(series)) if periods is None else periods)
+    if not ts:
+        return []
     measures = {n: measure(series, n, rules, bases[n], ts) for n in names}
     return [_label(series, t, rules, {n: measures[n][i] for n in names}, bases) for i, t in enumerate(ts)]
 
 
-def changed_periods(series: DyadSeries, rules: EscalationRules) -> list[PeriodLabel]:
+def changed_periods(
+    series: DyadSeries, rules: EscalationRules, bases: Mapping[str, Baseline] | None = None
+) -> list[PeriodLabel]:
     """The labels of the periods that are a risk alert, deteriorated or improved (not unchanged,
     not no data): the same labels :func:`label_periods` gives, found without labelling every
     period (a vectorised screen keeps those where some channel moved by the label ratio)."""
-    names = [n for n in dict.fromkeys((rules.alert_channel, rules.worse, rules.better)) if n in series.channels]
+    bases = dict(bases) if bases is not None else baselines(series, rules)
     screen = np.zeros(len(series), dtype=bool)
-    for n in names:
-        base = _baseline(series.channels[n], rules)
-        v, b = series.channels[n], base.median
+    r = rules.label_ratio
+    for n, base in bases.items():
+        c = rules.channels[n]
+        v, b, _, guard = _arrays(series, n, rules, base)
         with np.errstate(invalid="ignore", divide="ignore"):
-            screen |= (v >= rules.label_ratio * b) | (v <= b / rules.label_ratio)
+            # what _shift() requires, up or down
+            screen |= (v >= c.floor) & guard & (v >= r * b)
+            screen |= (b >= max(c.floor, c.baseline_floor)) & (v <= b / r)
         if n == rules.alert_channel:
             screen[_firing(series, n, rules, base)] = True
     candidates = [int(t) for t in np.flatnonzero(screen)]
-    return [lab for lab in label_periods(series, rules, candidates) if lab.label not in ("unchanged", "no data")]
+    labels = label_periods(series, rules, candidates, bases)
+    return [lab for lab in labels if lab.label not in ("unchanged", "no data")]
 
 
 def _label(

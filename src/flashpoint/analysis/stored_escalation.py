@@ -35,6 +35,7 @@ from flashpoint.analysis.escalation import (
     DyadSeries,
     EscalationRules,
     PeriodLabel,
+    baselines,
     change_points,
     changed_periods,
     detect,
@@ -166,8 +167,9 @@ def escalation(store: Any, query: EventQuery | None = None, *, period: str = "da
     for series in store_series(store, query, period=period, directed=directed, by=by, unit=unit,
                                min_events=min_events, rules=dyad_rules):
         keys += 1
-        alerts += detect(series, rules)
-        labels += label_periods(series, rules) if every_period else changed_periods(series, rules)
+        bases = baselines(series, rules)
+        alerts += detect(series, rules, bases)
+        labels += label_periods(series, rules, None, bases) if every_period else changed_periods(series, rules, bases)
         phases += change_points(series, rules)
     wanted = {(a.key, a.period) for a in alerts}
     wanted |= {(lab.key, lab.period) for lab in labels if lab.label != "no data"}
