@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test install eval bench clean
 
 $(STAMP): pyproject.toml requirements-model.txt
+	# the browser tests drive Debian's chromium through Playwright (never `playwright install`)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -15,8 +17,17 @@ $(STAMP): pyproject.toml requirements-model.txt
 
 install: $(STAMP)
 
+DEMO_DB := demo/demo.duckdb
+
+# Analyse the sample articles, then ingest the bundled Wikinews politics corpus into a DuckDB
+# file and write the crisis report on it (the window of the Soleimani crisis); print its path.
 demo: $(STAMP)
 	$(BIN)/flashpoint analyze --sample
+	rm -f $(DEMO_DB) $(DEMO_DB).wal
+	$(BIN)/flashpoint ingest demo/wikinews-politics.jsonl --db $(DEMO_DB) --workers 2
+	$(BIN)/flashpoint report --db $(DEMO_DB) --since 2019-09-01 --until 2020-01-31 \
+		--title "Wikinews politics, September 2019 – January 2020" -o demo/crisis.html
+	@echo "open the dashboard: $(BIN)/flashpoint serve --db $(DEMO_DB)"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks training

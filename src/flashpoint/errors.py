@@ -17,8 +17,11 @@ command group), the web API into one JSON error shape. Each class carries a shor
     ├── ModelNotFoundError              "model"      no spaCy English pipeline is installed
     ├── StageError                      "stage"      a pipeline stage failed on one document
     ├── QueryError                      "query"      an event filter is invalid (a bad label)
+    │   └── NotFoundError               "not_found"  what a view names is not in the store
     ├── StoreError                      "store"      the DuckDB store cannot be opened/written
     ├── IngestError                     "ingest"     a corpus run had to stop (resumable)
+    ├── ReportError                     "report"     a report cannot be written
+    ├── BusyError                       "busy"       every analysis slot of the web app is taken
     └── EvalError                       "eval"       a benchmark set is missing or malformed
         ├── BenchmarkMissing            "eval_missing"
         ├── BenchmarkFormatError        "eval_format"
@@ -120,11 +123,29 @@ class QueryError(FlashpointError):
     code = "query"
 
 
+class NotFoundError(QueryError):
+    """What a view names (an incident, a dyad, an actor) is not in the store."""
+
+    code = "not_found"
+
+
 class IngestError(FlashpointError):
     """A corpus ingest had to stop (a worker died, the cluster is unreachable); what was
     committed stays, and running it again resumes."""
 
     code = "ingest"
+
+
+class ReportError(FlashpointError):
+    """A report cannot be written (the output file is not writable)."""
+
+    code = "report"
+
+
+class BusyError(FlashpointError):
+    """Every analysis slot of the web app is taken (answered 503: try again)."""
+
+    code = "busy"
 
 
 # -- evaluation --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from flashpoint.cli.evaluate import eval_command
 from flashpoint.cli.imports import import_events_command
 from flashpoint.cli.options import EXIT_NOTHING, err
 from flashpoint.cli.stored import actors, events
+from flashpoint.cli.views import report_command, serve_command
 from flashpoint.errors import FlashpointError
 
 
@@ -49,6 +50,8 @@ cli.add_command(doctor)
 cli.add_command(eval_command, "eval")
 cli.add_command(ingest_command, "ingest")
 cli.add_command(incidents_command, "incidents")
+cli.add_command(report_command, "report")
+cli.add_command(serve_command, "serve")
 cli.add_command(dyads_command, "dyads")
 cli.add_command(escalation_command, "escalation")
 cli.add_command(network_command, "network")

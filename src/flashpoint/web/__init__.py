@@ -1,0 +1,1 @@
+"""`flashpoint serve`: the web dashboard and its JSON API (``create_app``)."""
