@@ -21,6 +21,8 @@ class Settings:
 
     models: spaCy pipelines to try, first installed wins (a package name or a path).
     max_bytes: inputs larger than this are refused rather than analysed half-way.
+    max_chars: article texts (after cleaning) longer than this are refused: one of a million
+        characters takes about 40 s and 350 MB to analyse (docs/benchmarks.md, "Long texts").
     batch_size: documents per ``nlp.pipe`` batch (≤ 64 keeps memory flat).
     actor_files: extra actor dictionaries (CSV, same columns as the shipped ones) that
         override or extend the shipped gazetteer.
@@ -32,6 +34,7 @@ class Settings:
 
     models: tuple[str, ...] = DEFAULT_MODELS
     max_bytes: int = 20_000_000
+    max_chars: int = 1_000_000
     batch_size: int = 32
     actor_files: tuple[Path, ...] = field(default_factory=tuple)
     min_english: float = 0.25

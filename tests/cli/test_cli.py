@@ -248,3 +248,17 @@ def test_events_partitioned_by_month(runner, tmp_path, article_file):
     assert (out / "month=2022-09").is_dir()
     n = duckdb.connect().execute(f"select count(*) from read_parquet('{out}/**/*.parquet')").fetchone()[0]
     assert n >= 2
+
+
+def test_a_long_file_in_a_directory_is_skipped_and_the_others_analysed(runner, tmp_path):
+    """Hardening fault 1: one file of 1,000,000+ characters used to end the run with spaCy's
+    E088 traceback and lose the good files of its batch."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-long.txt").write_text("\n\n".join([ARTICLE] * 5_000), encoding="utf-8")
+    (folder / "b-good.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run(runner, "analyze", str(folder), "--format", "jsonl")
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    assert "characters" in one_line_error(result) and "a-long.txt" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [bool(line["events"]) for line in lines] == [False, True]

@@ -29,6 +29,7 @@ from flashpoint.inputs.documents import (
     iter_documents,
     sniff,
     too_large,
+    too_long,
 )
 from flashpoint.records import Article
 from flashpoint.resources import data_file
@@ -135,6 +136,8 @@ def to_article(document: Document, *, published: date | None = None, settings: S
     if not text:
         raise EmptyInputError("no article text is left after removing markup and boilerplate",
                               source=origin)
+    if len(text) > settings.max_chars:
+        raise too_long(len(text), settings, origin)
     _check_english(text, settings, origin)
     source = None
     for candidate, name in ((published, "argument"), (document.published, "metadata"),

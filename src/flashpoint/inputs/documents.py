@@ -138,6 +138,13 @@ def too_large(what: str, settings: Settings, origin: str) -> TooLargeError:
                          "max_bytes", source=origin)
 
 
+def too_long(chars: int, settings: Settings, origin: str | None = None) -> TooLargeError:
+    """An article text over ``settings.max_chars`` (its parse would take minutes and gigabytes)."""
+    return TooLargeError(
+        f"the article text has {chars:,} characters, more than the {settings.max_chars:,} Flashpoint "
+        "analyses (about 40 s and 350 MB per million); split it into articles", source=origin)
+
+
 def _read_path(path: Path, fmt: str | None, settings: Settings) -> Iterator[Document | Failure]:
     fmt = fmt or EXTENSIONS.get(path.suffix.lower())
     # checked before opening, so a huge file fails fast; JSON Lines files are batches and are
