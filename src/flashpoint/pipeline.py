@@ -20,9 +20,8 @@ from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
-from flashpoint.stages import actors, certainty, dates, events, sentences
+from flashpoint.stages import actors, certainty, dates, events, parser, sentences
 from flashpoint.stages.locations import Places
-from flashpoint.stages import parser
 from flashpoint.stages.parser import load_pipeline
 
 # What the pipeline itself writes, around the stages: the record id and what was skipped; the

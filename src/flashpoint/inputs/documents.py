@@ -191,6 +191,8 @@ def _is_json_object(line: bytes) -> bool:
         return line.lstrip().startswith(b"{") and isinstance(json.loads(line), dict)
     except ValueError:
         return False
+    except RecursionError:  # an object nested too deeply: a JSON Lines record, to be refused
+        return True
 
 
 def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes]:
@@ -248,7 +250,7 @@ def _iter_jsonl(lines: Iterable[bytes], origin: str, settings: Settings) -> Iter
 def _record_id(raw: bytes) -> str | None:
     try:
         rid = json.loads(raw).get("id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return None if rid is None else str(rid)
 
@@ -270,6 +272,9 @@ def _record(raw: bytes, where: str) -> Document:
     except ValueError as exc:
         raise RecordError(f"line is not valid JSON ({exc.msg}, column {exc.colno}); fix or remove it",
                           source=where) from exc
+    except RecursionError:  # json's decoder stops at the interpreter's recursion limit
+        raise RecordError("line is nested too deeply (about a thousand levels of [ or {); no article "
+                          "record is; fix or remove it", source=where) from None
     if not isinstance(record, dict):
         raise RecordError("line is not a JSON object; each line must be {\"id\", \"text\" or \"html\"}",
                           source=where)
