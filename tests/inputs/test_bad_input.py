@@ -46,3 +46,54 @@ def test_a_deeply_nested_first_line_is_skipped_too(tmp_path: Path) -> None:
     other = tmp_path / "feed.data"  # sniffed: a deep object on the first line is still JSON Lines
     other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     assert kinds(iter_documents(str(other), settings=SETTINGS)) == ["record", "doc"]
+
+
+# -- fault 3: a CSV field over the size limit ----------------------------------------------------
+
+
+def test_an_oversized_csv_record_is_skipped_whole_and_the_next_one_read(tmp_path: Path) -> None:
+    """The csv module used to resume in the middle of the oversized field: the next record was
+    lost and each line of the field became a record."""
+    line = 'garbage,""x"",https://evil.example/,' + ARTICLE + "\n"
+    huge = line * (SETTINGS.max_bytes // len(line) + 10)  # 20 MB and more, quoted, many lines
+    path = tmp_path / "wire.csv"
+    path.write_text(f'id,text\n1,"{ARTICLE}"\n2,"{huge}"\n3,"{ARTICLE} Three."\n4,"{ARTICLE}"\n',
+                    encoding="utf-8")
+    items = corpus(path)
+    assert kinds(items) == ["doc", "too_large", "doc", "doc"]
+    assert [i.item.id for i in items if isinstance(i.item, Document)] == ["1", "3", "4"]
+    assert [i.origin for i in items] == [f"{path}:{n}" for n in (1, 2, 3, 4)]
+
+
+def test_csv_quotes_and_line_breaks_inside_fields_still_read(tmp_path: Path) -> None:
+    settings = Settings(max_bytes=200)
+    path = tmp_path / "wire.csv"
+    path.write_bytes(b'id,title,text\r\n1,"A ""quoted"", title","line one\r\nline, two"\r\n'
+                     b'2,plain "inner" quote,"' + ARTICLE.encode() + b'"\r\n'
+                     b'3,,"' + b"long " * 60 + b'"\n4,,"after, the ""long"" one"')
+    items = corpus(path, settings=settings)
+    assert kinds(items) == ["doc", "doc", "too_large", "doc"]
+    docs = [i.item for i in items if isinstance(i.item, Document)]
+    assert docs[0].title == 'A "quoted", title' and docs[0].content == "line one\r\nline, two"
+    assert docs[1].title == 'plain "inner" quote'
+    assert docs[2].content == 'after, the "long" one'
+
+
+def test_a_huge_line_in_a_gzipped_csv_takes_bounded_memory(tmp_path: Path) -> None:
+    import gzip
+    import tracemalloc
+
+    path = tmp_path / "wire.csv.gz"
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(b"id,text\n1,")
+        for _ in range(40):
+            out.write(b"x" * 1_000_000)  # one 40 MB line
+        out.write(b'\n2,"' + ARTICLE.encode() + b'"\n')
+    tracemalloc.start()
+    try:
+        items = corpus(path, settings=Settings(max_bytes=100_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert kinds(items) == ["too_large", "doc"]
+    assert peak < 10_000_000, f"peak {peak:,} bytes"
