@@ -4,7 +4,12 @@ cost, skips what it cannot read with a reason, and goes on with the rest."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from flashpoint.inputs.corpus import CorpusItem, iter_corpus
 from flashpoint.inputs.documents import Document, iter_documents
@@ -97,3 +102,45 @@ def test_a_huge_line_in_a_gzipped_csv_takes_bounded_memory(tmp_path: Path) -> No
         tracemalloc.stop()
     assert kinds(items) == ["too_large", "doc"]
     assert peak < 10_000_000, f"peak {peak:,} bytes"
+
+
+# -- fault 4: a FIFO (or any file that is not a regular file) in an input directory ---------------
+
+
+@pytest.fixture
+def folder_with_fifo(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "b.txt")  # nobody ever writes to it: opening it would block for ever
+    (folder / "c.jsonl").write_text(json.dumps({"id": "c", "text": ARTICLE}) + "\n", encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def deadline(seconds: float):
+    def expire(signum, frame):
+        raise TimeoutError("the reader hung")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_in_a_directory_is_skipped_not_opened(folder_with_fifo: Path) -> None:
+    with deadline(5):
+        items = list(iter_documents(str(folder_with_fifo), settings=SETTINGS))
+    assert kinds(items) == ["doc", "unreadable", "doc"]
+    assert "not a regular file" in items[1].error.message
+    assert items[1].origin.endswith("b.txt")
+
+
+def test_a_fifo_in_a_corpus_directory_is_skipped_not_opened(folder_with_fifo: Path) -> None:
+    with deadline(5):
+        items = corpus(folder_with_fifo)
+    assert kinds(items) == ["doc", "unreadable", "doc"]
+    assert "not a regular file" in items[1].item.error.message

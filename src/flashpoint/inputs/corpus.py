@@ -91,7 +91,9 @@ def _iter_corpus(inputs: list[str], fmt: str | None, settings: Settings) -> Iter
                                                                        settings=settings))
         elif Path(source).is_dir():
             for found in walk(Path(source)):
-                if isinstance(found, OSError):
+                if isinstance(found, Failure):
+                    yield _failure(found.origin, found.error)
+                elif isinstance(found, OSError):
                     where = str(found.filename)
                     yield _failure(where, UnreadableError(f"cannot list the folder: {found.strerror}",
                                                           source=where))
@@ -109,9 +111,10 @@ def _iter_corpus(inputs: list[str], fmt: str | None, settings: Settings) -> Iter
             yield from _file(Path(source), fmt, settings)
 
 
-def walk(root: Path) -> Iterator[Path | OSError]:
+def walk(root: Path) -> Iterator[Path | OSError | Failure]:
     """Corpus files under ``root`` in path order, one folder listed at a time; an
-    :class:`OSError` for a folder that cannot be listed."""
+    :class:`OSError` for a folder that cannot be listed and a :class:`Failure` for a FIFO, socket
+    or device (:func:`~flashpoint.inputs.documents.special_file`), which is never opened."""
     try:
         with os.scandir(root) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -130,7 +133,8 @@ def walk(root: Path) -> Iterator[Path | OSError]:
         if is_dir:
             yield from walk(Path(entry.path))
         elif _format_of(Path(entry.name)) is not None:
-            yield Path(entry.path)
+            path = Path(entry.path)
+            yield Failure(entry.path, error) if (error := sources.special_file(path)) else path
 
 
 def _format_of(path: Path) -> str | None:

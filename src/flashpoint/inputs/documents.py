@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -94,21 +95,47 @@ def _iter_documents(source: str, fmt: str | None, settings: Settings) -> Iterato
         yield from _guarded(source, _read_path(Path(source), fmt, settings))
     else:
         for item in _walk(Path(source)):
-            if isinstance(item, OSError):
+            if isinstance(item, Failure):
+                yield item
+            elif isinstance(item, OSError):
                 yield Failure(str(item.filename), _unreadable(item, str(item.filename)))
             else:
                 yield from _guarded(str(item), _read_path(item, fmt, settings))
 
 
-def _walk(root: Path) -> list[Path | OSError]:
-    """Input files under ``root`` sorted by path, and the directories that could not be listed."""
-    found: list[Path | OSError] = []
+def _walk(root: Path) -> list[Path | OSError | Failure]:
+    """Input files under ``root`` sorted by path, the directories that could not be listed, and
+    a failure for each entry that is no regular file (see :func:`special_file`)."""
+    found: list[Path | OSError | Failure] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=found.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, editor folders
         # a directory named like an input ("x.txt") is listed too, to be reported as unreadable
-        found += [Path(dirpath, n) for n in filenames + dirnames
-                  if not n.startswith(".") and Path(n).suffix.lower() in EXTENSIONS]
-    return sorted(found, key=lambda x: Path(x.filename if isinstance(x, OSError) else x).parts)
+        for name in filenames + dirnames:
+            if not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS:
+                path = Path(dirpath, name)
+                found.append(Failure(str(path), error) if (error := special_file(path)) else path)
+    return sorted(found, key=lambda x: Path(_where(x)).parts)
+
+
+def _where(item: Path | OSError | Failure) -> str:
+    if isinstance(item, Failure):
+        return item.origin
+    return str(item.filename if isinstance(item, OSError) else item)
+
+
+def special_file(path: Path) -> UnreadableError | None:
+    """The reason to skip ``path`` found in a directory when it is a FIFO, a socket or a device:
+    opening a FIFO blocks until someone writes to it, a device may never end. Only regular
+    files (and directories, reported elsewhere) are read from a directory; a path named on the
+    command line is read whatever it is (``<(cmd)``, /dev/stdin)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # a dangling link: opening it gives the usual message
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return UnreadableError("not a regular file (a FIFO, socket or device); only regular files are "
+                           "read from a directory", source=str(path))
 
 
 def _guarded(origin: str, items: Iterator[Document | Failure]) -> Iterator[Document | Failure]:
