@@ -22,9 +22,11 @@ from flashpoint.cli.options import (
     EXIT_NOTHING,
     EXIT_PARTIAL,
     query_options,
+    raw_csv_option,
 )
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
+from flashpoint.store.export import safe_cell
 from flashpoint.store.query import EventQuery
 
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
@@ -149,8 +151,9 @@ _TABLE_COLUMNS = ("id", "first_date", "type", "source_codes", "target_codes", "l
 @click.option("--rebuild", is_flag=True, help="Recompute the incidents first (after changing --rules).")
 @click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="TOML file overriding the [incidents] settings, for --rebuild.")
+@raw_csv_option
 def incidents_command(db: Path, query: EventQuery, limit: int | None, sort: str, fmt: str,
-                      output: Path | None, rebuild: bool, rules: Path | None) -> None:
+                      output: Path | None, rebuild: bool, rules: Path | None, raw_csv: bool) -> None:
     """List incidents: events from different articles that report the same happening, with their
     number of independent sources, outlets, first and last report and strongest certainty."""
     from flashpoint.analysis import incidents
@@ -163,13 +166,13 @@ def incidents_command(db: Path, query: EventQuery, limit: int | None, sort: str,
         rows = incidents.listing(store, query, limit=limit, sort=sort)
     out = output.open("w", encoding="utf-8", newline="") if output else None
     try:
-        _write_incidents(rows, fmt, out)
+        _write_incidents(rows, fmt, out, escape_formulas=not raw_csv)
     finally:
         if out:
             out.close()
 
 
-def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
+def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any, *, escape_formulas: bool = True) -> None:
     if fmt == "jsonl":
         stream = out or sys.stdout
         for row in rows:
@@ -179,8 +182,9 @@ def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         writer = csv.writer(out or sys.stdout, lineterminator="\n")
         columns = list(rows[0]) if rows else list(_TABLE_COLUMNS)
         writer.writerow(columns)
+        cell = safe_cell if escape_formulas else (lambda v: v)
         for row in rows:
-            writer.writerow(";".join(v) if isinstance(v, list) else ("" if v is None else v)
+            writer.writerow(cell(";".join(v) if isinstance(v, list) else ("" if v is None else v))
                             for v in row.values())
         return
     from rich.console import Console

@@ -81,3 +81,13 @@ def query_options(*, sources: bool = True) -> Callable[[Callable[..., Any]], Cal
         return wrapper
 
     return decorate
+
+
+def raw_csv_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--raw-csv``: CSV cells exactly as stored, without the quote that stops a spreadsheet
+    from running a cell as a formula."""
+    return click.option(
+        "--raw-csv", is_flag=True,
+        help="CSV: write cells exactly as stored. By default a text cell that starts with = + - @ "
+             "gets a ' in front, so that a spreadsheet shows it instead of running it as a formula; "
+             "use this for programs, not spreadsheets.")(command)

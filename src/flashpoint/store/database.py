@@ -463,8 +463,12 @@ class Store:
         since: date | None = None,
         until: date | None = None,
         partition_by: Literal["month"] | None = None,
+        escape_formulas: bool = True,
     ) -> None:
         """Write the flat rows as csv or jsonl (to a path or a text stream) or parquet (a path).
+
+        CSV text cells that a spreadsheet would run as a formula get a quote in front
+        (:func:`~flashpoint.store.export.safe_cell`) unless ``escape_formulas`` is False.
 
         ``partition_by="month"`` writes parquet as a dataset: a folder with one
         ``month=YYYY-MM`` subfolder per month of the events' dates (``month=undated`` for
@@ -483,7 +487,7 @@ class Store:
         if not isinstance(target, (str, os.PathLike)):
             if fmt == "parquet":
                 raise StoreError("parquet export needs a file path, not a stream")
-            write_text(target, fmt, self._flat_rows(query))
+            write_text(target, fmt, self._flat_rows(query), escape_formulas=escape_formulas)
             return
         if fmt == "parquet":
             sql, params = flat_query(query)
@@ -493,7 +497,7 @@ class Store:
             return
         try:
             with open(target, "w", encoding="utf-8", newline="") as out:
-                write_text(out, fmt, self._flat_rows(query))
+                write_text(out, fmt, self._flat_rows(query), escape_formulas=escape_formulas)
         except OSError as exc:
             message = f"cannot write the export: {exc.strerror}"
             raise StoreError(message, source=os.fspath(target)) from exc
