@@ -262,3 +262,25 @@ def test_a_long_file_in_a_directory_is_skipped_and_the_others_analysed(runner, t
     assert "characters" in one_line_error(result) and "a-long.txt" in result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [bool(line["events"]) for line in lines] == [False, True]
+
+
+def test_escape_sequences_in_a_record_never_reach_the_terminal(runner, tmp_path):
+    """Hardening fault 6: a title or author with escape sequences (clear screen, window title)
+    was printed raw by the text summary."""
+    path = tmp_path / "feed.jsonl"
+    record = {"id": "x\x1b[2J", "text": ARTICLE, "title": "Clash\x1b[2J\x1b]0;pwned\x07 at the border\x9b31m",
+              "author": "Jane\x1b[31m Doe\x08\x08", "url": "https://example.com/\x1b[1m"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run(runner, "analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Clash at the border" in result.stdout and "Jane Doe" in result.stdout
+    for control in ("\x1b", "\x07", "\x08", "\x9b"):
+        assert control not in result.stdout
+
+
+def test_escape_sequences_in_a_file_name_never_reach_the_terminal(runner, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad\x1b]0;pwned\x07.txt").write_bytes(b"\x00\x01binary")
+    result = run(runner, "analyze", str(folder))
+    assert "bad.txt" in one_line_error(result) and "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -18,8 +18,11 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def err(message: str) -> None:
-    """The one-line error every command prints on standard error."""
-    click.echo(f"flashpoint: {message}", err=True)
+    """The one-line error every command prints on standard error (file names and record ids
+    come from the input: their escape sequences are dropped)."""
+    from flashpoint.report.text import printable
+
+    click.echo(f"flashpoint: {printable(message)}", err=True)
 
 
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
