@@ -28,6 +28,9 @@ class Settings:
         override or extend the shipped gazetteer.
     min_english: share of alphabetic tokens that must be common English words for a text to
         be analysed; below it the text is refused as not English.
+    fields: (field, column) pairs naming the JSON Lines key or CSV column of a record field
+        that is under none of its usual names (``--field published=fecha``; the usual names
+        are in ``data/inputs/fields.toml``).
     cache_dir: where the place gazetteer's index is cached (default: $FLASHPOINT_CACHE_DIR,
         $XDG_CACHE_HOME/flashpoint or ~/.cache/flashpoint).
     """
@@ -39,3 +42,4 @@ class Settings:
     actor_files: tuple[Path, ...] = field(default_factory=tuple)
     min_english: float = 0.25
     cache_dir: Path | None = None
+    fields: tuple[tuple[str, str], ...] = ()

@@ -7,6 +7,7 @@ each stored exactly once (timestamps aside).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -252,3 +253,25 @@ def test_an_unreachable_scheduler_is_a_clear_error(corpus: tuple[Path, int], tmp
                                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler" in result.output
+
+
+def test_the_summary_warns_when_articles_were_stored_undated(tmp_path: Path) -> None:
+    """Hardening fault 10: a corpus whose date column has another name was stored undated in
+    silence."""
+    path = tmp_path / "wire.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "fecha", "text"])
+        writer.writerows((r["id"], "2020-01-05", r["text"]) for r in varied_articles(3))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "a.duckdb"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 articles stored have no publication date" in result.output
+    assert "--field published=COLUMN" in result.output
+    mapped = runner.invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "b.duckdb"), "--no-progress",
+                                 "--field", "published=fecha"])
+    assert mapped.exit_code == 0, mapped.output
+    assert "no publication date" not in mapped.output
+    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    assert con.execute("SELECT DISTINCT published FROM articles").fetchall()[0][0].isoformat() == "2020-01-05"
+    con.close()

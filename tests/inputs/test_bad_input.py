@@ -144,3 +144,49 @@ def test_a_fifo_in_a_corpus_directory_is_skipped_not_opened(folder_with_fifo: Pa
         items = corpus(folder_with_fifo)
     assert kinds(items) == ["doc", "unreadable", "doc"]
     assert "not a regular file" in items[1].item.error.message
+
+
+# -- fault 10: fields under their usual names, any other mapped by --field ------------------------
+
+
+def test_csv_columns_under_their_usual_names_are_recognised(tmp_path: Path) -> None:
+    """The Wikinews CSV (url,date,title,text): 118 of 122 articles were stored undated."""
+    path = tmp_path / "wikinews.csv"
+    path.write_text(f'url,date,title,text\nhttps://example.com/a,2019-01-04,Clash,"{ARTICLE}"\n'
+                    f'https://example.com/b,"Jan 5, 2020",Clash,"{ARTICLE}"\n', encoding="utf-8")
+    docs = [i.item for i in corpus(path)]
+    assert [d.published.isoformat() for d in docs] == ["2019-01-04", "2020-01-05"]
+    assert docs[0].url == "https://example.com/a"
+
+
+@pytest.mark.parametrize("record, published", [
+    ({"id": "1", "body": ARTICLE, "pubdate": "2020-01-05T10:00:00Z", "link": "https://x.example/1"}, "2020-01-05"),
+    ({"id": "2", "content": ARTICLE, "publish_date": "5 January 2020"}, "2020-01-05"),
+    ({"id": "3", "text": ARTICLE, "datetime": "Sun, 05 Jan 2020 10:00:00 +0000"}, "2020-01-05"),
+    ({"id": "4", "text": ARTICLE, "timestamp": 1578218400}, "2020-01-05"),
+    ({"id": "5", "text": ARTICLE, "published": "January 5, 2020"}, "2020-01-05"),
+    ({"id": "6", "text": ARTICLE, "date": "not a date at all"}, None),  # an alias that is no date: ignored
+])
+def test_jsonl_fields_under_their_usual_names_are_recognised(tmp_path: Path, record: dict,
+                                                             published: str | None) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (doc,) = iter_documents(str(path), settings=SETTINGS)
+    assert isinstance(doc, Document), doc
+    assert doc.content == ARTICLE
+    assert (doc.published.isoformat() if doc.published else None) == published
+    if "link" in record:
+        assert doc.url == record["link"]
+
+
+def test_any_other_column_is_mapped_with_field(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    path.write_text(f'Fecha,Cuerpo,id\n2020-01-05,"{ARTICLE}",a\n', encoding="utf-8")
+    settings = Settings(fields=(("published", "Fecha"), ("text", "cuerpo")))
+    (doc,) = [i.item for i in corpus(path, settings=settings)]
+    assert isinstance(doc, Document), doc
+    assert doc.published.isoformat() == "2020-01-05" and doc.content == ARTICLE
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "b", "text": ARTICLE, "when": "yesterday"}) + "\n", encoding="utf-8")
+    (failure,) = iter_documents(str(path), settings=Settings(fields=(("published", "when"),)))
+    assert failure.error.code == "record" and "when" in failure.error.message

@@ -21,6 +21,7 @@ from flashpoint.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING,
     EXIT_PARTIAL,
+    field_option,
     query_options,
     raw_csv_option,
 )
@@ -98,9 +99,11 @@ class _Progress:
 @click.option("--progress/--no-progress", default=None,
               help="Show a live progress line (default: when standard error is a terminal).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every committed batch on standard error.")
+@field_option
 def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: str | None,
                    batch_size: int, resume: bool, input_format: str, published: date | None,
-                   rules: Path | None, incidents: bool, progress: bool | None, verbose: bool) -> None:
+                   rules: Path | None, incidents: bool, progress: bool | None, verbose: bool,
+                   fields: tuple[tuple[str, str], ...]) -> None:
     """Analyse a corpus into a database, resumably: files, directories, globs, JSON Lines and CSV
     (gzip too). Near-duplicate articles are linked to their originals and events reporting the
     same happening are merged into incidents."""
@@ -115,7 +118,7 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
     live = sys.stderr.isatty() if progress is None else progress
     show = _Progress(live, verbose)
     try:
-        report = ingest(sources, db, settings=Settings(), options=options, on_batch=show)
+        report = ingest(sources, db, settings=Settings(fields=fields), options=options, on_batch=show)
     except KeyboardInterrupt:
         show.stop()
         _err("interrupted; the batches committed so far are kept: run the same command again to resume")
@@ -128,6 +131,10 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
         f"articles stored ({report.events:,} events), {report.copies:,} copies, "
         f"{report.duplicates:,} near-duplicates, {report.skipped:,} skipped, "
         f"{report.done_before:,} done before{incidents_note}", err=True)
+    if report.undated and published is None:
+        _err(f"{report.undated:,} of {report.analysed:,} articles stored have no publication date, so "
+             "events without a date in their text are undated; if the records have a date under "
+             "another name, map it: --field published=COLUMN (or give --published YYYY-MM-DD)")
     if report.skipped:
         ok = report.analysed + report.copies + report.done_before
         sys.exit(EXIT_PARTIAL if ok else EXIT_NOTHING)

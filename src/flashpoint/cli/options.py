@@ -94,3 +94,26 @@ def raw_csv_option(command: Callable[..., Any]) -> Callable[..., Any]:
         help="CSV: write cells exactly as stored. By default a text cell that starts with = + - @ "
              "gets a ' in front, so that a spreadsheet shows it instead of running it as a formula; "
              "use this for programs, not spreadsheets.")(command)
+
+
+def _field_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    from flashpoint.inputs.documents import field_names
+
+    pairs = []
+    for value in values:
+        name, sep, column = value.partition("=")
+        name, column = name.strip().lower(), column.strip()
+        if not sep or not column:
+            raise click.BadParameter(f"{value!r} is not NAME=COLUMN (e.g. published=fecha)")
+        if name not in field_names():
+            raise click.BadParameter(f"{name!r} is no field; map one of {', '.join(field_names())}")
+        pairs.append((name, column))
+    return tuple(pairs)
+
+
+def field_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--field NAME=COLUMN``: a record field under a name Flashpoint does not know."""
+    return click.option(
+        "--field", "fields", multiple=True, metavar="NAME=COLUMN", callback=_field_pairs,
+        help="JSON Lines / CSV: read the field NAME (id, text, html, title, url, author, published) "
+             "from COLUMN; the usual names (date, pubdate, body, link …) are known. May be repeated.")(command)

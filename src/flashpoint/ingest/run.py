@@ -375,6 +375,7 @@ class IngestReport:
 
     documents: int = 0       # documents read this run
     analysed: int = 0        # new articles stored
+    undated: int = 0         # new articles stored without a publication date
     copies: int = 0          # documents whose text was already stored
     duplicates: int = 0      # new articles linked to an original as near-duplicates
     events: int = 0          # events of the new articles
@@ -651,6 +652,7 @@ def _commit(store: Any, linker: dedup.Linker, batch: _Batch, future: Any, scratc
                                         "reason", "done_at"), documents)
     report.batches += 1
     report.analysed += len(new)
+    report.undated += sum(1 for o in new if o.published is None)
     report.events += sum(o.events for o in new)
     report.skipped += len(skipped)
     report.duplicates += sum(1 for link in links if any(o.article_id == link.article for o in new))

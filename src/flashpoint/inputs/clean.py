@@ -25,6 +25,7 @@ from flashpoint.inputs.documents import (
     INPUT_FORMATS,
     Document,
     Failure,
+    find_date,
     iso_date,
     iter_documents,
     sniff,
@@ -160,7 +161,7 @@ def _is_headline(paragraphs: list[str]) -> bool:
         "\n" not in first
         and 3 <= len(first.split()) and len(first) <= 160
         and not first.rstrip().endswith((".", "!", "?", ":", ","))
-        and _find_date(first) is None  # a date line that was no dateline stays text
+        and find_date(first) is None  # a date line that was no dateline stays text
     )
 
 
@@ -282,16 +283,6 @@ def _same(a: str, b: str) -> bool:
 
 # -- header: byline, dateline, labels -------------------------------------------------------
 
-_MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    ("January February March April May June July August September October November "
-     "December").split(), 1)}
-_MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
-         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATES = (
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})\b"),
-)
 # "WASHINGTON, Sept. 14 (Reuters) -": a city in capitals, a date, maybe an agency, a dash
 _WIRE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?,\s*(?P<date>.{4,25}?)\s*"
                    r"(?:\([^)]{1,40}\)\s*)?[-–—]")
@@ -300,18 +291,6 @@ _DATELINE_WORDS = {"published", "updated", "posted", "on", "at", "last", "first"
 _BYLINE = re.compile(r"^(?:written )?by\s+(?P<name>.+)$|^authors?\s*:\s*(?P<name2>.+)$", re.I)
 _NAME_PARTICLES = {"and", "de", "del", "van", "von", "der", "den", "da", "di", "du", "la", "le",
                    "al", "bin", "el", "ibn"}
-
-
-def _find_date(line: str) -> tuple[re.Match[str], date | None] | None:
-    """The first date in ``line`` and its value (None when it has no year or is invalid)."""
-    for pattern in _DATES:
-        if m := pattern.search(line):
-            month = int(m["m"]) if "m" in m.groupdict() else _MONTHS[m["mon"][:3].lower()]
-            try:
-                return m, date(int(m["y"]), month, int(m["d"])) if m["y"] else None
-            except ValueError:
-                return m, None
-    return None
 
 
 def _byline_name(line: str) -> str | None:
@@ -325,9 +304,9 @@ def _byline_name(line: str) -> str | None:
 def _dateline(line: str) -> tuple[bool, date | None]:
     """Whether ``line`` is a dateline to drop, and the date it gives."""
     if wire := _WIRE.match(line):  # the caller keeps the sentence it opens
-        found = _find_date(wire["date"])
+        found = find_date(wire["date"])
         return True, found[1] if found else None
-    found = _find_date(line)
+    found = find_date(line)
     if found is None or found[1] is None or len(line) > 80 or line.rstrip().endswith("."):
         return False, None
     rest = (line[: found[0].start()] + " " + line[found[0].end():]).replace("’", "'")
@@ -350,7 +329,7 @@ def _take_header(paragraphs: list[str]) -> tuple[list[str], str | None, date | N
             if seen > HEADER_LINES:
                 kept.append(line)
                 continue
-            found = _find_date(line)
+            found = find_date(line)
             name = _byline_name(line[: found[0].start()] if found else line)
             if name:  # "By Jane Doe · September 15, 2022" carries both
                 author = author or name

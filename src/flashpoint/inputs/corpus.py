@@ -216,9 +216,13 @@ def _read_csv(handle: IO[bytes], origin: str, settings: Settings) -> Iterator[Do
         if header is _TOO_LONG:
             raise sources.too_large("the CSV header", settings, origin)
         columns = [name.strip().lower() for name in _rows(header)[0]] if _rows(header) else []
-        if "text" not in columns and "html" not in columns:
+        mapped = sources.check_fields(settings.fields)
+        bodies = {*(c.lower() for f, c in mapped.items() if f in ("text", "html")),
+                  *(n for f in ("text", "html") if f not in mapped for n in sources.field_names()[f])}
+        if not bodies & set(columns):
             raise RecordError(f"the CSV header ({', '.join(columns)[:200]}) has no `text` or `html` "
-                              "column; name the article's column `text`", source=origin)
+                              "column; name the article's column `text` or map it: --field text=COLUMN",
+                              source=origin)
         number = errors = 0
         for raw in records:
             number += 1
@@ -247,7 +251,7 @@ def _read_csv(handle: IO[bytes], origin: str, settings: Settings) -> Iterator[Do
                 continue
             record = dict(zip(columns, row, strict=True))
             try:
-                yield sources.record_document(record, where)
+                yield sources.record_document(record, where, settings.fields)
             except FlashpointError as err:
                 yield Failure(where, err, record.get("id") or None)
     except UnicodeDecodeError as exc:
