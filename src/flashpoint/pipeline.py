@@ -9,7 +9,7 @@ earlier stages, and names the stage that failed when one raises.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -82,6 +82,9 @@ class Pipeline:
         record_id: str | None = None,
     ) -> Analysis:
         """Analyse one article given as plain text, Markdown or HTML."""
+        if not isinstance(text_or_html, str):
+            hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text_or_html, bytes | bytearray) else ""
+            raise InputError(f"analyze() takes the article as a str, not {type(text_or_html).__name__}{hint}")
         document = ingest.document_from_string(text_or_html, title=title, url=url, id=record_id)
         article = ingest.to_article(document, published=_as_date(published), settings=self.settings)
         return self.analyze_article(article, record_id=record_id)
@@ -167,6 +170,8 @@ class Pipeline:
 
 
 def _as_date(value: date | str | None) -> date | None:
+    if isinstance(value, datetime):  # a timestamp: its day (the contract's dates are days)
+        return value.date()
     if value is None or isinstance(value, date):
         return value
     try:

@@ -284,3 +284,24 @@ def test_escape_sequences_in_a_file_name_never_reach_the_terminal(runner, tmp_pa
     (folder / "bad\x1b]0;pwned\x07.txt").write_bytes(b"\x00\x01binary")
     result = run(runner, "analyze", str(folder))
     assert "bad.txt" in one_line_error(result) and "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_jsonl_skip_lines_keep_the_record_id(runner, tmp_path):
+    """Hardening fault 9: a record the reader refused showed "id": null although it had one."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "r1", "text": 5}\n{"id": "r2", "text": ""}\n', encoding="utf-8")
+    result = run(runner, "analyze", str(path), "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["r1", "r2"]
+
+
+def test_analyze_db_records_a_skipped_file_once(runner, tmp_path, article_file):
+    """Hardening fault 9: every `analyze --db` run added the same skipped row again."""
+    bad = tmp_path / "b.txt"
+    bad.write_text("", encoding="utf-8")
+    db = tmp_path / "a.duckdb"
+    for _ in range(3):
+        result = run(runner, "analyze", str(article_file), str(bad), "--db", str(db))
+        assert result.exit_code == EXIT_PARTIAL, result.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT origin, reason FROM skipped").fetchall() == [(str(bad), "empty")]
+    con.close()

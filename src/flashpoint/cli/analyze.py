@@ -122,7 +122,7 @@ def _analyses(pipe, sources: list[str], fmt: str | None, published: date | None,
         for source in sources:
             for doc in ingest.iter_documents(source, input_format=fmt, settings=settings):
                 if isinstance(doc, ingest.Failure):
-                    yield None, doc.origin, doc.error
+                    yield doc.id, doc.origin, doc.error
                     continue
                 try:
                     yield ingest.to_article(doc, published=published, settings=settings), doc.id

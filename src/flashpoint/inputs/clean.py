@@ -169,6 +169,8 @@ def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
     # Imported here: it costs ~0.2 s and plain-text or Markdown runs never need it.
     import trafilatura
 
+    html = _without_controls(html)
+
     try:
         doc = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=False,
@@ -184,6 +186,28 @@ def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
     meta = {"title": doc.title, "author": doc.author, "published": iso_date(doc.date),
             "outlet": doc.sitename, "url": doc.url}
     return doc.text.replace("\n", "\n\n"), meta  # one paragraph per line → blank-line separated
+
+
+# A control character, raw or as an entity (&#27; &#x1b;), makes lxml give up on the whole page
+# ("no article text"); none belongs in an article, so they go before extraction (tab, line
+# breaks and the entities of printable characters stay).
+_CONTROL_ENTITY = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_RAW_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_control(code: int) -> bool:
+    return (code < 32 and code not in (9, 10, 13)) or 127 <= code <= 159 or code > 0x10FFFF \
+        or 0xD800 <= code <= 0xDFFF
+
+
+def _without_controls(html: str) -> str:
+    def drop(m: re.Match[str]) -> str:
+        code = int(m[1], 16) if m[1] else int(m[2])
+        return "" if _is_control(code) else m[0]
+
+    if "&#" in html:
+        html = _CONTROL_ENTITY.sub(drop, html)
+    return _RAW_CONTROLS.sub("", html)
 
 
 # Markdown: escapes are parked in the private-use area while the syntax is removed, so that

@@ -397,8 +397,9 @@ def record_document(record: dict, where: str, fields: Iterable[tuple[str, str]] 
             column = mapped[name]
             key = column if column in record else column.lower()
             return column, record.get(key)
+        empty = (None,) if name in ("text", "html") else (None, "")  # an empty text is reported as empty
         for alias in field_names()[name]:
-            if record.get(alias) not in (None, ""):
+            if record.get(alias) not in empty:
                 return alias, record[alias]
         return None, None
 

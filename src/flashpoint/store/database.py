@@ -371,8 +371,11 @@ class Store:
                 )
 
     def record_skipped(self, origin: str, reason: str, detail: str = "") -> None:
-        """Record a document that was not analysed (``origin``: its file, URL or record id)."""
-        with self._errors():
+        """Record a document that was not analysed (``origin``: its file, URL or record id); it
+        replaces the document's earlier record, so analysing a folder again adds no row."""
+        with self.transaction():
+            self._con.execute("DELETE FROM skipped WHERE origin = $origin AND article_id IS NULL",
+                              {"origin": origin})
             self._insert("skipped", [(origin, None, None, reason, detail, _now())])
 
     # -- reading ---------------------------------------------------------------------------
