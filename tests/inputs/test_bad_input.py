@@ -190,3 +190,27 @@ def test_any_other_column_is_mapped_with_field(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": "b", "text": ARTICLE, "when": "yesterday"}) + "\n", encoding="utf-8")
     (failure,) = iter_documents(str(path), settings=Settings(fields=(("published", "when"),)))
     assert failure.error.code == "record" and "when" in failure.error.message
+
+
+# -- fault 8: short texts in other scripts -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "亚美尼亚指责阿塞拜疆炮击杰尔穆克镇。俄罗斯敦促双方保持克制。",
+    "Армения обвинила Азербайджан в обстреле. Россия призвала к сдержанности.",
+    "اتهمت أرمينيا أذربيجان بقصف بلدة جيرموك.",
+])
+def test_a_short_text_in_another_script_is_not_english(text: str) -> None:
+    from flashpoint.errors import LanguageError
+    from flashpoint.inputs.clean import document_from_string, to_article
+
+    with pytest.raises(LanguageError, match="Latin"):
+        to_article(document_from_string(text), settings=SETTINGS)
+
+
+def test_an_english_text_quoting_other_scripts_is_english() -> None:
+    from flashpoint.inputs.clean import document_from_string, to_article
+
+    text = (f"{ARTICLE} The foreign minister, Wang Yi (王毅), met Sergei Lavrov (Сергей Лавров) in Beijing "
+            "and said that China backed talks between the two sides.")
+    assert to_article(document_from_string(text), settings=SETTINGS).text == text

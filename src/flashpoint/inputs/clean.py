@@ -432,7 +432,33 @@ FULL_CHECK_WORDS = 40  # below this, samples are noisy: the bar rises linearly t
 MIN_CHECK_WORDS = 8  # below this, no check at all (a headline, a test sentence)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+# Latin letters: Basic Latin, Latin-1, Latin Extended-A/B, IPA, Latin Extended Additional
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0250-\u02af\u1e00-\u1eff]")
+
+
+@lru_cache(maxsize=1)
+def _max_non_latin() -> float:
+    value = _data_file("english.toml").get("max_non_latin")
+    if not isinstance(value, float) or not 0 < value < 1:
+        raise DataFileError("english.toml: `max_non_latin` must be a number between 0 and 1")
+    return value
+
+
 def _check_english(text: str, settings: Settings, origin: str) -> None:
+    """Refuse a text in another script (any length), then one with too few common English
+    words (8 words and more); ``benchmarks/language.py`` measures both."""
+    sample = text[:20_000]
+    letters = len(_LETTER.findall(sample))
+    if letters:
+        other = 1 - len(_LATIN.findall(sample)) / letters
+        if other > _max_non_latin():
+            raise LanguageError(f"text does not look like English ({other:.0%} of its letters are not "
+                                "Latin script); Flashpoint analyses English articles only", source=origin)
+    _check_words(text, settings, origin)
+
+
+def _check_words(text: str, settings: Settings, origin: str) -> None:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:20_000])]
     if len(words) < MIN_CHECK_WORDS:
         return
