@@ -3,13 +3,14 @@
 Exit status of ``ingest``: 0 when every document was analysed (or had been by an earlier run),
 3 when some were skipped (recorded in the ``skipped`` table) and the rest stored, 1 when
 nothing could be analysed or the run had to stop, 130 when interrupted (run it again to
-resume), 2 for usage errors.
+resume), 143 when terminated by SIGTERM (run it again to resume too), 2 for usage errors.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from flashpoint.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING,
     EXIT_PARTIAL,
+    EXIT_TERMINATED,
     field_option,
     query_options,
     raw_csv_option,
@@ -33,6 +35,14 @@ from flashpoint.store.query import EventQuery
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
 
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the main thread is, to stop the run the way Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated()
 
 
 def _rules(path: Path | None):
@@ -117,13 +127,19 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
         incidents=incidents, dedup=dedup_rules, incident_rules=incident_rules)
     live = sys.stderr.isatty() if progress is None else progress
     show = _Progress(live, verbose)
+    # SIGTERM (kill, systemd, a container stopping) ends the run as Ctrl-C does: the workers
+    # are stopped, the committed batches kept, a message says so; exit status 143 (128 + 15)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         report = ingest(sources, db, settings=Settings(fields=fields), options=options, on_batch=show)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         show.stop()
-        _err("interrupted; the batches committed so far are kept: run the same command again to resume")
-        sys.exit(EXIT_INTERRUPTED)
+        terminated = isinstance(stop, _Terminated)
+        _err(f"{'terminated' if terminated else 'interrupted'}; the batches committed so far are kept: "
+             "run the same command again to resume")
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     finally:  # a library error is reported by the command group, after the progress line
+        signal.signal(signal.SIGTERM, previous)
         show.stop()
     incidents_note = f", {report.incidents:,} incidents" if report.incidents is not None else ""
     click.echo(
