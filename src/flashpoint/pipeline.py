@@ -9,7 +9,7 @@ earlier stages, and names the stage that failed when one raises.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +21,7 @@ from flashpoint.inputs import clean as ingest
 from flashpoint.models.event_model import EventModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
-from flashpoint.stages import actors, certainty, dates, events, sentences
+from flashpoint.stages import actors, certainty, dates, events, parser, sentences
 from flashpoint.stages.locations import Places
 from flashpoint.stages.parser import load_pipeline
 
@@ -83,12 +83,15 @@ class Pipeline:
         record_id: str | None = None,
     ) -> Analysis:
         """Analyse one article given as plain text, Markdown or HTML."""
+        if not isinstance(text_or_html, str):
+            hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text_or_html, bytes | bytearray) else ""
+            raise InputError(f"analyze() takes the article as a str, not {type(text_or_html).__name__}{hint}")
         document = ingest.document_from_string(text_or_html, title=title, url=url, id=record_id)
         article = ingest.to_article(document, published=_as_date(published), settings=self.settings)
         return self.analyze_article(article, record_id=record_id)
 
     def analyze_article(self, article: Article, *, record_id: str | None = None) -> Analysis:
-        return self._finish(self._run(article, self.nlp(article.text)), record_id)
+        return self._finish(self._run(article, parser.parse(self.nlp, article.text, self.settings)), record_id)
 
     # -- many articles ---------------------------------------------------------------------
 
@@ -108,12 +111,37 @@ class Pipeline:
     def _batch(
         self, batch: list[tuple[Article, str | None]]
     ) -> Iterator[Analysis | tuple[str | None, FlashpointError]]:
-        docs = self.nlp.pipe((a.text for a, _ in batch), batch_size=self.settings.batch_size)
-        for (article, record_id), doc in zip(batch, docs):
+        for (article, record_id), doc in zip(batch, self._docs([a.text for a, _ in batch])):
+            if isinstance(doc, FlashpointError):
+                yield record_id or article.id, doc
+                continue
             try:
                 yield self._finish(self._run(article, doc), record_id)
             except StageError as err:
                 yield record_id or article.id, err
+
+    def _docs(self, texts: list[str]) -> Iterator[Doc | FlashpointError]:
+        """The parses of ``texts`` in order, or the error of each text that cannot be parsed.
+
+        Short texts are parsed together, as one batch; a long one alone, in pieces, when its turn
+        comes (:func:`~flashpoint.stages.parser.parse`), so that a batch never holds more than
+        one long parse and one text that breaks the parser does not cost the others theirs.
+        """
+        short = [t for t in texts if len(t) <= parser.CHUNK_CHARS]
+        try:
+            parsed = iter(list(self.nlp.pipe(short, batch_size=self.settings.batch_size)))
+        except Exception:  # a text that breaks the parser: find which, parse the others
+            parsed = iter([self._parse(t) for t in short])
+        for text in texts:
+            yield next(parsed) if len(text) <= parser.CHUNK_CHARS else self._parse(text)
+
+    def _parse(self, text: str) -> Doc | FlashpointError:
+        try:
+            return parser.parse(self.nlp, text, self.settings)
+        except FlashpointError as err:
+            return err
+        except Exception as exc:
+            return StageError(f"the parser failed: {type(exc).__name__}: {exc}")
 
     # -- internals -------------------------------------------------------------------------
 
@@ -143,6 +171,8 @@ class Pipeline:
 
 
 def _as_date(value: date | str | None) -> date | None:
+    if isinstance(value, datetime):  # a timestamp: its day (the contract's dates are days)
+        return value.date()
     if value is None or isinstance(value, date):
         return value
     try:

@@ -248,3 +248,60 @@ def test_events_partitioned_by_month(runner, tmp_path, article_file):
     assert (out / "month=2022-09").is_dir()
     n = duckdb.connect().execute(f"select count(*) from read_parquet('{out}/**/*.parquet')").fetchone()[0]
     assert n >= 2
+
+
+def test_a_long_file_in_a_directory_is_skipped_and_the_others_analysed(runner, tmp_path):
+    """Hardening fault 1: one file of 1,000,000+ characters used to end the run with spaCy's
+    E088 traceback and lose the good files of its batch."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-long.txt").write_text("\n\n".join([ARTICLE] * 5_000), encoding="utf-8")
+    (folder / "b-good.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run(runner, "analyze", str(folder), "--format", "jsonl")
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    assert "characters" in one_line_error(result) and "a-long.txt" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [bool(line["events"]) for line in lines] == [False, True]
+
+
+def test_escape_sequences_in_a_record_never_reach_the_terminal(runner, tmp_path):
+    """Hardening fault 6: a title or author with escape sequences (clear screen, window title)
+    was printed raw by the text summary."""
+    path = tmp_path / "feed.jsonl"
+    record = {"id": "x\x1b[2J", "text": ARTICLE, "title": "Clash\x1b[2J\x1b]0;pwned\x07 at the border\x9b31m",
+              "author": "Jane\x1b[31m Doe\x08\x08", "url": "https://example.com/\x1b[1m"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run(runner, "analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Clash at the border" in result.stdout and "Jane Doe" in result.stdout
+    for control in ("\x1b", "\x07", "\x08", "\x9b"):
+        assert control not in result.stdout
+
+
+def test_escape_sequences_in_a_file_name_never_reach_the_terminal(runner, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad\x1b]0;pwned\x07.txt").write_bytes(b"\x00\x01binary")
+    result = run(runner, "analyze", str(folder))
+    assert "bad.txt" in one_line_error(result) and "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_jsonl_skip_lines_keep_the_record_id(runner, tmp_path):
+    """Hardening fault 9: a record the reader refused showed "id": null although it had one."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "r1", "text": 5}\n{"id": "r2", "text": ""}\n', encoding="utf-8")
+    result = run(runner, "analyze", str(path), "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["r1", "r2"]
+
+
+def test_analyze_db_records_a_skipped_file_once(runner, tmp_path, article_file):
+    """Hardening fault 9: every `analyze --db` run added the same skipped row again."""
+    bad = tmp_path / "b.txt"
+    bad.write_text("", encoding="utf-8")
+    db = tmp_path / "a.duckdb"
+    for _ in range(3):
+        result = run(runner, "analyze", str(article_file), str(bad), "--db", str(db))
+        assert result.exit_code == EXIT_PARTIAL, result.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT origin, reason FROM skipped").fetchall() == [(str(bad), "empty")]
+    con.close()

@@ -82,3 +82,34 @@ def test_doctor_prints_the_stage_table() -> None:
     lines = out.output.splitlines()
     assert lines[0].startswith("ingest") and "article" in lines[0]
     assert any(line.startswith("event-dates") and "events[].date" in line for line in lines)
+
+
+# -- hardening (issue 12, fault 9) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, b"Armenia accused Azerbaijan of shelling Jermuk.", 42])
+def test_analyze_of_something_that_is_no_string_is_an_input_error(pipeline, value):
+    from flashpoint.errors import InputError
+
+    with pytest.raises(InputError, match="str"):
+        pipeline.analyze(value)
+
+
+def test_a_datetime_published_gives_dates_not_times(pipeline):
+    from datetime import datetime
+
+    analysis = pipeline.analyze("Armenia accused Azerbaijan on Tuesday of shelling Jermuk.",
+                                published=datetime(2022, 9, 15, 18, 30))
+    assert analysis.article.published.isoformat() == "2022-09-15"
+    data = analysis.to_dict()
+    assert data["article"]["published"] == "2022-09-15"
+    assert all("T" not in (e["date"]["value"] or "") for e in data["events"])
+
+
+def test_a_control_character_entity_does_not_empty_an_html_page(pipeline):
+    paragraphs = "".join(f"<p>Armenia accused Azerbaijan of shelling the town of Jermuk, paragraph {i} "
+                         "of the report said on Tuesday, and Russia urged restraint.</p>" for i in range(6))
+    html = (f"<html><head><title>Clash</title></head><body><article>{paragraphs}"
+            "<p>An escape &#27; here, &#x1b; there and &#0; nowhere.</p></article></body></html>")
+    analysis = pipeline.analyze(html)
+    assert "paragraph 5" in analysis.article.text and "\x1b" not in analysis.article.text

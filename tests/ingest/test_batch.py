@@ -7,6 +7,7 @@ each stored exactly once (timestamps aside).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -252,3 +253,100 @@ def test_an_unreachable_scheduler_is_a_clear_error(corpus: tuple[Path, int], tmp
                                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler" in result.output
+
+
+def test_the_summary_warns_when_articles_were_stored_undated(tmp_path: Path) -> None:
+    """Hardening fault 10: a corpus whose date column has another name was stored undated in
+    silence."""
+    path = tmp_path / "wire.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "fecha", "text"])
+        writer.writerows((r["id"], "2020-01-05", r["text"]) for r in varied_articles(3))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "a.duckdb"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 articles stored have no publication date" in result.output
+    assert "--field published=COLUMN" in result.output
+    mapped = runner.invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "b.duckdb"), "--no-progress",
+                                 "--field", "published=fecha"])
+    assert mapped.exit_code == 0, mapped.output
+    assert "no publication date" not in mapped.output
+    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    assert con.execute("SELECT DISTINCT published FROM articles").fetchall()[0][0].isoformat() == "2020-01-05"
+    con.close()
+
+
+# -- hardening (issue 12, fault 5): process hygiene ------------------------------------------------
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has exited; its new parent reaps it when it will
+
+
+def _wait_for_commit(run: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    assert run.stderr is not None
+    for line in run.stderr:
+        if "committed batch" in line:
+            return
+        assert time.monotonic() < deadline, "the ingest did not commit a batch in time"
+    raise AssertionError("the ingest ended before committing a batch")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_workers_exit_when_the_ingest_is_killed(corpus: tuple[Path, int], tmp_path: Path) -> None:
+    """The worker processes (~500 MB each) and the resource tracker stayed for ever after a
+    kill -9 of `ingest --workers N`."""
+    run = subprocess.Popen(command(corpus[0], tmp_path / "db.duckdb", "--verbose", "--workers", "2"),
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_commit(run)
+        children = _descendants(run.pid)
+        assert len(children) >= 2  # the two workers (and the resource tracker)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 20
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = sorted(pid for pid in children if _alive(pid))
+    finally:
+        for pid in _descendants(run.pid) | (children if "children" in locals() else set()):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left behind: {left}"
+
+
+def test_sigterm_is_handled_like_ctrl_c(corpus: tuple[Path, int], reference: dict[str, list[tuple]],
+                                        tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    run = subprocess.Popen(command(corpus[0], db, "--verbose"), stderr=subprocess.PIPE, text=True)
+    _wait_for_commit(run)
+    run.send_signal(signal.SIGTERM)
+    rest = run.stderr.read() if run.stderr else ""
+    assert run.wait(timeout=60) == 143
+    assert "terminated" in rest and "run the same command again to resume" in rest
+    resumed = subprocess.run(command(corpus[0], db), capture_output=True, text=True, timeout=90)
+    assert resumed.returncode == 3, resumed.stderr
+    assert contents(db) == reference

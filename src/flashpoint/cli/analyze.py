@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL
+from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL, field_option
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
 from flashpoint.errors import FlashpointError
@@ -54,14 +54,15 @@ def _samples() -> list[Path]:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="0-1",
               help="Keep only events of at least this confidence (0.6 keeps the reliable ones; "
                    "see docs/benchmarks.md).")
+@field_option
 def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: str,
             input_format: str, db: Path | None, actor_files: tuple[Path, ...], min_certainty: str | None,
-            min_confidence: float | None) -> None:
+            min_confidence: float | None, fields: tuple[tuple[str, str], ...]) -> None:
     """Analyse news articles: actors, events, dates, places and certainty."""
     sources = [str(p) for p in _samples()] if sample else list(inputs)
     if not sources:
         raise click.UsageError("give a FILE, DIR or - for standard input (or --sample)")
-    settings = Settings(actor_files=tuple(actor_files))
+    settings = Settings(actor_files=tuple(actor_files), fields=fields)
     from flashpoint.pipeline import Pipeline
 
     pipe = Pipeline(settings)
@@ -121,7 +122,7 @@ def _analyses(pipe, sources: list[str], fmt: str | None, published: date | None,
         for source in sources:
             for doc in ingest.iter_documents(source, input_format=fmt, settings=settings):
                 if isinstance(doc, ingest.Failure):
-                    yield None, doc.origin, doc.error
+                    yield doc.id, doc.origin, doc.error
                     continue
                 try:
                     yield ingest.to_article(doc, published=published, settings=settings), doc.id

@@ -3,13 +3,14 @@
 Exit status of ``ingest``: 0 when every document was analysed (or had been by an earlier run),
 3 when some were skipped (recorded in the ``skipped`` table) and the rest stored, 1 when
 nothing could be analysed or the run had to stop, 130 when interrupted (run it again to
-resume), 2 for usage errors.
+resume), 143 when terminated by SIGTERM (run it again to resume too), 2 for usage errors.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,15 +22,27 @@ from flashpoint.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING,
     EXIT_PARTIAL,
+    EXIT_TERMINATED,
+    field_option,
     query_options,
+    raw_csv_option,
 )
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
+from flashpoint.store.export import safe_cell
 from flashpoint.store.query import EventQuery
 
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
 
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the main thread is, to stop the run the way Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated()
 
 
 def _rules(path: Path | None):
@@ -96,9 +109,11 @@ class _Progress:
 @click.option("--progress/--no-progress", default=None,
               help="Show a live progress line (default: when standard error is a terminal).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every committed batch on standard error.")
+@field_option
 def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: str | None,
                    batch_size: int, resume: bool, input_format: str, published: date | None,
-                   rules: Path | None, incidents: bool, progress: bool | None, verbose: bool) -> None:
+                   rules: Path | None, incidents: bool, progress: bool | None, verbose: bool,
+                   fields: tuple[tuple[str, str], ...]) -> None:
     """Analyse a corpus into a database, resumably: files, directories, globs, JSON Lines and CSV
     (gzip too). Near-duplicate articles are linked to their originals and events reporting the
     same happening are merged into incidents."""
@@ -112,13 +127,19 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
         incidents=incidents, dedup=dedup_rules, incident_rules=incident_rules)
     live = sys.stderr.isatty() if progress is None else progress
     show = _Progress(live, verbose)
+    # SIGTERM (kill, systemd, a container stopping) ends the run as Ctrl-C does: the workers
+    # are stopped, the committed batches kept, a message says so; exit status 143 (128 + 15)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        report = ingest(sources, db, settings=Settings(), options=options, on_batch=show)
-    except KeyboardInterrupt:
+        report = ingest(sources, db, settings=Settings(fields=fields), options=options, on_batch=show)
+    except KeyboardInterrupt as stop:
         show.stop()
-        _err("interrupted; the batches committed so far are kept: run the same command again to resume")
-        sys.exit(EXIT_INTERRUPTED)
+        terminated = isinstance(stop, _Terminated)
+        _err(f"{'terminated' if terminated else 'interrupted'}; the batches committed so far are kept: "
+             "run the same command again to resume")
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     finally:  # a library error is reported by the command group, after the progress line
+        signal.signal(signal.SIGTERM, previous)
         show.stop()
     incidents_note = f", {report.incidents:,} incidents" if report.incidents is not None else ""
     click.echo(
@@ -126,6 +147,10 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
         f"articles stored ({report.events:,} events), {report.copies:,} copies, "
         f"{report.duplicates:,} near-duplicates, {report.skipped:,} skipped, "
         f"{report.done_before:,} done before{incidents_note}", err=True)
+    if report.undated and published is None:
+        _err(f"{report.undated:,} of {report.analysed:,} articles stored have no publication date, so "
+             "events without a date in their text are undated; if the records have a date under "
+             "another name, map it: --field published=COLUMN (or give --published YYYY-MM-DD)")
     if report.skipped:
         ok = report.analysed + report.copies + report.done_before
         sys.exit(EXIT_PARTIAL if ok else EXIT_NOTHING)
@@ -149,8 +174,9 @@ _TABLE_COLUMNS = ("id", "first_date", "type", "source_codes", "target_codes", "l
 @click.option("--rebuild", is_flag=True, help="Recompute the incidents first (after changing --rules).")
 @click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="TOML file overriding the [incidents] settings, for --rebuild.")
+@raw_csv_option
 def incidents_command(db: Path, query: EventQuery, limit: int | None, sort: str, fmt: str,
-                      output: Path | None, rebuild: bool, rules: Path | None) -> None:
+                      output: Path | None, rebuild: bool, rules: Path | None, raw_csv: bool) -> None:
     """List incidents: events from different articles that report the same happening, with their
     number of independent sources, outlets, first and last report and strongest certainty."""
     from flashpoint.analysis import incidents
@@ -163,13 +189,13 @@ def incidents_command(db: Path, query: EventQuery, limit: int | None, sort: str,
         rows = incidents.listing(store, query, limit=limit, sort=sort)
     out = output.open("w", encoding="utf-8", newline="") if output else None
     try:
-        _write_incidents(rows, fmt, out)
+        _write_incidents(rows, fmt, out, escape_formulas=not raw_csv)
     finally:
         if out:
             out.close()
 
 
-def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
+def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any, *, escape_formulas: bool = True) -> None:
     if fmt == "jsonl":
         stream = out or sys.stdout
         for row in rows:
@@ -179,8 +205,9 @@ def _write_incidents(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         writer = csv.writer(out or sys.stdout, lineterminator="\n")
         columns = list(rows[0]) if rows else list(_TABLE_COLUMNS)
         writer.writerow(columns)
+        cell = safe_cell if escape_formulas else (lambda v: v)
         for row in rows:
-            writer.writerow(";".join(v) if isinstance(v, list) else ("" if v is None else v)
+            writer.writerow(cell(";".join(v) if isinstance(v, list) else ("" if v is None else v))
                             for v in row.values())
         return
     from rich.console import Console

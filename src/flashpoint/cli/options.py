@@ -18,8 +18,11 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def err(message: str) -> None:
-    """The one-line error every command prints on standard error."""
-    click.echo(f"flashpoint: {message}", err=True)
+    """The one-line error every command prints on standard error (file names and record ids
+    come from the input: their escape sequences are dropped)."""
+    from flashpoint.report.text import printable
+
+    click.echo(f"flashpoint: {printable(message)}", err=True)
 
 
 def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -88,3 +91,36 @@ def query_options(*, sources: bool = True, dyad: bool = False) -> Callable[[Call
         return wrapper
 
     return decorate
+
+
+def raw_csv_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--raw-csv``: CSV cells exactly as stored, without the quote that stops a spreadsheet
+    from running a cell as a formula."""
+    return click.option(
+        "--raw-csv", is_flag=True,
+        help="CSV: write cells exactly as stored. By default a text cell that starts with = + - @ "
+             "gets a ' in front, so that a spreadsheet shows it instead of running it as a formula; "
+             "use this for programs, not spreadsheets.")(command)
+
+
+def _field_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    from flashpoint.inputs.documents import field_names
+
+    pairs = []
+    for value in values:
+        name, sep, column = value.partition("=")
+        name, column = name.strip().lower(), column.strip()
+        if not sep or not column:
+            raise click.BadParameter(f"{value!r} is not NAME=COLUMN (e.g. published=fecha)")
+        if name not in field_names():
+            raise click.BadParameter(f"{name!r} is no field; map one of {', '.join(field_names())}")
+        pairs.append((name, column))
+    return tuple(pairs)
+
+
+def field_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--field NAME=COLUMN``: a record field under a name Flashpoint does not know."""
+    return click.option(
+        "--field", "fields", multiple=True, metavar="NAME=COLUMN", callback=_field_pairs,
+        help="JSON Lines / CSV: read the field NAME (id, text, html, title, url, author, published) "
+             "from COLUMN; the usual names (date, pubdate, body, link …) are known. May be repeated.")(command)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from flashpoint.cli.options import query_options
+from flashpoint.cli.options import query_options, raw_csv_option
 from flashpoint.store.query import EventQuery
 
 
@@ -21,7 +21,9 @@ from flashpoint.store.query import EventQuery
                    "--partition-by).")
 @click.option("--partition-by", type=click.Choice(("month",)), default=None,
               help="Write parquet as a dataset folder with one month=YYYY-MM part per month.")
-def events(db: Path, query: EventQuery, fmt: str, output: Path | None, partition_by: str | None) -> None:
+@raw_csv_option
+def events(db: Path, query: EventQuery, fmt: str, output: Path | None, partition_by: str | None,
+           raw_csv: bool) -> None:
     """Export stored events as flat rows (one per event, source and target)."""
     from flashpoint.store import Store
 
@@ -31,7 +33,7 @@ def events(db: Path, query: EventQuery, fmt: str, output: Path | None, partition
         raise click.UsageError("--partition-by needs --format parquet")
     with Store(db, read_only=True) as store:
         store.export(output if output is not None else sys.stdout, fmt, query,  # type: ignore[arg-type]
-                     partition_by=partition_by)  # type: ignore[arg-type]
+                     partition_by=partition_by, escape_formulas=not raw_csv)  # type: ignore[arg-type]
 
 
 @click.group(invoke_without_command=True)

@@ -241,7 +241,28 @@ def _start_local_worker(settings: Settings, rules: DedupRules) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _watch_parent(os.getppid())
     _analyser(settings, rules)
+
+
+_PARENT_POLL_SECONDS = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker process as soon as the process that started it is gone.
+
+    A pool's worker waits for work on a queue whose write end it holds itself, so when the
+    parent dies without closing the pool (kill -9, a crash, the OOM killer) nothing would ever
+    end it: each kept its model (~500 MB) and, through it, the resource tracker, for ever. A
+    dead parent's children are adopted by another process, so the parent id changes.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="flashpoint-parent-watch", daemon=True).start()
 
 
 # -- where batches run ---------------------------------------------------------------------
@@ -375,6 +396,7 @@ class IngestReport:
 
     documents: int = 0       # documents read this run
     analysed: int = 0        # new articles stored
+    undated: int = 0         # new articles stored without a publication date
     copies: int = 0          # documents whose text was already stored
     duplicates: int = 0      # new articles linked to an original as near-duplicates
     events: int = 0          # events of the new articles
@@ -651,6 +673,7 @@ def _commit(store: Any, linker: dedup.Linker, batch: _Batch, future: Any, scratc
                                         "reason", "done_at"), documents)
     report.batches += 1
     report.analysed += len(new)
+    report.undated += sum(1 for o in new if o.published is None)
     report.events += sum(o.events for o in new)
     report.skipped += len(skipped)
     report.duplicates += sum(1 for link in links if any(o.article_id == link.article for o in new))

@@ -25,10 +25,12 @@ from flashpoint.inputs.documents import (
     INPUT_FORMATS,
     Document,
     Failure,
+    find_date,
     iso_date,
     iter_documents,
     sniff,
     too_large,
+    too_long,
 )
 from flashpoint.records import Article
 from flashpoint.resources import data_file
@@ -135,6 +137,8 @@ def to_article(document: Document, *, published: date | None = None, settings: S
     if not text:
         raise EmptyInputError("no article text is left after removing markup and boilerplate",
                               source=origin)
+    if len(text) > settings.max_chars:
+        raise too_long(len(text), settings, origin)
     _check_english(text, settings, origin)
     source = None
     for candidate, name in ((published, "argument"), (document.published, "metadata"),
@@ -157,7 +161,7 @@ def _is_headline(paragraphs: list[str]) -> bool:
         "\n" not in first
         and 3 <= len(first.split()) and len(first) <= 160
         and not first.rstrip().endswith((".", "!", "?", ":", ","))
-        and _find_date(first) is None  # a date line that was no dateline stays text
+        and find_date(first) is None  # a date line that was no dateline stays text
     )
 
 
@@ -165,6 +169,8 @@ def _extract_html(html: str, origin: str) -> tuple[str, dict[str, Any]]:
     # Imported here: it costs ~0.2 s and plain-text or Markdown runs never need it.
     import trafilatura
     from trafilatura.utils import load_html
+
+    html = _without_controls(html)
 
     try:
         # favor_recall: the default keeps only the first of the containers some sites split an
@@ -350,6 +356,28 @@ def _inline_text(element: Any) -> str:
     return " ".join("".join(parts).split())
 
 
+# A control character, raw or as an entity (&#27; &#x1b;), makes lxml give up on the whole page
+# ("no article text"); none belongs in an article, so they go before extraction (tab, line
+# breaks and the entities of printable characters stay).
+_CONTROL_ENTITY = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_RAW_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_control(code: int) -> bool:
+    return (code < 32 and code not in (9, 10, 13)) or 127 <= code <= 159 or code > 0x10FFFF \
+        or 0xD800 <= code <= 0xDFFF
+
+
+def _without_controls(html: str) -> str:
+    def drop(m: re.Match[str]) -> str:
+        code = int(m[1], 16) if m[1] else int(m[2])
+        return "" if _is_control(code) else m[0]
+
+    if "&#" in html:
+        html = _CONTROL_ENTITY.sub(drop, html)
+    return _RAW_CONTROLS.sub("", html)
+
+
 # Markdown: escapes are parked in the private-use area while the syntax is removed, so that
 # "\*" never opens emphasis; they come back as the plain character.
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -447,16 +475,6 @@ def _same(a: str, b: str) -> bool:
 
 # -- header: byline, dateline, labels -------------------------------------------------------
 
-_MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    ("January February March April May June July August September October November "
-     "December").split(), 1)}
-_MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
-         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATES = (
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})\b"),
-)
 # "WASHINGTON, Sept. 14 (Reuters) -": a city in capitals, a date, maybe an agency, a dash
 _WIRE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?,\s*(?P<date>.{4,25}?)\s*"
                    r"(?:\([^)]{1,40}\)\s*)?[-–—]")
@@ -465,18 +483,6 @@ _DATELINE_WORDS = {"published", "updated", "posted", "on", "at", "last", "first"
 _BYLINE = re.compile(r"^(?:written )?by\s+(?P<name>.+)$|^authors?\s*:\s*(?P<name2>.+)$", re.I)
 _NAME_PARTICLES = {"and", "de", "del", "van", "von", "der", "den", "da", "di", "du", "la", "le",
                    "al", "bin", "el", "ibn"}
-
-
-def _find_date(line: str) -> tuple[re.Match[str], date | None] | None:
-    """The first date in ``line`` and its value (None when it has no year or is invalid)."""
-    for pattern in _DATES:
-        if m := pattern.search(line):
-            month = int(m["m"]) if "m" in m.groupdict() else _MONTHS[m["mon"][:3].lower()]
-            try:
-                return m, date(int(m["y"]), month, int(m["d"])) if m["y"] else None
-            except ValueError:
-                return m, None
-    return None
 
 
 def _byline_name(line: str) -> str | None:
@@ -490,9 +496,9 @@ def _byline_name(line: str) -> str | None:
 def _dateline(line: str) -> tuple[bool, date | None]:
     """Whether ``line`` is a dateline to drop, and the date it gives."""
     if wire := _WIRE.match(line):  # the caller keeps the sentence it opens
-        found = _find_date(wire["date"])
+        found = find_date(wire["date"])
         return True, found[1] if found else None
-    found = _find_date(line)
+    found = find_date(line)
     if found is None or found[1] is None or len(line) > 80 or line.rstrip().endswith("."):
         return False, None
     rest = (line[: found[0].start()] + " " + line[found[0].end():]).replace("’", "'")
@@ -515,7 +521,7 @@ def _take_header(paragraphs: list[str]) -> tuple[list[str], str | None, date | N
             if seen > HEADER_LINES:
                 kept.append(line)
                 continue
-            found = _find_date(line)
+            found = find_date(line)
             name = _byline_name(line[: found[0].start()] if found else line)
             if name:  # "By Jane Doe · September 15, 2022" carries both
                 author = author or name
@@ -594,7 +600,33 @@ FULL_CHECK_WORDS = 40  # below this, samples are noisy: the bar rises linearly t
 MIN_CHECK_WORDS = 8  # below this, no check at all (a headline, a test sentence)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+# Latin letters: Basic Latin, Latin-1, Latin Extended-A/B, IPA, Latin Extended Additional
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0250-\u02af\u1e00-\u1eff]")
+
+
+@lru_cache(maxsize=1)
+def _max_non_latin() -> float:
+    value = _data_file("english.toml").get("max_non_latin")
+    if not isinstance(value, float) or not 0 < value < 1:
+        raise DataFileError("english.toml: `max_non_latin` must be a number between 0 and 1")
+    return value
+
+
 def _check_english(text: str, settings: Settings, origin: str) -> None:
+    """Refuse a text in another script (any length), then one with too few common English
+    words (8 words and more); ``benchmarks/language.py`` measures both."""
+    sample = text[:20_000]
+    letters = len(_LETTER.findall(sample))
+    if letters:
+        other = 1 - len(_LATIN.findall(sample)) / letters
+        if other > _max_non_latin():
+            raise LanguageError(f"text does not look like English ({other:.0%} of its letters are not "
+                                "Latin script); Flashpoint analyses English articles only", source=origin)
+    _check_words(text, settings, origin)
+
+
+def _check_words(text: str, settings: Settings, origin: str) -> None:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:20_000])]
     if len(words) < MIN_CHECK_WORDS:
         return

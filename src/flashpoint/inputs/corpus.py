@@ -91,7 +91,9 @@ def _iter_corpus(inputs: list[str], fmt: str | None, settings: Settings) -> Iter
                                                                        settings=settings))
         elif Path(source).is_dir():
             for found in walk(Path(source)):
-                if isinstance(found, OSError):
+                if isinstance(found, Failure):
+                    yield _failure(found.origin, found.error)
+                elif isinstance(found, OSError):
                     where = str(found.filename)
                     yield _failure(where, UnreadableError(f"cannot list the folder: {found.strerror}",
                                                           source=where))
@@ -109,9 +111,10 @@ def _iter_corpus(inputs: list[str], fmt: str | None, settings: Settings) -> Iter
             yield from _file(Path(source), fmt, settings)
 
 
-def walk(root: Path) -> Iterator[Path | OSError]:
+def walk(root: Path) -> Iterator[Path | OSError | Failure]:
     """Corpus files under ``root`` in path order, one folder listed at a time; an
-    :class:`OSError` for a folder that cannot be listed."""
+    :class:`OSError` for a folder that cannot be listed and a :class:`Failure` for a FIFO, socket
+    or device (:func:`~flashpoint.inputs.documents.special_file`), which is never opened."""
     try:
         with os.scandir(root) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -130,7 +133,8 @@ def walk(root: Path) -> Iterator[Path | OSError]:
         if is_dir:
             yield from walk(Path(entry.path))
         elif _format_of(Path(entry.name)) is not None:
-            yield Path(entry.path)
+            path = Path(entry.path)
+            yield Failure(entry.path, error) if (error := sources.special_file(path)) else path
 
 
 def _format_of(path: Path) -> str | None:
@@ -194,50 +198,125 @@ def _failure(where: str, error: FlashpointError) -> CorpusItem:
 
 def _read_csv(handle: IO[bytes], origin: str, settings: Settings) -> Iterator[Document | Failure]:
     """Records of a CSV file with a header row naming the JSON Lines fields:
-    ``id``, ``text`` or ``html``, and optionally ``title``, ``url``, ``author``, ``published``."""
+    ``id``, ``text`` or ``html``, and optionally ``title``, ``url``, ``author``, ``published``.
+
+    Records are cut by :func:`csv_records` (a record over ``max_bytes`` characters is skipped
+    whole, never held in memory) and each is parsed by the csv module alone, so that a bad
+    record never puts the reader out of step with the ones after it.
+    """
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     # csv's limit is process-wide; it is raised, never lowered, to the largest article allowed
     csv.field_size_limit(max(csv.field_size_limit(), settings.max_bytes))
-    reader = csv.reader(text)
+    records = csv_records(text, settings.max_bytes)
     try:
-        header = next(reader, None)
+        header = next(records, None)
         if header is None:
             raise EmptyInputError("the CSV file is empty; it needs a header row and records",
                                   source=origin)
-        columns = [name.strip().lower() for name in header]
-        if "text" not in columns and "html" not in columns:
+        if header is _TOO_LONG:
+            raise sources.too_large("the CSV header", settings, origin)
+        columns = [name.strip().lower() for name in _rows(header)[0]] if _rows(header) else []
+        mapped = sources.check_fields(settings.fields)
+        bodies = {*(c.lower() for f, c in mapped.items() if f in ("text", "html")),
+                  *(n for f in ("text", "html") if f not in mapped for n in sources.field_names()[f])}
+        if not bodies & set(columns):
             raise RecordError(f"the CSV header ({', '.join(columns)[:200]}) has no `text` or `html` "
-                              "column; name the article's column `text`", source=origin)
+                              "column; name the article's column `text` or map it: --field text=COLUMN",
+                              source=origin)
         number = errors = 0
-        while True:
+        for raw in records:
+            number += 1
+            where = f"{origin}:{number}"
+            if raw is _TOO_LONG:
+                yield Failure(where, sources.too_large("record", settings, where))
+                continue
             try:
-                row = next(reader)
-            except StopIteration:
-                return
+                rows = _rows(raw)
             except csv.Error as exc:
-                number += 1
                 errors += 1
-                where = f"{origin}:{number}"
                 yield Failure(where, RecordError(f"malformed CSV record ({exc}); fix or remove it",
                                                  source=where))
                 if errors >= MAX_CSV_ERRORS_IN_A_ROW:
                     raise RecordError(f"{errors} malformed records in a row; is this a CSV file?",
                                       source=origin) from exc
                 continue
-            number += 1
             errors = 0
+            row = rows[0] if rows else []
             if not any(cell.strip() for cell in row):
                 continue
-            where = f"{origin}:{number}"
-            if len(row) != len(columns):
-                yield Failure(where, RecordError(f"the record has {len(row)} fields and the header "
+            if len(rows) > 1 or len(row) != len(columns):
+                fields = sum(len(r) for r in rows)
+                yield Failure(where, RecordError(f"the record has {fields} fields and the header "
                                                  f"{len(columns)}; fix or remove it", source=where))
                 continue
             record = dict(zip(columns, row, strict=True))
             try:
-                yield sources.record_document(record, where)
+                yield sources.record_document(record, where, settings.fields)
             except FlashpointError as err:
                 yield Failure(where, err, record.get("id") or None)
     except UnicodeDecodeError as exc:
         raise EncodingInputError("the CSV file is not valid UTF-8; convert it, e.g. `iconv -f latin1 "
                                  "-t utf-8`", source=origin) from exc
+
+
+def _rows(record: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(record, newline="")))
+
+
+# -- CSV records -------------------------------------------------------------------------------
+
+# Where the scanner is in a record (the csv module's excel dialect, not strict): at the start of
+# a field, in an unquoted field, in a quoted field, or just after a quote inside a quoted field.
+_FIELD, _PLAIN, _QUOTED, _QUOTE = range(4)
+_PIECE = 1 << 20  # characters read at a time: a line of any length costs at most this much more
+_TOO_LONG = "\x00too long"  # stands for a skipped record (NUL is never in a record csv accepts)
+
+
+def csv_records(text: IO[str], limit: int) -> Iterator[str]:
+    """The raw records of a CSV stream (opened with ``newline=""``), line ends included.
+
+    A record longer than ``limit`` characters comes out as :data:`_TOO_LONG`: it is read to its
+    end (quoted line breaks included) in pieces and dropped as it goes, so the next record
+    starts where it should and memory stays bounded whatever the record's length.
+    """
+    parts: list[str] = []
+    size, state = 0, _FIELD
+    while piece := text.readline(_PIECE):
+        state = _scan(piece, state)
+        size += len(piece)
+        if size <= limit:
+            parts.append(piece)
+        else:
+            parts.clear()
+        if state != _QUOTED and piece[-1] in "\r\n":  # the record ends with this line
+            yield "".join(parts) if size <= limit else _TOO_LONG
+            parts, size, state = [], 0, _FIELD
+    if size:
+        yield "".join(parts) if size <= limit else _TOO_LONG
+
+
+def _scan(piece: str, state: int) -> int:
+    """The scanner's state after ``piece``; one step per field or quote, not per character."""
+    i, n = 0, len(piece)
+    while i < n:
+        if state == _QUOTED:
+            j = piece.find('"', i)
+            if j < 0:
+                return _QUOTED
+            i, state = j + 1, _QUOTE
+            continue
+        if state == _QUOTE:
+            if piece[i] == '"':  # "" inside quotes: a quote character
+                i, state = i + 1, _QUOTED
+                continue
+            state = _PLAIN  # the quoted part ended; the csv module keeps what follows
+        elif state == _FIELD:
+            if piece[i] == '"':
+                i, state = i + 1, _QUOTED
+                continue
+            state = _PLAIN
+        j = piece.find(",", i)  # _PLAIN: the field ends at the next comma or the line end
+        if j < 0:
+            return _PLAIN
+        i, state = j + 1, _FIELD
+    return state

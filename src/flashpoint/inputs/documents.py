@@ -7,19 +7,24 @@ into an article is :func:`flashpoint.ingest.to_article`.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 import re
+import stat
 import sys
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import IO
 
 from flashpoint.errors import (
     BinaryInputError,
+    DataFileError,
     EncodingInputError,
     FlashpointError,
     InputError,
@@ -27,6 +32,7 @@ from flashpoint.errors import (
     TooLargeError,
     UnreadableError,
 )
+from flashpoint.resources import data_file
 from flashpoint.settings import Settings
 
 INPUT_FORMATS = ("text", "markdown", "html", "jsonl")
@@ -94,21 +100,47 @@ def _iter_documents(source: str, fmt: str | None, settings: Settings) -> Iterato
         yield from _guarded(source, _read_path(Path(source), fmt, settings))
     else:
         for item in _walk(Path(source)):
-            if isinstance(item, OSError):
+            if isinstance(item, Failure):
+                yield item
+            elif isinstance(item, OSError):
                 yield Failure(str(item.filename), _unreadable(item, str(item.filename)))
             else:
                 yield from _guarded(str(item), _read_path(item, fmt, settings))
 
 
-def _walk(root: Path) -> list[Path | OSError]:
-    """Input files under ``root`` sorted by path, and the directories that could not be listed."""
-    found: list[Path | OSError] = []
+def _walk(root: Path) -> list[Path | OSError | Failure]:
+    """Input files under ``root`` sorted by path, the directories that could not be listed, and
+    a failure for each entry that is no regular file (see :func:`special_file`)."""
+    found: list[Path | OSError | Failure] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=found.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, editor folders
         # a directory named like an input ("x.txt") is listed too, to be reported as unreadable
-        found += [Path(dirpath, n) for n in filenames + dirnames
-                  if not n.startswith(".") and Path(n).suffix.lower() in EXTENSIONS]
-    return sorted(found, key=lambda x: Path(x.filename if isinstance(x, OSError) else x).parts)
+        for name in filenames + dirnames:
+            if not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS:
+                path = Path(dirpath, name)
+                found.append(Failure(str(path), error) if (error := special_file(path)) else path)
+    return sorted(found, key=lambda x: Path(_where(x)).parts)
+
+
+def _where(item: Path | OSError | Failure) -> str:
+    if isinstance(item, Failure):
+        return item.origin
+    return str(item.filename if isinstance(item, OSError) else item)
+
+
+def special_file(path: Path) -> UnreadableError | None:
+    """The reason to skip ``path`` found in a directory when it is a FIFO, a socket or a device:
+    opening a FIFO blocks until someone writes to it, a device may never end. Only regular
+    files (and directories, reported elsewhere) are read from a directory; a path named on the
+    command line is read whatever it is (``<(cmd)``, /dev/stdin)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # a dangling link: opening it gives the usual message
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return UnreadableError("not a regular file (a FIFO, socket or device); only regular files are "
+                           "read from a directory", source=str(path))
 
 
 def _guarded(origin: str, items: Iterator[Document | Failure]) -> Iterator[Document | Failure]:
@@ -136,6 +168,13 @@ def _unreadable(exc: OSError, origin: str) -> UnreadableError:
 def too_large(what: str, settings: Settings, origin: str) -> TooLargeError:
     return TooLargeError(f"{what} is larger than {settings.max_bytes:,} bytes; split it or raise "
                          "max_bytes", source=origin)
+
+
+def too_long(chars: int, settings: Settings, origin: str | None = None) -> TooLargeError:
+    """An article text over ``settings.max_chars`` (its parse would take minutes and gigabytes)."""
+    return TooLargeError(
+        f"the article text has {chars:,} characters, more than the {settings.max_chars:,} Flashpoint "
+        "analyses (about 40 s and 350 MB per million); split it into articles", source=origin)
 
 
 def _read_path(path: Path, fmt: str | None, settings: Settings) -> Iterator[Document | Failure]:
@@ -184,6 +223,8 @@ def _is_json_object(line: bytes) -> bool:
         return line.lstrip().startswith(b"{") and isinstance(json.loads(line), dict)
     except ValueError:
         return False
+    except RecursionError:  # an object nested too deeply: a JSON Lines record, to be refused
+        return True
 
 
 def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes]:
@@ -233,7 +274,7 @@ def _iter_jsonl(lines: Iterable[bytes], origin: str, settings: Settings) -> Iter
         try:
             if len(raw) > settings.max_bytes:
                 raise too_large("record", settings, where)
-            yield _record(raw, where)
+            yield _record(raw, where, settings)
         except FlashpointError as err:
             yield Failure(where, err, _record_id(raw))
 
@@ -241,9 +282,33 @@ def _iter_jsonl(lines: Iterable[bytes], origin: str, settings: Settings) -> Iter
 def _record_id(raw: bytes) -> str | None:
     try:
         rid = json.loads(raw).get("id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return None if rid is None else str(rid)
+
+
+_MONTHS = {m[:3].lower(): i for i, m in enumerate(
+    ("January February March April May June July August September October November "
+     "December").split(), 1)}
+_MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATES = (
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})\b"),
+)
+
+
+def find_date(line: str) -> tuple[re.Match[str], date | None] | None:
+    """The first date in ``line`` and its value (None when it has no year or is invalid)."""
+    for pattern in _DATES:
+        if m := pattern.search(line):
+            month = int(m["m"]) if "m" in m.groupdict() else _MONTHS[m["mon"][:3].lower()]
+            try:
+                return m, date(int(m["y"]), month, int(m["d"])) if m["y"] else None
+            except ValueError:
+                return m, None
+    return None
 
 
 def iso_date(value: str | None) -> date | None:
@@ -254,7 +319,53 @@ def iso_date(value: str | None) -> date | None:
         return None
 
 
-def _record(raw: bytes, where: str) -> Document:
+def parse_date(value: object) -> date | None:
+    """A record's publication date: ISO (``2020-01-05``, ``2020-01-05T10:00:00Z``), RFC 2822
+    (``Sun, 05 Jan 2020 10:00:00 +0000``), written (``Jan 5, 2020``, ``5 January 2020``) or a
+    number of seconds (milliseconds above 10^11) since 1970; None when it is none of them."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if (found := iso_date(text)) is not None:
+        return found
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    written = find_date(text[:100])
+    return written[1] if written else None
+
+
+@lru_cache(maxsize=1)
+def field_names() -> dict[str, tuple[str, ...]]:
+    """Each record field and the names it goes by (``data/inputs/fields.toml``)."""
+    try:
+        data = tomllib.loads(data_file("inputs", "fields.toml").read_text("utf-8"))["fields"]
+        names = {field: tuple(str(n) for n in aliases) for field, aliases in data.items()}
+    except (OSError, KeyError, TypeError, AttributeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"cannot load fields.toml: {exc}; reinstall Flashpoint") from exc
+    return names
+
+
+def check_fields(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``Settings.fields`` as {field: column}; raise :class:`InputError` for an unknown field."""
+    known = field_names()
+    mapping = {}
+    for name, column in fields:
+        if name not in known:
+            raise InputError(f"--field {name}={column}: no field {name!r}; map one of {', '.join(known)}")
+        mapping[name] = column
+    return mapping
+
+
+def _record(raw: bytes, where: str, settings: Settings) -> Document:
     """One JSON Lines record: {"id", "text" | "html", "published"?, "title"?, "url"?, "author"?}."""
     try:
         record = json.loads(raw.decode("utf-8-sig"))
@@ -263,32 +374,56 @@ def _record(raw: bytes, where: str) -> Document:
     except ValueError as exc:
         raise RecordError(f"line is not valid JSON ({exc.msg}, column {exc.colno}); fix or remove it",
                           source=where) from exc
+    except RecursionError:  # json's decoder stops at the interpreter's recursion limit
+        raise RecordError("line is nested too deeply (about a thousand levels of [ or {); no article "
+                          "record is; fix or remove it", source=where) from None
     if not isinstance(record, dict):
         raise RecordError("line is not a JSON object; each line must be {\"id\", \"text\" or \"html\"}",
                           source=where)
-    return record_document(record, where)
+    return record_document(record, where, settings.fields)
 
 
-def record_document(record: dict, where: str) -> Document:
+def record_document(record: dict, where: str, fields: Iterable[tuple[str, str]] = ()) -> Document:
     """A record's fields as a :class:`Document`; JSON Lines and CSV rows share these rules.
 
-    Raise :class:`RecordError` when there is no ``text``/``html`` string or a field is malformed.
+    Each field is found under its usual names (:func:`field_names`) or the column ``fields``
+    maps it to (``--field NAME=COLUMN``). Raise :class:`RecordError` when there is no text or
+    HTML string or a field is malformed.
     """
-    body, kind = record.get("html"), "html"
+    mapped = check_fields(fields)
+
+    def pick(name: str) -> tuple[str | None, object]:
+        if name in mapped:
+            column = mapped[name]
+            key = column if column in record else column.lower()
+            return column, record.get(key)
+        empty = (None,) if name in ("text", "html") else (None, "")  # an empty text is reported as empty
+        for alias in field_names()[name]:
+            if record.get(alias) not in empty:
+                return alias, record[alias]
+        return None, None
+
+    kind = "html"
+    key, body = pick("html")
     if not isinstance(body, str):
-        body = record.get("text")
+        key, body = pick("text")
         if not isinstance(body, str):
-            raise RecordError('record has no "text" or "html" string; add the article\'s text',
-                              source=where)
+            raise RecordError('record has no "text" or "html" string; add the article\'s text (or map '
+                              "its column: --field text=COLUMN)", source=where)
         kind = sniff(body)
-    fields = {name: record.get(name) or None for name in ("title", "url", "author", "published")}
-    for name, value in fields.items():
+    values = {}
+    for name in ("title", "url", "author"):
+        key, value = pick(name)
         if value is not None and not isinstance(value, str):
-            raise RecordError(f'"{name}" must be a string or null, not {type(value).__name__}',
-                              source=where)
-    if (published := iso_date(fields.pop("published"))) is None and record.get("published"):
-        raise RecordError(f'"published" {record["published"]!r} is not a YYYY-MM-DD date; fix or '
-                          "remove it", source=where)
-    rid = record.get("id")
+            raise RecordError(f'"{key}" must be a string or null, not {type(value).__name__}', source=where)
+        values[name] = value or None
+    key, value = pick("published")
+    published = parse_date(value)
+    # a value under Flashpoint's own name or a mapped column must be a date; under another
+    # usual name ("date", "timestamp") it may mean something else, and is left alone
+    if published is None and value not in (None, "") and (key == "published" or "published" in mapped):
+        raise RecordError(f'"{key}" {value!r} is not a date (YYYY-MM-DD, an ISO timestamp or "Jan 5, '
+                          '2020"); fix or remove it', source=where)
+    rid = pick("id")[1]
     return Document(body, kind, id=None if rid is None else str(rid), published=published,
-                    origin=where, **fields)
+                    origin=where, **values)

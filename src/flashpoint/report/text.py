@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,25 @@ _LABEL_STYLE = {
     "future": "blue",
     "negated": "red",
 }
+
+
+# Terminal escape sequences (CSI "ESC [ … m", OSC "ESC ] … BEL" that sets the window title, the
+# 8-bit CSI 0x9b) and every other C0/C1 control but tab and newline: a title, an author or a
+# record id comes from the input and must never move the cursor, clear the screen or retitle
+# the window of whoever reads the summary.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|"
+                      r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-_]?|"
+                      r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tab, newline kept)."""
+    return _ESCAPES.sub("", text)
+
+
+def _safe(text: str) -> str:
+    """Printable and free of rich markup: every string from the input goes through here."""
+    return escape(printable(text))
 
 
 def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:
@@ -59,7 +79,7 @@ def _quote(analysis: Analysis, event: Event) -> str:
 def summary(analysis: Analysis, console: Console, *, model: str | None = None) -> None:
     """Print the human summary: title, date, actors, events and how sure the writer is."""
     a = analysis.article
-    console.print(f"[bold]{escape(a.title or '(untitled)')}[/bold]")
+    console.print(f"[bold]{_safe(a.title or '(untitled)')}[/bold]")
     meta = [
         f"published {a.published.isoformat()} ({a.published_source})" if a.published else "no publication date",
         f"by {a.author}" if a.author else None,
@@ -67,12 +87,12 @@ def summary(analysis: Analysis, console: Console, *, model: str | None = None) -
         f"{len(analysis.sentences)} sentences",
         f"model {model}" if model else None,
     ]
-    console.print(escape(" · ".join(m for m in meta if m)), style="dim")
+    console.print(_safe(" · ".join(m for m in meta if m)), style="dim")
 
     if analysis.actors:
         shown = ", ".join(f"{x.key} {x.name} ×{x.mentions}" for x in analysis.actors[:14])
         more = len(analysis.actors) - 14
-        console.print(f"\n[bold]Actors[/bold] ({len(analysis.actors)}): {escape(shown)}"
+        console.print(f"\n[bold]Actors[/bold] ({len(analysis.actors)}): {_safe(shown)}"
                       + (f", … {more} more" if more > 0 else ""))
 
     console.print(f"\n[bold]Events[/bold] ({len(analysis.events)})")
@@ -84,10 +104,10 @@ def summary(analysis: Analysis, console: Console, *, model: str | None = None) -
             undated = True
         style = _LABEL_STYLE.get(e.certainty.label, "")
         console.print(
-            f"  {when:<11} · {escape(_actors(e.source))} → [bold]{e.type}[/bold] → "
-            f"{escape(_actors(e.target))} · [{style}]{e.certainty.label}[/{style}]"
+            f"  {when:<11} · {_safe(_actors(e.source))} → [bold]{e.type}[/bold] → "
+            f"{_safe(_actors(e.target))} · [{style}]{e.certainty.label}[/{style}]"
         )
-        console.print(Padding(Text(f"“{_quote(analysis, e)}”", style="dim"), (0, 0, 0, 16)))
+        console.print(Padding(Text(f"“{printable(_quote(analysis, e))}”", style="dim"), (0, 0, 0, 16)))
     if undated:
         console.print("  * no date in the text: the publication date", style="dim")
 
@@ -98,8 +118,8 @@ def summary(analysis: Analysis, console: Console, *, model: str | None = None) -
     console.print(f"\n[bold]Certainty[/bold] of {len(analysis.sentences)} sentences: " + ", ".join(parts))
     profile = analysis.certainty_profile
     if profile.top_cues:
-        console.print("  top cues: " + escape(", ".join(f"{c} ×{n}" for c, n in profile.top_cues[:8])))
+        console.print("  top cues: " + _safe(", ".join(f"{c} ×{n}" for c, n in profile.top_cues[:8])))
     if profile.cited:
-        console.print("  cited: " + escape(", ".join(f"{c} ×{n}" for c, n in profile.cited[:6])))
+        console.print("  cited: " + _safe(", ".join(f"{c} ×{n}" for c, n in profile.cited[:6])))
     for s in analysis.skipped:
-        console.print(f"  skipped: {escape(s.reason)}: {escape(s.detail)}", style="yellow")
+        console.print(f"  skipped: {_safe(s.reason)}: {_safe(s.detail)}", style="yellow")

@@ -380,8 +380,11 @@ class Store:
                 )
 
     def record_skipped(self, origin: str, reason: str, detail: str = "") -> None:
-        """Record a document that was not analysed (``origin``: its file, URL or record id)."""
-        with self._errors():
+        """Record a document that was not analysed (``origin``: its file, URL or record id); it
+        replaces the document's earlier record, so analysing a folder again adds no row."""
+        with self.transaction():
+            self._con.execute("DELETE FROM skipped WHERE origin = $origin AND article_id IS NULL",
+                              {"origin": origin})
             self._insert("skipped", [(origin, None, None, reason, detail, _now())])
 
     # -- reading ---------------------------------------------------------------------------
@@ -472,8 +475,12 @@ class Store:
         since: date | None = None,
         until: date | None = None,
         partition_by: Literal["month"] | None = None,
+        escape_formulas: bool = True,
     ) -> None:
         """Write the flat rows as csv or jsonl (to a path or a text stream) or parquet (a path).
+
+        CSV text cells that a spreadsheet would run as a formula get a quote in front
+        (:func:`~flashpoint.store.export.safe_cell`) unless ``escape_formulas`` is False.
 
         ``partition_by="month"`` writes parquet as a dataset: a folder with one
         ``month=YYYY-MM`` subfolder per month of the events' dates (``month=undated`` for
@@ -492,7 +499,7 @@ class Store:
         if not isinstance(target, (str, os.PathLike)):
             if fmt == "parquet":
                 raise StoreError("parquet export needs a file path, not a stream")
-            write_text(target, fmt, self._flat_rows(query))
+            write_text(target, fmt, self._flat_rows(query), escape_formulas=escape_formulas)
             return
         if fmt == "parquet":
             sql, params = flat_query(query)
@@ -502,7 +509,7 @@ class Store:
             return
         try:
             with open(target, "w", encoding="utf-8", newline="") as out:
-                write_text(out, fmt, self._flat_rows(query))
+                write_text(out, fmt, self._flat_rows(query), escape_formulas=escape_formulas)
         except OSError as exc:
             message = f"cannot write the export: {exc.strerror}"
             raise StoreError(message, source=os.fspath(target)) from exc

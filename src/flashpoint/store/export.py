@@ -51,11 +51,29 @@ def flat_query(query: EventQuery) -> tuple[str, dict[str, Any]]:
     return f"{_FLAT_SELECT}{where.sql}{_FLAT_ORDER}", where.params
 
 
-def write_text(out: IO[str], fmt: str, rows: Iterable[dict[str, Any]]) -> None:
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) can send
+# data away, =cmd|… ran programs in old Excel): OWASP's "CSV injection" advice is to prefix such
+# a text cell with a quote, which the spreadsheet shows as text. Numbers (-2.0) are left alone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` with a quote before it when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_text(out: IO[str], fmt: str, rows: Iterable[dict[str, Any]], *, escape_formulas: bool = True) -> None:
+    """Write flat rows as CSV (text cells that would start a formula quoted, unless
+    ``escape_formulas`` is False: for programs, not spreadsheets) or JSON Lines (never changed)."""
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FLAT_COLUMNS)
-        writer.writerows(row.values() for row in rows)
+        if escape_formulas:
+            writer.writerows([safe_cell(v) for v in row.values()] for row in rows)
+        else:
+            writer.writerows(row.values() for row in rows)
     else:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
