@@ -58,11 +58,43 @@ def collect(gold_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str
     return X, y, groups, gold_total
 
 
+def collect_sentences(data_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str]]:
+    """The ConfliBERT **train** sentences (``cameo_class/train.tsv``; never the test file): an
+    event is right when its CAMEO root's PentaClass is the sentence's class. Single sentences
+    teach the model what a sentence's main event looks like; whole articles what a real one is."""
+    import csv
+
+    from flashpoint.evaluation.sets import penta_class
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.records import Article
+    from flashpoint.stages.events import EventCoder
+
+    path = data_dir / "ConfliBERT" / "data" / "cameo_class" / "train.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(r[0], int(r[1])) for r in csv.reader(handle, delimiter="\t") if len(r) == 2]
+    pipe = Pipeline()
+    coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
+    coder.model = None
+    traced: dict[str, dict[str, float]] = {}
+    coder.trace = lambda event, feats: traced.setdefault(event.id, feats)
+    X, y, groups = [], [], []
+    for i, (text, label) in enumerate(rows):
+        analysis = pipe.analyze_article(Article(text=text))
+        for event in analysis.events:
+            root = int(event.cameo[:2]) if event.cameo[:2].isdigit() else 0
+            X.append(traced[event.id])
+            y.append(1 if 1 <= root <= 20 and penta_class(root) == label else 0)
+            groups.append(f"conflibert:{i}")
+    return X, y, groups
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--sentences", type=Path, nargs="?", const=REPO.parent / "shared" / "benchmarks" / "raw",
+                        default=None, help="also train on the ConfliBERT train sentences under this data dir")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -71,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import GroupKFold
 
     X, y, groups, gold_total = collect(args.gold)
+    articles = len(X)  # the first rows are the Wikinews events: the precision curve is theirs
+    if args.sentences is not None:
+        Xs, ys, gs = collect_sentences(args.sentences)
+        X, y, groups = X + Xs, y + ys, groups + gs
+        print(f"ConfliBERT train: {len(Xs)} coded events, {sum(ys)} of the sentence's class")
     lemmas = Counter(k for f in X for k in f if k.startswith("lemma="))
     X = [{k: v for k, v in f.items() if not k.startswith("lemma=") or lemmas[k] >= MIN_LEMMA_COUNT} for f in X]
     y_arr = np.array(y)
@@ -100,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     # (an event kept and right counts once toward recall).
     print(f"{'threshold':>9} {'kept':>5} {'P':>6} {'R':>6} {'F1':>6}")
     curve = []
+    wp, wy = probs[:articles], y_arr[:articles]
     for threshold in np.arange(0.0, 0.9, 0.05):
-        keep = probs >= threshold
-        right = int(y_arr[keep].sum())
+        keep = wp >= threshold
+        right = int(wy[keep].sum())
         p = right / max(1, int(keep.sum()))
         r = right / max(1, gold_total)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -110,9 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{threshold:9.2f} {int(keep.sum()):5d} {p:6.3f} {r:6.3f} {f1:6.3f}")
     # Drop threshold: the best F1 on held-out folds (ties: the lower threshold, keeping recall).
     threshold = max(curve, key=lambda row: (round(row[4], 3), -row[0]))[0]
-    bins = np.clip((probs * 10).astype(int), 0, 9)
-    ece = sum(abs(probs[bins == b].mean() - y_arr[bins == b].mean()) * (bins == b).sum()
-              for b in range(10) if (bins == b).any()) / len(probs)
+    bins = np.clip((wp * 10).astype(int), 0, 9)
+    ece = sum(abs(wp[bins == b].mean() - wy[bins == b].mean()) * (bins == b).sum()
+              for b in range(10) if (bins == b).any()) / len(wp)
     print(f"chosen threshold {threshold:.2f}; CV expected calibration error {ece:.3f}")
 
     final = LogisticRegression(C=best_c, max_iter=2000).fit(M, y_arr)

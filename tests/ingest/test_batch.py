@@ -345,7 +345,7 @@ def test_sigterm_is_handled_like_ctrl_c(corpus: tuple[Path, int], reference: dic
     _wait_for_commit(run)
     run.send_signal(signal.SIGTERM)
     rest = run.stderr.read() if run.stderr else ""
-    assert run.wait(timeout=60) == 143
+    assert run.wait(timeout=60) == 143, rest
     assert "terminated" in rest and "run the same command again to resume" in rest
     resumed = subprocess.run(command(corpus[0], db), capture_output=True, text=True, timeout=90)
     assert resumed.returncode == 3, resumed.stderr

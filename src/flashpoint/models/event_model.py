@@ -48,6 +48,8 @@ class EventContext:
     self_dyad: bool  # a source and a target of the same country
     source_sector: str  # "" | "GOV" | "MIL" … of the first source
     target_sector: str
+    prior: float = 0.5  # the stage's first-cut confidence (roles given, depth, nominal, mood)
+    article_sentences: int = 1  # a lone sentence (a headline, a wire snippet) or a whole article
 
 
 # Reporting verbs: an event in their complement is reported content, not the writer's.
@@ -64,6 +66,8 @@ def features(c: EventContext) -> dict[str, float]:
     its data (a lemma the model has no weight for adds nothing).
     """
     f: dict[str, float] = {
+        "prior": c.prior,
+        f"text={'sentence' if c.article_sentences <= 1 else 'short' if c.article_sentences <= 4 else 'article'}": 1.0,
         f"type={c.type}": 1.0,
         f"quad={c.quad_class}": 1.0,
         f"root={c.cameo[:2]}": 1.0,
@@ -84,6 +88,11 @@ def features(c: EventContext) -> dict[str, float]:
                      ("many_sources", c.sources > 1), ("many_targets", c.targets > 1)):
         if on:
             f[flag] = 1.0
+    # Each feature also counts once more in a copy for the kind of text, so the model can learn
+    # that a cue means one thing in a lone sentence and another in a whole article (feature
+    # augmentation for domain adaptation, Daumé III 2007).
+    kind = "sentence" if c.article_sentences <= 1 else "article"
+    f.update({f"{kind}|{k}": v for k, v in list(f.items())})
     return f
 
 

@@ -169,7 +169,7 @@ class EventCoder(TriggerFinder):
                 governed = ("negated" if override is not None and override[0] is None
                             else override[2] or "governed" if override is not None else kind)
                 feats = features(_context(draft, sentence, f, code, certainty, sources, targets, given,
-                                          background, governed, where is not None, trig_span))
+                                          background, governed, where is not None, trig_span, heuristic))
             if self.model is not None:
                 confidence = round(self.model.probability(feats), 4)
                 if confidence < self.model.threshold:
@@ -331,7 +331,7 @@ _QUOTES_OPEN, _QUOTES_CLOSE = "“‘", "”’"
 
 def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty: Certainty,
              sources: list[ActorRef], targets: list[ActorRef], given: tuple[bool, bool], background: bool,
-             governed: str, located: bool, trig_span: tuple[int, int]) -> EventContext:
+             governed: str, located: bool, trig_span: tuple[int, int], prior: float) -> EventContext:
     """What the event model reads of one coded event (see :mod:`flashpoint.models.event_model`)."""
     before = draft.article.text[sentence.span[0]:trig_span[0]]
     in_quote = before.count('"') % 2 == 1 or sum(before.count(q) for q in _QUOTES_OPEN) > sum(
@@ -347,4 +347,5 @@ def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty:
         self_dyad=any(t.country in own for t in targets if t.country),
         source_sector=(sources[0].sector or "") if sources else "",
         target_sector=(targets[0].sector or "") if targets else "",
+        prior=prior, article_sentences=len(draft.sentences),
     )
