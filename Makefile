@@ -24,7 +24,7 @@ DEMO_DB := demo/demo.duckdb
 demo: $(STAMP)
 	$(BIN)/flashpoint analyze --sample
 	rm -f $(DEMO_DB) $(DEMO_DB).wal
-	$(BIN)/flashpoint ingest demo/wikinews-politics.jsonl --db $(DEMO_DB) --workers 2
+	$(BIN)/flashpoint ingest benchmarks/gold/wikinews/articles.jsonl --db $(DEMO_DB) --workers 2
 	$(BIN)/flashpoint report --db $(DEMO_DB) --since 2019-09-01 --until 2020-01-31 \
 		--title "Wikinews politics, September 2019 – January 2020" -o demo/crisis.html
 	@echo "open the dashboard: $(BIN)/flashpoint serve --db $(DEMO_DB)"
