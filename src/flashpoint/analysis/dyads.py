@@ -258,7 +258,11 @@ pairs AS (
     JOIN sides t ON t.article_id = ev.article_id AND t.event_position = ev.position AND t.role = 'target'
     {pair_filter}),
 units AS (
-    SELECT p.actor1, p.actor2, p.unit_id, min(p.period) AS period, min(p.date_start) AS first_day,
+    -- a unit is in the period of its first event that is not negated (of its first event when
+    -- all are): a denial reported before the event must not place it where nothing happened
+    SELECT p.actor1, p.actor2, p.unit_id,
+           coalesce(min(p.period) FILTER (p.certainty <> 'negated'), min(p.period)) AS period,
+           coalesce(min(p.date_start) FILTER (p.certainty <> 'negated'), min(p.date_start)) AS first_day,
            avg(p.goldstein) AS goldstein, arg_min(p.certainty, {strength}) AS certainty,
            mode(p.type) AS type, mode(p.quad_class) AS quad_class, any_value(p.incident_id) AS incident_id
     FROM pairs p
@@ -295,7 +299,8 @@ def _timeline_sql(query: EventQuery, period: str, directed: bool, unit: str, rul
     incidents = "" if unit == "incidents" else f""",
 inc AS (
     SELECT actor1, actor2, period, count(*) AS incidents FROM (
-        SELECT p.actor1, p.actor2, p.incident_id, min(p.period) AS period,
+        SELECT p.actor1, p.actor2, p.incident_id,
+               coalesce(min(p.period) FILTER (p.certainty <> 'negated'), min(p.period)) AS period,
                arg_min(p.certainty, list_position(['{"', '".join(STRENGTH)}'], p.certainty)) AS certainty
         FROM pairs p GROUP BY p.actor1, p.actor2, p.incident_id)
     WHERE certainty <> 'negated'
