@@ -27,12 +27,11 @@ those average fewer than ``[use] max_articles_per_day`` per day that has any, el
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
-
-import tomllib
 
 import numpy as np
 
