@@ -55,19 +55,19 @@ def test_dyads_output_file_and_bad_dyad(db: Path, tmp_path: Path):
 
 
 def test_escalation(db: Path):
-    result = run("escalation", "--db", str(db), "--min-events", "1", "--format", "json")
+    result = run("escalation", "--db", str(db), "--rules", "wire", "--min-events", "1", "--format", "json")
     doc = json.loads(result.stdout)
     assert doc["keys"] == 2
     (alert,) = doc["alerts"]
     assert alert["key"] == "ARM-AZE" and len(alert["item_ids"]) == 30
-    labels = run("escalation", "--db", str(db), "--min-events", "1", "--show", "alerts", "--format", "csv").stdout
+    labels = run("escalation", "--db", str(db), "--rules", "wire", "--min-events", "1", "--show", "alerts", "--format", "csv").stdout
     assert labels.splitlines()[1].startswith("ARM-AZE,2024-04-13")
-    actors = json.loads(run("escalation", "--db", str(db), "--min-events", "1", "--by", "actor", "--format",
+    actors = json.loads(run("escalation", "--db", str(db), "--rules", "wire", "--min-events", "1", "--by", "actor", "--format",
                             "json").stdout)
     assert {a["key"] for a in actors["alerts"]} == {"ARM", "AZE"}
-    table = run("escalation", "--db", str(db), "--min-events", "100")
+    table = run("escalation", "--db", str(db), "--rules", "wire", "--min-events", "100")
     assert table.exit_code == 0 and "0 dyads tested" in table.stderr
-    every = run("escalation", "--db", str(db), "--min-events", "1", "--every-period", "--format", "jsonl",
+    every = run("escalation", "--db", str(db), "--rules", "wire", "--min-events", "1", "--every-period", "--format", "jsonl",
                 "--period", "week", "--show", "phases")
     assert every.exit_code == 0
 
@@ -139,3 +139,13 @@ def test_import_events_not_gdelt(tmp_path: Path):
     path.write_text("a\tb\tc\n", encoding="utf-8")
     result = run("import-events", str(path), "--db", str(tmp_path / "x.duckdb"), "--format", "gdelt")
     assert result.exit_code == 1 and "3 tab-separated columns" in result.stderr
+
+
+def test_escalation_chooses_the_articles_preset_for_a_small_store(db: Path):
+    # a hand store of analysed articles, one a day: the articles preset (weekly), said on stderr
+    result = run("escalation", "--db", str(db), "--min-events", "1")
+    assert result.exit_code == 0 and "rules articles" in result.stderr and "weeks" in result.stderr
+    doc = json.loads(run("escalation", "--db", str(db), "--min-events", "1", "--format", "json").stdout)
+    assert doc["rules"] == "articles" and doc["period"] == "week"
+    wire = json.loads(run("escalation", "--db", str(db), "--rules", "wire", "--format", "json").stdout)
+    assert wire["rules"] == "wire" and wire["period"] == "day"

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy import stats
@@ -65,6 +65,9 @@ class ChannelRules:
     baseline_floor: float
     high_level: float
     tail_min_mean: float
+    # the ratio's baseline is at least this (0: the median as it is); a small corpus's median is
+    # often 0, and "three times nothing" must still mean three times one incident
+    baseline_min: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +91,43 @@ class EscalationRules:
     cp_min_size: int
     cp_max_points: int
     channels: Mapping[str, ChannelRules]
+    # [series]: the period the rules were set for and the smallest key they test (None: the
+    # caller's, else dyads.toml's); the preset's name, or the file it came from
+    period: str = "day"
+    min_events: int | None = None
+    name: str = "wire"
 
     FILE = "escalation.toml"
+    # the shipped presets: "wire" for news-wire and GDELT-scale stores, "articles" for corpora
+    # of articles (a few to a few dozen a day); see the top of each file
+    PRESETS: ClassVar[dict[str, str]] = {"wire": "escalation.toml", "articles": "escalation-articles.toml"}
+
+    @classmethod
+    def preset(cls, name: str) -> EscalationRules:
+        """One of the shipped presets (:attr:`PRESETS`)."""
+        if name not in cls.PRESETS:
+            raise DataFileError(f"no escalation preset {name!r}; use one of {', '.join(cls.PRESETS)}",
+                                source="data/analysis")
+        return cls._read(resources.files("flashpoint") / "data" / "analysis" / cls.PRESETS[name],
+                         cls.PRESETS[name], name)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EscalationRules:
-        """Read and check the rules: the shipped file unless ``path`` is given."""
-        source = str(path) if path is not None else cls.FILE
-        file = Path(path) if path is not None else resources.files("flashpoint") / "data" / "analysis" / cls.FILE
+        """Read and check the rules: the shipped file (the "wire" preset) unless ``path`` is given;
+        ``path`` may also name a preset ("wire", "articles")."""
+        if path is None or (str(path) in cls.PRESETS and not Path(path).exists()):
+            return cls.preset("wire" if path is None else str(path))
+        return cls._read(Path(path), str(path), str(path))
+
+    @classmethod
+    def _read(cls, file: Any, source: str, name: str) -> EscalationRules:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
             b, a, lab, cp = data["baseline"], data["alert"], data["label"], data["change_points"]
+            series = data.get("series", {})
             channels = {
-                name: ChannelRules(**{f.name: float(c[f.name]) for f in fields(ChannelRules)})
+                name: ChannelRules(**{f.name: float(c[f.name]) for f in fields(ChannelRules) if f.name in c
+                                      or f.name != "baseline_min"})
                 for name, c in data["channels"].items()
             }
             rules = cls(
@@ -121,6 +148,9 @@ class EscalationRules:
                 cp_min_size=int(cp["min_size"]),
                 cp_max_points=int(cp["max_points"]),
                 channels=channels,
+                period=str(series.get("period", "day")),
+                min_events=int(series["min_events"]) if "min_events" in series else None,
+                name=name,
             )
             rules.check()
             return rules
@@ -139,13 +169,15 @@ class EscalationRules:
             raise ValueError("tail_p must be a probability")
         if self.tail_fit not in ("robust", "moments"):
             raise ValueError("tail_fit must be 'robust' or 'moments'")
+        if self.period not in ("day", "week") or (self.min_events is not None and self.min_events < 0):
+            raise ValueError("[series] period must be day or week, min_events ≥ 0")
         if self.cooldown < 0 or self.cp_min_size < 1 or self.cp_penalty <= 0:
             raise ValueError("cooldown ≥ 0, min_size ≥ 1 and penalty > 0 are required")
         for name in (self.alert_channel, self.worse, self.better):
             if name not in self.channels:
                 raise ValueError(f"no [channels.{name}] floors")
         for name, c in self.channels.items():
-            if min(c.unit, c.tail_min_mean) <= 0 or min(c.floor, c.baseline_floor, c.high_level) < 0:
+            if min(c.unit, c.tail_min_mean) <= 0 or min(c.floor, c.baseline_floor, c.high_level, c.baseline_min) < 0:
                 raise ValueError(f"channel {name}: unit and tail_min_mean must be > 0, floors ≥ 0")
 
 
@@ -281,7 +313,9 @@ def _arrays(
     p = _tail(values, base, c, rules.tail_fit)
     with np.errstate(invalid="ignore"):
         guard = (base.median >= c.baseline_floor) | (values >= c.high_level)
-    return values, base.median, p, guard
+    # the ratio's baseline: the median, raised to the channel's minimum (NaN stays NaN: no verdict)
+    floored = np.where(np.isnan(base.median), np.nan, np.maximum(base.median, c.baseline_min))
+    return values, floored, p, guard
 
 
 def _firing(series: DyadSeries, channel: str, rules: EscalationRules, base: Baseline) -> np.ndarray:
@@ -330,9 +364,10 @@ def _reason(m: Measure, c: ChannelRules, rules: EscalationRules, what: str) -> s
         if m.baseline >= c.baseline_floor
         else f"value {m.value:.4g} ≥ high level {c.high_level:g}"
     )
+    floor = f", at least {c.baseline_min:g}" if c.baseline_min > 0 else ""
     return (
         f"{what}: {m.channel} {m.value:.4g} vs baseline {m.baseline:.4g} (median of the "
-        f"{m.baseline_count} previous present periods), ratio {m.ratio:.3g} ≥ {rules.ratio:g}, "
+        f"{m.baseline_count} previous present periods{floor}), ratio {m.ratio:.3g} ≥ {rules.ratio:g}, "
         f"{guard}, tail p={m.p_tail:.2g} ≤ {rules.tail_p:g}"
     )
 

@@ -25,6 +25,10 @@ The matching rule (every number is a setting in ``[incidents]`` of ``data/corpus
    words, type and actors from the same group of near-duplicate articles (or the same article)
    at most ``max_days`` apart: a wire copy repeats the events of its original, including those
    that name no country, and must not count them again.
+6. **One mention, two directions**: the events the coder splits from one mention of a mutual
+   happening (*Armenia and Azerbaijan blamed one another*, *talks between A and B*: A → B and
+   B → A, the same trigger at the same place of the same article) are one incident, so that
+   an undirected count sees the happening once, as it sees *A shelled B* once.
 
 Events are taken in date order and each joins the best matching open incident (most shared
 actors, then the nearest in time, then the oldest) or opens a new one, so memory holds only
@@ -134,6 +138,7 @@ class EventFacts:
     published: date | None = None
     outlet: str | None = None
     trigger: str = ""  # the trigger's words, lower case: what copies of an article repeat
+    trigger_at: int = -1  # the trigger's offset in the article: one mention split into directions
 
     def __post_init__(self) -> None:
         if not self.root_article:
@@ -280,6 +285,15 @@ def _echo_key(event: EventFacts) -> tuple[Any, ...]:
             frozenset(p.code for p in event.targets))
 
 
+def _mention_keys(event: EventFacts) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The key of the event's mention and that of its mirror (sources and targets swapped): the
+    coder splits a mutual happening into A → B and B → A at one trigger (rule 6)."""
+    sources = frozenset(p.code for p in event.sources)
+    targets = frozenset(p.code for p in event.targets)
+    at = ("mention", event.article_id, event.trigger_at, event.type)
+    return (*at, sources, targets), (*at, targets, sources)
+
+
 def cluster(events: Iterable[EventFacts], rules: IncidentRules) -> Iterator[Incident]:
     """Incidents of ``events``, which must come in order of ``date_start`` (undated last).
 
@@ -311,7 +325,7 @@ def cluster(events: Iterable[EventFacts], rules: IncidentRules) -> Iterator[Inci
         before = {p.root for p in incident.sources + incident.targets}
         incident.add(event)
         if event.date_start is not None:
-            echoes[_echo_key(event)] = (event.date_start, incident)
+            _remember(echoes, event, incident)
         if _dated(incident.first, rules):  # a month-dated incident is joined by its echoes only
             for root in {p.root for p in incident.sources + incident.targets} - before:
                 index.setdefault(root, []).append(incident)
@@ -328,8 +342,15 @@ def _indexes(open_: list[Incident], rules: IncidentRules
                 index.setdefault(root, []).append(incident)
         for e in incident.events:
             if e.date_start is not None:
-                echoes[_echo_key(e)] = (e.date_start, incident)
+                _remember(echoes, e, incident)
     return index, echoes
+
+
+def _remember(echoes: dict[tuple[Any, ...], tuple[date, Incident]], event: EventFacts, incident: Incident) -> None:
+    assert event.date_start is not None
+    echoes[_echo_key(event)] = (event.date_start, incident)
+    if event.trigger_at >= 0:
+        echoes[_mention_keys(event)[0]] = (event.date_start, incident)
 
 
 def _echo(event: EventFacts, echoes: dict[tuple[Any, ...], tuple[date, Incident]],
@@ -337,7 +358,12 @@ def _echo(event: EventFacts, echoes: dict[tuple[Any, ...], tuple[date, Incident]
     """The incident of the same event in another copy of the article (or earlier in it): the
     same trigger words, type and actors a few days apart, whatever the rule says of the actors
     (a copy repeats an event that names no country just as it repeats the others)."""
-    if event.date_start is None or not event.trigger:
+    if event.date_start is None:
+        return None
+    mirror = echoes.get(_mention_keys(event)[1]) if event.trigger_at >= 0 else None
+    if mirror is not None:
+        return mirror[1]  # the other direction of the same mention (rule 6)
+    if not event.trigger:
         return None
     found = echoes.get(_echo_key(event))
     if found is None or abs((event.date_start - found[0]).days) > rules.max_days:
@@ -372,7 +398,7 @@ SELECT e.article_id, e.position, e.id, e.type, e.quad_class, e.date_start, e.dat
            FILTER (WHERE x.role = 'source' AND coalesce(x.org, x.country) IS NOT NULL),
        list((coalesce(x.org, x.country), x.sector, x.code) ORDER BY x.position)
            FILTER (WHERE x.role = 'target' AND coalesce(x.org, x.country) IS NOT NULL),
-       lower(substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start))
+       lower(substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start)), e.trigger_start
 FROM events e
 JOIN articles a ON a.id = e.article_id
 LEFT JOIN event_actors x ON x.article_id = e.article_id AND x.event_position = e.position
@@ -397,10 +423,10 @@ def stored_events(store: Any) -> Iterator[EventFacts]:
     """Every stored event as :class:`EventFacts`, in the order :func:`cluster` needs."""
     for row in store.iter_rows(_EVENTS):
         (aid, pos, eid, type_, quad, start, end, loc, country, certainty, confidence, root,
-         published, outlet, sources, targets, trigger) = row
+         published, outlet, sources, targets, trigger, trigger_at) = row
         yield EventFacts(aid, pos, eid, type_, quad, start, end, _participants(sources),
                          _participants(targets), loc, country, certainty, confidence, root,
-                         published, outlet, trigger)
+                         published, outlet, trigger, -1 if trigger_at is None else trigger_at)
 
 
 def rebuild(store: Any, rules: IncidentRules, *, flush_every: int = 2000) -> int:

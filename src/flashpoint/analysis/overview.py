@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+from flashpoint.analysis.stored_escalation import choose_rules
 from flashpoint.errors import QueryError
 from flashpoint.records import CERTAINTY_ORDER
 from flashpoint.store.query import EventQuery
@@ -161,9 +162,10 @@ def daily(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [days[d] for d in sorted(days)]
 
 
-def dyad_escalation(key: str, days: list[dict[str, Any]], with_data: list[date]) -> dict[str, Any]:
-    """The escalation rules (``analysis/escalation.py``) on a dyad's daily channels: the label of
-    its last day with data and why, its risk alerts and its phase changes."""
+def dyad_escalation(key: str, days: list[dict[str, Any]], with_data: list[date], rules: Any = None) -> dict[str, Any]:
+    """The escalation rules (``analysis/escalation.py``; the wire preset unless ``rules`` are given)
+    on a dyad's daily channels, summed into ISO weeks when the rules are weekly (the articles
+    preset): the label of its last period with data and why, its risk alerts and phase changes."""
     from flashpoint.analysis.escalation import (
         DyadSeries,
         EscalationRules,
@@ -172,7 +174,7 @@ def dyad_escalation(key: str, days: list[dict[str, Any]], with_data: list[date])
         label_periods,
     )
 
-    rules = EscalationRules.load()
+    rules = rules or EscalationRules.load()
     by_day = {d["date"]: d for d in days}
     observed = [d for d in with_data if days and days[0]["date"] <= d <= days[-1]["date"]] or \
         [d["date"] for d in days]
@@ -182,13 +184,36 @@ def dyad_escalation(key: str, days: list[dict[str, Any]], with_data: list[date])
     channels = {name: [float(by_day[d][name]) if d in by_day else 0.0 for d in observed]
                 for name in ("conflict", "cooperation", "count")}
     series = DyadSeries.from_observations(key, observed, channels)
+    if rules.period == "week":
+        series = _weekly(series)
     labels = label_periods(series, rules, [len(series) - 1])
     last = labels[0].to_dict()
     return {
-        "period": last["period"], "label": last["label"], "rule": last["rule"], "measures": last["measures"],
+        "period": last["period"], "weekly": series.step == 7, "rules": rules.name,
+        "label": last["label"], "rule": last["rule"], "measures": last["measures"],
         "alerts": [a.to_dict() for a in detect(series, rules)],
         "change_points": [c.to_dict() for c in change_points(series, rules)],
     }
+
+
+def _weekly(series: Any) -> Any:
+    """A daily series summed into ISO weeks (from Monday); a week with no day with data is missing."""
+    import numpy as np
+
+    from flashpoint.analysis.escalation import DyadSeries
+
+    monday = series.dates - ((series.dates.view("int64") - 4) % 7).astype("timedelta64[D]")
+    weeks = np.arange(monday[0], monday[-1] + np.timedelta64(7, "D"), np.timedelta64(7, "D"))
+    slot = (monday - weeks[0]).astype(int) // 7
+    channels = {}
+    for name, values in series.channels.items():
+        total = np.zeros(len(weeks))
+        present = np.zeros(len(weeks), dtype=bool)
+        ok = ~np.isnan(values)
+        np.add.at(total, slot[ok], values[ok])
+        present[slot[ok]] = True
+        channels[name] = np.where(present, total, np.nan)
+    return DyadSeries(series.key, weeks, channels, step=7)
 
 
 def dyad_timeline(store: Any, key: str, query: EventQuery | None = None) -> dict[str, Any]:
@@ -200,7 +225,7 @@ def dyad_timeline(store: Any, key: str, query: EventQuery | None = None) -> dict
     return {
         "key": key, "a": a, "b": b, "incidents": incidents, "days": days,
         "undated": sum(1 for i in incidents if not i["day_dated"]),
-        "escalation": dyad_escalation(key, days, data_days(store)),
+        "escalation": dyad_escalation(key, days, data_days(store), choose_rules(store, query)[0]),
     }
 
 

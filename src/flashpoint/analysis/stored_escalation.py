@@ -17,10 +17,17 @@ Only keys with at least ``min_events`` events in the window are tested (``[escal
 ``data/analysis/dyads.toml``). The rows are the escalation module's own :class:`Alert`,
 :class:`PeriodLabel` and :class:`ChangePoint`; the alerts' and labels' ``item_ids`` are the
 incidents behind the period (those of the dyad that period, negated ones left out).
+
+**Which rules.** Two presets ship (:attr:`EscalationRules.PRESETS`): ``wire`` (daily, set for
+news-wire and GDELT-scale volumes) and ``articles`` (weekly, floors of about one incident, for
+corpora of articles). :func:`choose_rules` picks one for a store: ``articles`` when over half
+of the window's events come from articles Flashpoint analysed (not imported event rows) and
+those average fewer than ``[use] max_articles_per_day`` per day that has any, else ``wire``.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -42,6 +49,7 @@ from flashpoint.analysis.escalation import (
     label_periods,
 )
 from flashpoint.errors import QueryError
+from flashpoint.resources import data_file
 from flashpoint.store.query import EventQuery
 
 By = Literal["dyad", "actor"]
@@ -58,6 +66,7 @@ class Escalation:
     keys: int  # keys tested (at least min_events events)
     period: str
     by: str
+    rules: str = "wire"  # the preset's name, or the rules file
 
     def to_dicts(self, kind: str = "labels") -> list[dict[str, Any]]:
         rows = {"alerts": self.alerts, "labels": self.labels, "phases": self.phases}[kind]
@@ -68,6 +77,33 @@ class Escalation:
         import pyarrow as pa
 
         return pa.Table.from_pylist(self.to_dicts(kind))
+
+
+def choose_rules(store: Any, query: EventQuery | None = None) -> tuple[EscalationRules, str]:
+    """The preset that fits the store's volume, and why (see the module's docstring)."""
+    query = query or EventQuery()
+    where = query.events_where("e")
+    sql = f"""
+SELECT count(*) FILTER (a.outlet LIKE 'import:%'), count(*),
+       count(DISTINCT a.id) FILTER (a.outlet IS NULL OR a.outlet NOT LIKE 'import:%'),
+       count(DISTINCT a.published) FILTER (a.outlet IS NULL OR a.outlet NOT LIKE 'import:%')
+FROM events e JOIN articles a ON a.id = e.article_id {where.sql}"""
+    imported, events, articles, days = store.fetchall(sql, where.params)[0]
+    limit = _max_articles_per_day()
+    if events and imported * 2 > events:
+        return EscalationRules.preset("wire"), f"wire: {imported:,} of {events:,} events are imported event rows"
+    per_day = articles / days if days else 0.0
+    if per_day >= limit:
+        return EscalationRules.preset("wire"), (
+            f"wire: {articles:,} analysed articles, {per_day:.3g} per day with articles ≥ {limit:g}")
+    return EscalationRules.preset("articles"), (
+        f"articles: {articles:,} analysed articles, {per_day:.3g} per day with articles < {limit:g}")
+
+
+def _max_articles_per_day() -> float:
+    name = EscalationRules.PRESETS["articles"]
+    data = tomllib.loads(data_file("analysis", name).read_text(encoding="utf-8"))
+    return float(data["use"]["max_articles_per_day"])
 
 
 def _keyed_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules
@@ -150,16 +186,21 @@ def store_series(store: Any, query: EventQuery | None = None, *, period: str = "
         yield DyadSeries(str(keys[lo]), grid, channels, step=step)
 
 
-def escalation(store: Any, query: EventQuery | None = None, *, period: str = "day", directed: bool = False,
+def escalation(store: Any, query: EventQuery | None = None, *, period: str | None = None, directed: bool = False,
                by: By = "dyad", unit: str | None = None, min_events: int | None = None,
                every_period: bool = False, rules: EscalationRules | None = None,
                dyad_rules: DyadRules | None = None) -> Escalation:
     """Risk alerts, period labels (only the changed periods unless ``every_period``) and phase
-    changes for every dyad (or actor) of ``query`` with at least ``min_events`` events."""
+    changes for every dyad (or actor) of ``query`` with at least ``min_events`` events.
+
+    ``rules``: the wire preset unless given (:func:`choose_rules` picks one for a store);
+    ``period`` and ``min_events`` default to the rules' ``[series]``, then to dyads.toml."""
     rules = rules or EscalationRules.load()
     dyad_rules = dyad_rules or DyadRules.load()
     query = query or EventQuery()
     unit = unit or dyad_rules.unit
+    period = period or rules.period
+    min_events = min_events if min_events is not None else rules.min_events
     alerts: list[Alert] = []
     labels: list[PeriodLabel] = []
     phases: list[ChangePoint] = []
@@ -176,7 +217,7 @@ def escalation(store: Any, query: EventQuery | None = None, *, period: str = "da
     ids = _incident_ids(store, query, period, directed, unit, by, dyad_rules, wanted)
     alerts = [replace(a, item_ids=ids.get((a.key, a.period), ())) for a in alerts]
     labels = [replace(lab, item_ids=ids.get((lab.key, lab.period), ())) for lab in labels]
-    return Escalation(alerts, labels, phases, keys, period, by)
+    return Escalation(alerts, labels, phases, keys, period, by, rules.name)
 
 
 def _incident_ids(store: Any, query: EventQuery, period: str, directed: bool, unit: str, by: str,
@@ -195,4 +236,4 @@ GROUP BY k.key, k.period"""
     return {(key, day.isoformat()): tuple(found) for key, day, found in store.fetchall(sql, params)}
 
 
-__all__ = ["Escalation", "escalation", "store_series"]
+__all__ = ["Escalation", "choose_rules", "escalation", "store_series"]

@@ -128,44 +128,51 @@ _ESCALATION_TABLE = ("key", "period", "label", "rule", "item_ids")
 @query_options(dyad=True)
 @click.option("--by", type=click.Choice(("dyad", "actor")), default="dyad", show_default=True,
               help="One series per dyad, or per actor (the sum of its dyads).")
-@click.option("--period", type=click.Choice(("day", "week")), default="day", show_default=True,
-              help="The series' period (the shipped rules were set for days).")
+@click.option("--period", type=click.Choice(("day", "week")), default=None,
+              help="The series' period (default: the rules' own: day for wire, week for articles).")
 @_DIRECTED
 @_UNIT
 @click.option("--min-events", type=click.IntRange(min=0), default=None,
-              help="Test only keys with at least this many events (default: [escalation] of dyads.toml, 50).")
+              help="Test only keys with at least this many events (default: the rules' [series], else "
+                   "[escalation] of dyads.toml, 50).")
 @click.option("--show", type=click.Choice(("labels", "alerts", "phases")), default="labels", show_default=True,
               help="Period labels (risk alert, deteriorated, improved), the risk alerts after the cooldown, "
                    "or the phase changes.")
 @click.option("--every-period", is_flag=True,
               help="Label every period, unchanged and no data included (with --show labels).")
-@click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="An escalation.toml to use instead of the shipped one (ratios, floors, cooldown).")
+@click.option("--rules", default="auto", show_default=True, metavar="auto|wire|articles|FILE",
+              help="The rules: chosen by the store's volume (auto), a shipped preset (wire: daily, news-wire "
+                   "volumes; articles: weekly, corpora of articles), or an escalation.toml file.")
 @_DYAD_RULES
 @_ROWS
 @_OUTPUT
-def escalation_command(db: Path, query: EventQuery, by: str, period: str, directed: bool, unit: str | None,
-                       min_events: int | None, show: str, every_period: bool, rules: Path | None,
+def escalation_command(db: Path, query: EventQuery, by: str, period: str | None, directed: bool, unit: str | None,
+                       min_events: int | None, show: str, every_period: bool, rules: str,
                        dyad_rules: Path | None, fmt: str, output: Path | None) -> None:
     """Escalation: risk alerts, period labels and phase changes per dyad or actor, each stating the
     rule that fired with its numbers and the incidents behind it."""
     from flashpoint.analysis.dyads import DyadRules
     from flashpoint.analysis.escalation import EscalationRules
-    from flashpoint.analysis.stored_escalation import escalation
+    from flashpoint.analysis.stored_escalation import choose_rules, escalation
     from flashpoint.store import Store
 
     with Store(db, read_only=True) as store:
+        if rules == "auto":
+            chosen, why = choose_rules(store, query)
+        else:
+            chosen, why = EscalationRules.load(rules), "--rules"
         result = escalation(store, query, period=period, directed=directed, by=by, unit=unit,  # type: ignore[arg-type]
                             min_events=min_events, every_period=every_period,
-                            rules=EscalationRules.load(rules), dyad_rules=DyadRules.load(dyad_rules))
+                            rules=chosen, dyad_rules=DyadRules.load(dyad_rules))
     rows = result.to_dicts(show)
-    document = {"keys": result.keys, "period": result.period, "by": result.by,
+    document = {"keys": result.keys, "period": result.period, "by": result.by, "rules": result.rules,
                 **{kind: result.to_dicts(kind) for kind in ("alerts", "labels", "phases")}}
     columns = _ESCALATION_TABLE if show != "phases" else ("key", "channel", "period", "before", "after", "rule")
     with _stream(output) as out:
         _write_rows(rows, fmt, out, columns, document)
     if fmt == "table":
-        click.echo(f"{result.keys:,} {by}s tested; {len(result.alerts):,} alerts, {len(result.labels):,} labels, "
+        click.echo(f"rules {result.rules} ({why}), {result.period}s; {result.keys:,} {by}s tested; "
+                   f"{len(result.alerts):,} alerts, {len(result.labels):,} labels, "
                    f"{len(result.phases):,} phase changes", err=True)
 
 

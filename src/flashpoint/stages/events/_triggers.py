@@ -289,10 +289,13 @@ class TriggerFinder:
         if entry.requires == "prep" and not objects:
             return None  # "laid down their arms" is no arms delivery
         symmetric = False
-        if code.type in _SYMMETRIC and not subjects:
-            # "talks between Armenia and Azerbaijan": the parties meet each other
+        if not subjects:
+            # "talks between Armenia and Azerbaijan": the parties meet each other; "fighting
+            # between Armenia and Azerbaijan": each fights the other (the lexicon lists
+            # "between" only for nouns of a mutual happening). One party alone stays a target.
             between = _prep_objects(noun, frozenset({"between"}))
-            if between:
+            parties = sum(1 + len(b.conjuncts) for b in between)
+            if parties > 1 or (between and code.type in _SYMMETRIC):
                 subjects, objects, symmetric = between, [], True
         if not subjects and not objects:
             return None  # a bare "the war" names no one: background, not an event
