@@ -54,8 +54,13 @@ def places(built):
         ("Pristina", (), "KOS", "city", (42.67, 21.17)),
         ("Washington, D.C.", (), "USA", "city", (38.9, -77.04)),  # a capital spelling from countries.csv
         ("Paris", (), "FRA", "city", (48.85, 2.35)),
-        ("Paris", ("USA",), "USA", "city", (33.66, -95.56)),  # Paris, Texas
-        ("Paris", ("ARM", "USA"), "USA", "city", (33.66, -95.56)),  # first country with a Paris
+        # a national capital wins over namesakes in the countries the text is about: news that
+        # names Paris in an American story means France's capital far more often than Texas's
+        ("Paris", ("USA",), "FRA", "city", (48.85, 2.35)),
+        ("Baghdad", ("IRN",), "IRQ", "city", (33.34, 44.40)),  # not the village in Iran
+        ("Vienna", ("USA",), "AUT", "city", (48.21, 16.37)),
+        # other cities: the first salient country with one wins over a bigger namesake
+        ("Lebanon", ("USA",), "LBN", "country", (33.89, 35.5)),
         # a country is the country, never a city of that name, whatever the article is about
         ("Armenia", (), "ARM", "country", (40.18, 44.51)),  # Yerevan's coordinates
         ("Armenia", ("COL",), "ARM", "country", (40.18, 44.51)),
@@ -192,7 +197,7 @@ def test_cache_dir_order(tmp_path, monkeypatch):
         ("The ceasefire was violated near Kapan, Armenia.", "violated", (), "Kapan", "ARM", True),
         ("Protests spread across Armenia on Sunday.", "spread", ("COL",), "Armenia", "ARM", True),
         ("The two ministers met in Paris on Monday.", "met", (), "Paris", "FRA", True),
-        ("The two ministers met in Paris on Monday.", "met", ("USA",), "Paris", "USA", True),
+        ("The two ministers met in Paris on Monday.", "met", ("USA",), "Paris", "FRA", True),  # a capital
         ("Protesters rallied in The Hague.", "rallied", (), "The Hague", "NLD", True),
         # borders and demonym-only places: a country, no point
         ("Armenia and Azerbaijan exchanged fire along their shared border.", "exchanged", (), "border", "ARM", False),

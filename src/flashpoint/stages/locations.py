@@ -13,8 +13,9 @@ Resolution rules, in order:
    the same name (Armenia, Colombia; Georgia is also a US state). Its coordinates are its
    capital's: GeoNames ships no country polygons, so no honest centroid can be computed.
 2. A continent ("Europe") is a region with GeoNames' continent point and no country.
-3. Otherwise a city: the candidates in the countries the caller names (in order of salience)
-   come first, then the most populous. A match on an alternate name ("Lachin" for Laçın,
+3. Otherwise a city: a national capital first ("Baghdad" is Iraq's, even in a text about Iran),
+   then the candidates in the countries the caller names (in order of salience), then the most
+   populous. A match on an alternate name ("Lachin" for Laçın,
    "Kiev" for Kyiv) counts as 1/100 of the city's population, so "Goris" is the Armenian town
    and not Gori in Georgia (which GeoNames also lists as "Goris").
 
@@ -216,7 +217,9 @@ class Places:
         lo, hi = found
         postings = self._cols["postings"]
         best = postings[lo]  # postings are stored best first: most populous, primary names
-        if countries and hi - lo > 1:
+        # a national capital is that capital wherever the text is about: "the embassy in
+        # Baghdad" is not the village of Baghdad in Iran, however often Iran is named
+        if countries and hi - lo > 1 and not self._cols["kind"][best] & _CAPITAL:
             country, iso3 = self._cols["country"], self._iso3
             best_rank = len(countries)
             for p in postings[lo:hi]:
