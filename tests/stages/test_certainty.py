@@ -294,3 +294,22 @@ def test_per_sentence_caches_do_not_leak_between_documents(pipeline):
     second = pipeline.analyze("Yesterday, Russia attacked the village.")
     assert first.sentences[0].certainty.label == "hedged"
     assert second.sentences[0].certainty.label == "asserted"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "label"),
+    [
+        # a negation does not reach a noun that is another verb's argument ...
+        ("The minister said the decision was not connected to the attack on the embassy in Kabul "
+         "by Taliban fighters.", "attack", "attributed"),
+        # ... nor across coordinated clauses
+        ("Police did not comment and arrested two protesters in Minsk on Friday.", "arrested", "asserted"),
+        # it still negates its own verb and its own noun
+        ("The army did not attack the town.", "attack", "negated"),
+        ("There was no attack on the convoy by the rebels.", "attack", "negated"),
+    ],
+)
+def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
+    analysis = pipeline.analyze(text, published="2020-01-05")
+    labels = {analysis.article.text[e.trigger[0]:e.trigger[1]]: e.certainty.label for e in analysis.events}
+    assert labels.get(trigger) == label, labels

@@ -452,13 +452,18 @@ class CertaintyTagger:
         found: dict[str, list[str]] = {}
         source: str | None = None
         node, below = token, None
+        crossed_conj = False
         while True:
             for label, text in phrases.get(node.i, ()):
                 found.setdefault(label, []).append(text)
             for child in node.children:
                 low = child.lower_
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
-                    if below is None or node.pos_ == "VERB" or node.pos_ == "AUX":
+                    # a negation reaches up from a verb, not from a noun that is another verb's
+                    # argument ("were not connected to the sentence": the sentence was passed),
+                    # nor across coordinated clauses ("did not comment and left")
+                    if below is None or (node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN")
+                                         and not crossed_conj):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
                     found.setdefault("hypothetical", []).append(child.text)
@@ -507,6 +512,7 @@ class CertaintyTagger:
                         source = _subject_text(child)
             if node.head.i == node.i or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
                 break
+            crossed_conj = crossed_conj or node.dep_ == "conj"
             below, node = node, node.head
         for label in _PRECEDENCE:
             if label in found:
