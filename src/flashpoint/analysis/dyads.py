@@ -224,16 +224,26 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, mate
     if unit not in UNITS:
         raise QueryError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
     pairs, params = (_stored_pairs if materialised else _joined_pairs)(query, period, directed, unit)
-    strength = "list_position(['" + "', '".join(STRENGTH) + "'], p.certainty)"
+    labels = "['" + "', '".join(STRENGTH) + "']"
+    strength = f"list_position({labels}, p.certainty)"
+    strongest = f"{labels}[min(strength)]"
     sql = f"""
 WITH {pairs},
-units AS (
-    SELECT p.actor1, p.actor2, p.unit_id, min(p.period) AS period, min(p.date_start) AS first_day,
-           avg(p.goldstein) AS goldstein, arg_min(p.certainty, {strength}) AS certainty,
-           mode(p.type) AS type, mode(p.quad_class) AS quad_class, any_value(p.incident_id) AS incident_id,
-           count(*) AS events
+kinds AS (
+    SELECT p.actor1, p.actor2, p.unit_id, p.type, p.quad_class, count(*) AS n, min(p.period) AS period,
+           min(p.date_start) AS first_day, sum(p.goldstein) AS goldstein_sum, count(p.goldstein) AS scored,
+           min({strength}) AS strength, any_value(p.incident_id) AS incident_id
     FROM pairs p
-    GROUP BY p.actor1, p.actor2, p.unit_id)"""
+    GROUP BY p.actor1, p.actor2, p.unit_id, p.type, p.quad_class),
+units AS (
+    -- a unit's type and QuadClass: those most of its events share (ties: the first type
+    -- alphabetically); two levels of grouping, four times faster than mode()
+    SELECT actor1, actor2, unit_id, min(period) AS period, min(first_day) AS first_day,
+           sum(goldstein_sum) / nullif(sum(scored), 0) AS goldstein, {strongest} AS certainty,
+           arg_min(type, (-n, type, quad_class)) AS type, arg_min(quad_class, (-n, type, quad_class)) AS quad_class,
+           any_value(incident_id) AS incident_id, sum(n)::BIGINT AS events
+    FROM kinds
+    GROUP BY actor1, actor2, unit_id)"""
     return sql, params
 
 
@@ -308,22 +318,26 @@ def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> 
         where = where.and_("e.incident_sources >= $min_sources")
         params["min_sources"] = query.min_sources
     if query.dyad is not None:
-        # the same as the joined pairs' filter: some source code on one side, some target code on the other
-        forward = f"({_any_prefix('e.source_codes', 'dyad_a')} AND {_any_prefix('e.target_codes', 'dyad_b')})"
-        backward = f"({_any_prefix('e.source_codes', 'dyad_b')} AND {_any_prefix('e.target_codes', 'dyad_a')})"
-        where = where.and_(forward if query.dyad.directed else f"({forward} OR {backward})")
+        # the same as the joined pairs' filter: some source code on one side, some target code on
+        # the other; undirected, the reverse pair of the same event (its mirror's codes) counts too
+        def match(src: str, tgt: str) -> str:
+            forward = f"({_any_prefix(src, 'dyad_a')} AND {_any_prefix(tgt, 'dyad_b')})"
+            backward = f"({_any_prefix(src, 'dyad_b')} AND {_any_prefix(tgt, 'dyad_a')})"
+            return forward if query.dyad.directed else f"({forward} OR {backward})"  # type: ignore[union-attr]
+
+        own = match("e.source_codes", "e.target_codes")
+        mirror = match("coalesce(e.mirror_source_codes, [])", "coalesce(e.mirror_target_codes, [])")
+        where = where.and_(own if directed else f"({own} OR {mirror})")
         params.update(query.dyad.params)
-    a, b = ("actor1", "actor2") if directed else ("least(actor1, actor2)", "greatest(actor1, actor2)")
-    cols = "article_id, position, type, quad_class, goldstein, certainty, date_start, period, root, incident_id, unit_id"
-    # undirected, an event with both A → B and B → A is one row of the dyad: only those (twins) need DISTINCT
-    twins = "" if directed else f"""
-    UNION ALL SELECT DISTINCT {cols}, {a} AS actor1, {b} AS actor2 FROM e0 WHERE twin"""
-    sql = f"""e0 AS (
-    SELECT e.*, date_trunc('{period}', e.date_start)::DATE AS period, {_unit_id(unit, 'e.incident_id')} AS unit_id
+    if not directed:
+        where = where.and_("NOT e.mirror")
+    a, b = ("e.actor1", "e.actor2") if directed else ("least(e.actor1, e.actor2)", "greatest(e.actor1, e.actor2)")
+    sql = f"""pairs AS (
+    SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
+           date_trunc('{period}', e.date_start)::DATE AS period, e.root, e.incident_id,
+           {_unit_id(unit, 'e.incident_id')} AS unit_id, {a} AS actor1, {b} AS actor2
     FROM dyad_events e
-    {where.sql}),
-pairs AS (
-    SELECT {cols}, {a} AS actor1, {b} AS actor2 FROM e0{"" if directed else " WHERE NOT twin"}{twins})"""
+    {where.sql})"""
     return sql, params
 
 
@@ -346,15 +360,19 @@ WITH sides AS (
 every AS (
     SELECT article_id, event_position, list(DISTINCT code ORDER BY code) AS codes
     FROM event_actors WHERE code IS NOT NULL GROUP BY ALL),
-pairs AS (
+directed AS (
     SELECT s.article_id, s.event_position, s.member AS actor1, t.member AS actor2, s.codes AS source_codes,
-           t.codes AS target_codes,
-           count(*) OVER (PARTITION BY s.article_id, s.event_position, least(s.member, t.member),
-                                       greatest(s.member, t.member)) > 1 AS twin
+           t.codes AS target_codes
     FROM sides s JOIN sides t ON t.article_id = s.article_id AND t.event_position = s.event_position
-    WHERE s.role = 'source' AND t.role = 'target')
+    WHERE s.role = 'source' AND t.role = 'target'),
+pairs AS (
+    SELECT d.*, r.actor1 IS NOT NULL AND d.actor1 > d.actor2 AS mirror,
+           CASE WHEN d.actor1 < d.actor2 THEN r.source_codes END AS mirror_source_codes,
+           CASE WHEN d.actor1 < d.actor2 THEN r.target_codes END AS mirror_target_codes
+    FROM directed d LEFT JOIN directed r ON r.article_id = d.article_id AND r.event_position = d.event_position
+         AND r.actor1 = d.actor2 AND r.actor2 = d.actor1 AND d.actor1 <> d.actor2)
 SELECT p.article_id, p.event_position, p.actor1, p.actor2, p.source_codes, p.target_codes,
-       coalesce(every.codes, []), p.twin, e.type, e.quad_class, e.goldstein, e.certainty, e.confidence,
+       coalesce(every.codes, []), p.mirror, p.mirror_source_codes, p.mirror_target_codes, e.type, e.quad_class, e.goldstein, e.certainty, e.confidence,
        e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {_INCIDENT}, i.source_count
 FROM pairs p
 JOIN events e ON e.article_id = p.article_id AND e.position = p.event_position

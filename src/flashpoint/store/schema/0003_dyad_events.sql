@@ -13,7 +13,10 @@ CREATE TABLE dyad_events (
     source_codes     VARCHAR[] NOT NULL, -- codes of the event's sources with member actor1 (dyad filters)
     target_codes     VARCHAR[] NOT NULL, -- codes of the event's targets with member actor2
     codes            VARCHAR[] NOT NULL, -- every actor code of the event, any role (actor filters)
-    twin             BOOLEAN NOT NULL,  -- the event also has the reverse pair actor2 → actor1
+    mirror           BOOLEAN NOT NULL,  -- the event also has actor2 → actor1 and actor2 < actor1: an
+                                        -- undirected dyad reads that row (with this row's codes) instead
+    mirror_source_codes VARCHAR[],      -- on the row an undirected dyad reads: the reverse pair's codes
+    mirror_target_codes VARCHAR[],
     type             VARCHAR,
     quad_class       INTEGER,
     goldstein        DOUBLE,
