@@ -350,16 +350,16 @@ SELECT concat_ws('|', (SELECT count(*) FROM events), (SELECT count(*) FROM event
        (SELECT count(*) FROM incident_events), (SELECT count(*) FROM incidents),
        (SELECT coalesce(sum(source_count), 0) FROM incidents))"""
 
-_REFRESH = f"""
+_REFRESH = """
 INSERT INTO dyad_events
 WITH sides AS (
     SELECT article_id, event_position, role, coalesce(org, country) AS member, list(code ORDER BY code) AS codes
     FROM event_actors
-    WHERE coalesce(org, country) IS NOT NULL AND role IN ('source', 'target')
+    WHERE coalesce(org, country) IS NOT NULL AND role IN ('source', 'target') AND {part}
     GROUP BY ALL),
 every AS (
     SELECT article_id, event_position, list(DISTINCT code ORDER BY code) AS codes
-    FROM event_actors WHERE code IS NOT NULL GROUP BY ALL),
+    FROM event_actors WHERE code IS NOT NULL AND {part} GROUP BY ALL),
 directed AS (
     SELECT s.article_id, s.event_position, s.member AS actor1, t.member AS actor2, s.codes AS source_codes,
            t.codes AS target_codes
@@ -373,15 +373,13 @@ pairs AS (
          AND r.actor1 = d.actor2 AND r.actor2 = d.actor1 AND d.actor1 <> d.actor2)
 SELECT p.article_id, p.event_position, p.actor1, p.actor2, p.source_codes, p.target_codes,
        coalesce(every.codes, []), p.mirror, p.mirror_source_codes, p.mirror_target_codes, e.type, e.quad_class, e.goldstein, e.certainty, e.confidence,
-       e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {_INCIDENT}, i.source_count
+       e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {incident}, i.source_count
 FROM pairs p
 JOIN events e ON e.article_id = p.article_id AND e.position = p.event_position
 JOIN articles a ON a.id = e.article_id
 LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
 LEFT JOIN incidents i ON i.id = ie.incident_id
-LEFT JOIN every ON every.article_id = p.article_id AND every.event_position = p.event_position
--- stored in dyad order: a dyad's rows sit together, so that DuckDB's zone maps skip the rest
-ORDER BY p.actor1, p.actor2, e.date_start"""
+LEFT JOIN every ON every.article_id = p.article_id AND every.event_position = p.event_position"""
 
 _FRESH: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
@@ -391,7 +389,14 @@ def refresh(store: Any) -> int:
     inside or outside a transaction); return its rows."""
     store.execute("DELETE FROM dyad_events")
     store.execute("DELETE FROM dyad_events_state")
-    store.execute(_REFRESH)
+    # in slices of about a million events, each its own statement: one statement over 5M events
+    # ran out of DuckDB's 3 GB memory limit (the joins and the code lists at once)
+    (events,) = store.fetchall("SELECT count(*) FROM events")[0]
+    parts = max(1, -(-int(events) // 1_000_000))
+    for k in range(parts):
+        part = f"hash(article_id) % {parts} = {k}"
+        store.execute(_REFRESH.format(part=part, incident=_INCIDENT).replace(
+            "JOIN events e ON", f"JOIN (SELECT * FROM events WHERE {part}) e ON"))
     (fingerprint,) = store.fetchall(_FINGERPRINT)[0]
     store.execute("INSERT INTO dyad_events_state VALUES ($f, now()::TIMESTAMP)", {"f": fingerprint})
     _FRESH.pop(store, None)
