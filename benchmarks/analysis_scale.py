@@ -158,8 +158,16 @@ def main() -> None:
     if not args.db.exists():
         print(f"generating {args.events:,} events into {args.db} …", file=sys.stderr)
         results["generate"] = generate(args.db, args.events)
+    from flashpoint.analysis.dyads import materialised, refresh
     from flashpoint.store import Store
 
+    with Store(args.db) as store:  # migrates an older store; refreshes what incidents.rebuild would
+        if not materialised(store):
+            t0 = time.perf_counter()
+            store.execute("SET memory_limit = '3GB'")
+            rows = refresh(store)
+            results["materialise"] = {"rows": rows, "seconds": round(time.perf_counter() - t0, 1),
+                                      "peak_rss_mb": _rss()}
     with Store(args.db, read_only=True) as store:
         results["store"] = {t: store.count(t) for t in ("articles", "events", "event_actors", "incidents")}
         results["store"]["file_mb"] = round(args.db.stat().st_size / 2**20)  # type: ignore[index]

@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from flashpoint.analysis.dyads import materialised, refresh
 from flashpoint.report.html import ReportOptions, write_report
 from flashpoint.store import Store
 from flashpoint.store.query import EventQuery
@@ -122,6 +123,11 @@ def main() -> None:
         t = time.perf_counter()
         build(args.db, args.events)
         print(f"built {args.db} in {time.perf_counter() - t:.1f} s")
+    with Store(args.db) as store:  # migrates an older store; refreshes what incidents.rebuild would
+        if not materialised(store):
+            t = time.perf_counter()
+            rows = refresh(store)
+            print(f"materialised {rows:,} dyad event rows in {time.perf_counter() - t:.1f} s")
     with Store(args.db, read_only=True) as store:
         print(f"store: {store.count('events'):,} events, {store.count('incidents'):,} incidents, "
               f"{store.count('articles'):,} articles")

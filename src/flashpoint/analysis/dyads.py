@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+import weakref
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -207,26 +208,67 @@ def _row(r: dict[str, Any], directed: bool) -> DyadRow:
 # -- SQL ---------------------------------------------------------------------------------------
 
 
-def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str) -> tuple[str, dict[str, Any]]:
-    """The CTEs ``ev`` (the query's events in a period), ``pairs`` (one row per event and dyad)
-    and ``units`` (one row per counting unit and dyad), and their parameters.
+def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, materialised: bool = False
+              ) -> tuple[str, dict[str, Any]]:
+    """The CTEs ``pairs`` (one row per event and dyad of the query's events in a period) and
+    ``units`` (one row per counting unit and dyad), and their parameters.
 
     ``units`` columns: actor1, actor2, unit_id, period, first_day, goldstein, certainty, type,
-    quad_class, incident_id (the incident behind the unit). Shared by the timeline, the escalation
-    series and the network, so a number means the same thing in all three.
+    quad_class, incident_id (the incident behind the unit), events (its events in the dyad). Shared by the timeline, the escalation
+    series and the network, so a number means the same thing in all three. ``materialised``: read
+    the ``dyad_events`` table (:func:`refresh`; only while :func:`materialised` says it is fresh)
+    instead of joining the event tables: the same rows.
     """
     if period not in PERIODS:
         raise QueryError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     if unit not in UNITS:
         raise QueryError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
-    where = query.events_where("e")
-    fits = f"date_trunc('{period}', e.date_start) = date_trunc('{period}', e.date_end)"
-    where = where.and_("e.date_start IS NOT NULL").and_(fits)
+    pairs, params = (_stored_pairs if materialised else _joined_pairs)(query, period, directed, unit)
+    labels = "['" + "', '".join(STRENGTH) + "']"
+    strength = f"list_position({labels}, p.certainty)"
+    strongest = f"{labels}[min(strength)]"
+    sql = f"""
+WITH {pairs},
+kinds AS (
+    SELECT p.actor1, p.actor2, p.unit_id, p.type, p.quad_class, count(*) AS n, min(p.period) AS period,
+           min(p.date_start) AS first_day, min(p.period) FILTER (p.certainty <> 'negated') AS live_period,
+           min(p.date_start) FILTER (p.certainty <> 'negated') AS live_day,
+           sum(p.goldstein) AS goldstein_sum, count(p.goldstein) AS scored,
+           min({strength}) AS strength, any_value(p.incident_id) AS incident_id
+    FROM pairs p
+    GROUP BY p.actor1, p.actor2, p.unit_id, p.type, p.quad_class),
+units AS (
+    -- a unit's type and QuadClass: those most of its events share (ties: the first type
+    -- alphabetically); two levels of grouping, four times faster than mode()
+    -- a unit is in the period of its first event that is not negated (of its first event when
+    -- all are): a denial reported before the event must not place it where nothing happened
+    SELECT actor1, actor2, unit_id, coalesce(min(live_period), min(period)) AS period,
+           coalesce(min(live_day), min(first_day)) AS first_day,
+           sum(goldstein_sum) / nullif(sum(scored), 0) AS goldstein, {strongest} AS certainty,
+           arg_min(type, (-n, type, quad_class)) AS type, arg_min(quad_class, (-n, type, quad_class)) AS quad_class,
+           any_value(incident_id) AS incident_id, sum(n)::BIGINT AS events
+    FROM kinds
+    GROUP BY actor1, actor2, unit_id)"""
+    return sql, params
+
+
+_INCIDENT = "coalesce(ie.incident_id, 'event:' || e.article_id || ':' || e.position)"
+
+
+def _unit_id(unit: str, incident: str) -> str:
+    return incident if unit == "incidents" else "e.article_id || ':' || e.position"
+
+
+def _fits(period: str) -> str:
+    """The event's date falls in one period (coarser dates are left out)."""
+    return f"date_trunc('{period}', e.date_start) = date_trunc('{period}', e.date_end)"
+
+
+def _joined_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> tuple[str, dict[str, Any]]:
+    """``pairs`` from the event tables: events, articles, incident links and actors joined."""
+    where = query.events_where("e").and_("e.date_start IS NOT NULL").and_(_fits(period))
     a, b = ("s.member", "t.member") if directed else ("least(s.member, t.member)", "greatest(s.member, t.member)")
     pair_filter = f"WHERE {query.dyad.pair_sql('s.code', 't.code')}" if query.dyad is not None else ""
-    incident = "coalesce(ie.incident_id, 'event:' || e.article_id || ':' || e.position)"
-    unit_id = incident if unit == "incidents" else "e.article_id || ':' || e.position"
-    strength = "list_position(['" + "', '".join(STRENGTH) + "'], p.certainty)"
     # the events of the query first, then (when the query picks few: a dyad, actors) only their
     # articles, incident links and actors, so that the joins hash the filtered side, not the
     # whole store; for a broad query (a year of everything) the semi-joins would cost more
@@ -235,14 +277,14 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str) -> tupl
     def only(table: str, key: str) -> str:
         return f"(SELECT * FROM {table} WHERE {key} IN (SELECT article_id FROM e0))" if narrow else table
 
-    sql = f"""
-WITH e0 AS (
+    sql = f"""e0 AS (
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
            date_trunc('{period}', e.date_start)::DATE AS period
     FROM events e
     {where.sql}),
 ev AS (
-    SELECT e.*, coalesce(a.duplicate_of, a.id) AS root, {incident} AS incident_id, {unit_id} AS unit_id
+    SELECT e.*, coalesce(a.duplicate_of, a.id) AS root, {_INCIDENT} AS incident_id,
+           {_unit_id(unit, _INCIDENT)} AS unit_id
     FROM e0 e
     JOIN {only("articles", "id")} a ON a.id = e.article_id
     LEFT JOIN {only("incident_events", "article_id")} ie
@@ -256,18 +298,126 @@ pairs AS (
     FROM ev
     JOIN sides s ON s.article_id = ev.article_id AND s.event_position = ev.position AND s.role = 'source'
     JOIN sides t ON t.article_id = ev.article_id AND t.event_position = ev.position AND t.role = 'target'
-    {pair_filter}),
-units AS (
-    -- a unit is in the period of its first event that is not negated (of its first event when
-    -- all are): a denial reported before the event must not place it where nothing happened
-    SELECT p.actor1, p.actor2, p.unit_id,
-           coalesce(min(p.period) FILTER (p.certainty <> 'negated'), min(p.period)) AS period,
-           coalesce(min(p.date_start) FILTER (p.certainty <> 'negated'), min(p.date_start)) AS first_day,
-           avg(p.goldstein) AS goldstein, arg_min(p.certainty, {strength}) AS certainty,
-           mode(p.type) AS type, mode(p.quad_class) AS quad_class, any_value(p.incident_id) AS incident_id
-    FROM pairs p
-    GROUP BY p.actor1, p.actor2, p.unit_id)"""
+    {pair_filter})"""
     return sql, where.params
+
+
+def _any_prefix(codes: str, param: str) -> str:
+    """SQL: some code of the list ``codes`` starts with the parameter ``param``."""
+    return f"len(list_filter({codes}, lambda c: starts_with(c, ${param}))) > 0"
+
+
+def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> tuple[str, dict[str, Any]]:
+    """``pairs`` from the materialised ``dyad_events``: one scan, no join. The filters mean what
+    :meth:`EventQuery.events_where` says: actors and dyad sides on the event's codes, sources on
+    its incident's."""
+    plain = EventQuery(types=query.types, since=query.since, until=query.until,
+                       min_certainty=query.min_certainty, min_confidence=query.min_confidence)
+    where = plain.events_where("e").and_("e.date_start IS NOT NULL").and_(_fits(period))
+    params = dict(where.params)
+    if query.actors:
+        where = where.and_("len(list_filter(e.codes, lambda c: "
+                           "len(list_filter($actors::VARCHAR[], lambda p: starts_with(c, p))) > 0)) > 0")
+        params["actors"] = list(query.actors)
+    if query.min_sources > 1:
+        where = where.and_("e.incident_sources >= $min_sources")
+        params["min_sources"] = query.min_sources
+    if query.dyad is not None:
+        # the same as the joined pairs' filter: some source code on one side, some target code on
+        # the other; undirected, the reverse pair of the same event (its mirror's codes) counts too
+        def match(src: str, tgt: str) -> str:
+            forward = f"({_any_prefix(src, 'dyad_a')} AND {_any_prefix(tgt, 'dyad_b')})"
+            backward = f"({_any_prefix(src, 'dyad_b')} AND {_any_prefix(tgt, 'dyad_a')})"
+            return forward if query.dyad.directed else f"({forward} OR {backward})"  # type: ignore[union-attr]
+
+        own = match("e.source_codes", "e.target_codes")
+        mirror = match("coalesce(e.mirror_source_codes, [])", "coalesce(e.mirror_target_codes, [])")
+        where = where.and_(own if directed else f"({own} OR {mirror})")
+        params.update(query.dyad.params)
+    if not directed:
+        where = where.and_("NOT e.mirror")
+    a, b = ("e.actor1", "e.actor2") if directed else ("least(e.actor1, e.actor2)", "greatest(e.actor1, e.actor2)")
+    sql = f"""pairs AS (
+    SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
+           date_trunc('{period}', e.date_start)::DATE AS period, e.root, e.incident_id,
+           {_unit_id(unit, 'e.incident_id')} AS unit_id, {a} AS actor1, {b} AS actor2
+    FROM dyad_events e
+    {where.sql})"""
+    return sql, params
+
+
+# -- the materialised dyad events -------------------------------------------------------------
+
+_FINGERPRINT = """
+SELECT concat_ws('|', (SELECT count(*) FROM events), (SELECT count(*) FROM event_actors),
+       (SELECT count(*) FROM articles), (SELECT max(analysed_at) FROM articles),
+       (SELECT coalesce(bit_xor(hash(id, duplicate_of)), 0) FROM articles WHERE duplicate_of IS NOT NULL),
+       (SELECT count(*) FROM incident_events), (SELECT count(*) FROM incidents),
+       (SELECT coalesce(sum(source_count), 0) FROM incidents))"""
+
+_REFRESH = """
+INSERT INTO dyad_events
+WITH sides AS (
+    SELECT article_id, event_position, role, coalesce(org, country) AS member, list(code ORDER BY code) AS codes
+    FROM event_actors
+    WHERE coalesce(org, country) IS NOT NULL AND role IN ('source', 'target') AND {part}
+    GROUP BY ALL),
+every AS (
+    SELECT article_id, event_position, list(DISTINCT code ORDER BY code) AS codes
+    FROM event_actors WHERE code IS NOT NULL AND {part} GROUP BY ALL),
+directed AS (
+    SELECT s.article_id, s.event_position, s.member AS actor1, t.member AS actor2, s.codes AS source_codes,
+           t.codes AS target_codes
+    FROM sides s JOIN sides t ON t.article_id = s.article_id AND t.event_position = s.event_position
+    WHERE s.role = 'source' AND t.role = 'target'),
+pairs AS (
+    SELECT d.*, r.actor1 IS NOT NULL AND d.actor1 > d.actor2 AS mirror,
+           CASE WHEN d.actor1 < d.actor2 THEN r.source_codes END AS mirror_source_codes,
+           CASE WHEN d.actor1 < d.actor2 THEN r.target_codes END AS mirror_target_codes
+    FROM directed d LEFT JOIN directed r ON r.article_id = d.article_id AND r.event_position = d.event_position
+         AND r.actor1 = d.actor2 AND r.actor2 = d.actor1 AND d.actor1 <> d.actor2)
+SELECT p.article_id, p.event_position, p.actor1, p.actor2, p.source_codes, p.target_codes,
+       coalesce(every.codes, []), p.mirror, p.mirror_source_codes, p.mirror_target_codes, e.type, e.quad_class, e.goldstein, e.certainty, e.confidence,
+       e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {incident}, i.source_count
+FROM pairs p
+JOIN events e ON e.article_id = p.article_id AND e.position = p.event_position
+JOIN articles a ON a.id = e.article_id
+LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
+LEFT JOIN incidents i ON i.id = ie.incident_id
+LEFT JOIN every ON every.article_id = p.article_id AND every.event_position = p.event_position"""
+
+_FRESH: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def refresh(store: Any) -> int:
+    """Rebuild the materialised ``dyad_events`` from the store (call after incidents are rebuilt,
+    inside or outside a transaction); return its rows."""
+    store.execute("DELETE FROM dyad_events")
+    store.execute("DELETE FROM dyad_events_state")
+    # in slices of about a million events, each its own statement: one statement over 5M events
+    # ran out of DuckDB's 3 GB memory limit (the joins and the code lists at once)
+    (events,) = store.fetchall("SELECT count(*) FROM events")[0]
+    parts = max(1, -(-int(events) // 1_000_000))
+    for k in range(parts):
+        part = f"hash(article_id) % {parts} = {k}"
+        store.execute(_REFRESH.format(part=part, incident=_INCIDENT).replace(
+            "JOIN events e ON", f"JOIN (SELECT * FROM events WHERE {part}) e ON"))
+    (fingerprint,) = store.fetchall(_FINGERPRINT)[0]
+    store.execute("INSERT INTO dyad_events_state VALUES ($f, now()::TIMESTAMP)", {"f": fingerprint})
+    _FRESH.pop(store, None)
+    return store.count("dyad_events")
+
+
+def materialised(store: Any) -> bool:
+    """Whether ``dyad_events`` holds what the store holds now (refreshed since the last write).
+    Remembered for a read-only store, which cannot change while it is open."""
+    if store in _FRESH:
+        return _FRESH[store]
+    state = store.fetchall("SELECT fingerprint FROM dyad_events_state")
+    fresh = bool(state) and state[0][0] == store.fetchall(_FINGERPRINT)[0][0]
+    if getattr(store, "read_only", False):
+        _FRESH[store] = fresh
+    return fresh
 
 
 def weights_sql(rules: DyadRules) -> tuple[str, dict[str, Any]]:
@@ -285,9 +435,9 @@ mag AS (
     return sql, params
 
 
-def _timeline_sql(query: EventQuery, period: str, directed: bool, unit: str, rules: DyadRules
-                  ) -> tuple[str, dict[str, Any]]:
-    base, params = pairs_sql(query, period, directed, unit)
+def _timeline_sql(query: EventQuery, period: str, directed: bool, unit: str, rules: DyadRules,
+                  stored: bool = False) -> tuple[str, dict[str, Any]]:
+    base, params = pairs_sql(query, period, directed, unit, materialised=stored)
     wsql, wparams = weights_sql(rules)
     keep = "m.channel <> 'negated'"
     quads = ", ".join(f"count(*) FILTER ({keep} AND m.quad_class = {q}) AS quad_{q}" for q in (1, 2, 3, 4))
@@ -360,11 +510,54 @@ def timeline(store: Any, query: EventQuery | None = None, *, period: Period = "d
     query = query or EventQuery()
     rules = rules or DyadRules.load()
     unit = unit or rules.unit  # type: ignore[assignment]
-    sql, params = _timeline_sql(query, period, directed, unit, rules)  # type: ignore[arg-type]
+    sql, params = _timeline_sql(query, period, directed, unit, rules, materialised(store))  # type: ignore[arg-type]
     table = store.arrow(sql, params)
-    coarse_sql, coarse_params = _coarse_sql(query, period)
-    (coarse,) = store.fetchall(coarse_sql, coarse_params)[0]
-    return DyadTimeline(table, period, directed, unit, int(coarse))  # type: ignore[arg-type]
+    return DyadTimeline(table, period, directed, unit, coarse_events(store, query, period))  # type: ignore[arg-type]
+
+
+def coarse_events(store: Any, query: EventQuery | None = None, period: str = "day") -> int:
+    """Events of the query left out of a ``period`` timeline: undated, or dated coarser."""
+    sql, params = _coarse_sql(query or EventQuery(), period)
+    return int(store.fetchall(sql, params)[0][0])
+
+
+def units(store: Any, query: EventQuery | None = None, *, period: Period = "day", directed: bool = False,
+          unit: Unit | None = None, rules: DyadRules | None = None) -> list[dict[str, Any]]:
+    """Every counting unit (an incident, or an event) of every dyad the query keeps, oldest first:
+    the rows a timeline adds up — its period, first day, mean Goldstein, strongest certainty and
+    channel, type, QuadClass, events, and its certainty-weighted ``conflict``/``cooperation``."""
+    query = query or EventQuery()
+    rules = rules or DyadRules.load()
+    base, params = pairs_sql(query, period, directed, unit or rules.unit, materialised=materialised(store))
+    wsql, wparams = weights_sql(rules)
+    table = store.arrow(f"""{base}{wsql}
+SELECT actor1, actor2, unit_id, incident_id, period, first_day, goldstein, certainty, channel, type, quad_class,
+       events, conflict::DOUBLE AS conflict, cooperation::DOUBLE AS cooperation
+FROM mag ORDER BY first_day, unit_id, actor1, actor2""", {**params, **wparams})
+    return table.to_pylist()
+
+
+def totals(store: Any, query: EventQuery | None = None, *, period: Period = "day", directed: bool = False,
+           unit: Unit | None = None, rules: DyadRules | None = None, limit: int | None = None
+           ) -> list[dict[str, Any]]:
+    """Every dyad's whole window in one row, the busiest first (by units, then conflict): units
+    (``incidents`` under the default unit; negated ones left out, as in the timeline),
+    ``conflict_units`` (QuadClass 3 and 4), the weighted ``conflict`` and ``cooperation`` and the
+    first and last day."""
+    query = query or EventQuery()
+    rules = rules or DyadRules.load()
+    base, params = pairs_sql(query, period, directed, unit or rules.unit, materialised=materialised(store))
+    wsql, wparams = weights_sql(rules)
+    keep = "channel <> 'negated'"
+    table = store.arrow(f"""{base}{wsql}
+SELECT actor1, actor2, count(*) FILTER ({keep}) AS units,
+       count(*) FILTER ({keep} AND quad_class >= 3) AS conflict_units,
+       coalesce(sum(conflict), 0)::DOUBLE AS conflict, coalesce(sum(cooperation), 0)::DOUBLE AS cooperation,
+       min(first_day) AS first_day, max(first_day) AS last_day
+FROM mag GROUP BY actor1, actor2
+ORDER BY units DESC, conflict DESC, actor1, actor2{"" if limit is None else f" LIMIT {int(limit)}"}""",
+                        {**params, **wparams})
+    return table.to_pylist()
 
 
 def coverage_days(store: Any, since: date | None = None, until: date | None = None) -> list[date]:
@@ -386,5 +579,5 @@ def coverage_days(store: Any, since: date | None = None, until: date | None = No
     return [row[0] for row in store.fetchall(sql, params)]
 
 
-__all__ = ["DyadRow", "DyadRules", "DyadTimeline", "PERIODS", "UNITS", "coverage_days", "timeline",
-           "pairs_sql", "weights_sql", "TYPE_COLUMNS", "QUAD_COLUMNS"]
+__all__ = ["DyadRow", "DyadRules", "DyadTimeline", "PERIODS", "UNITS", "coverage_days", "materialised",
+           "refresh", "coarse_events", "timeline", "totals", "units", "pairs_sql", "weights_sql", "TYPE_COLUMNS", "QUAD_COLUMNS"]

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flashpoint.analysis import dyads
 from flashpoint.errors import DataFileError, QueryError
 from flashpoint.records import PLOVER_TYPES
 from flashpoint.resources import check_section
@@ -456,6 +457,7 @@ def rebuild(store: Any, rules: IncidentRules, *, flush_every: int = 2000) -> int
             if len(links) >= flush_every:
                 flush()
         flush()
+        dyads.refresh(store)  # the dyad layer's materialised events name the incidents
     return count
 
 

@@ -9,7 +9,8 @@ the same certainty weights). The edge between two actors is undirected:
   incidents (negated ones left out), each multiplied by ``0.5 ** (age / half_life)``, its age
   in days at the window's end (``data/analysis/network.toml``); ``weight = cooperation −
   conflict``: positive edges are cooperation, negative ones conflict;
-* ``incident_ids``: every incident behind the edge, so an edge can be traced to its reports.
+* ``incident_ids``: every incident behind the edge, so an edge can be traced to its reports
+  (``max_ids`` lists fewer: the views, which show only the count, list none).
 
 Events dated to a day or a month count (a year-dated event has no usable age); an actor with
 itself (internal events) is no edge. Per actor: ``hostility`` (sum of its edges' conflict),
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.analysis.dyads import DyadRules, pairs_sql, weights_sql
+from flashpoint.analysis.dyads import DyadRules, materialised, pairs_sql, weights_sql
 from flashpoint.errors import DataFileError
 from flashpoint.resources import data_file
 from flashpoint.store.query import EventQuery
@@ -158,8 +159,12 @@ class Network:
         return pa.Table.from_pylist([n.to_dict() for n in self.nodes])
 
 
-def _edges_sql(query: EventQuery, rules: DyadRules) -> tuple[str, dict[str, Any]]:
-    base, params = pairs_sql(query, "month", False, "incidents")
+def _edges_sql(query: EventQuery, rules: DyadRules, stored: bool = False, max_ids: int | None = None
+               ) -> tuple[str, dict[str, Any]]:
+    base, params = pairs_sql(query, "month", False, "incidents", materialised=stored)
+    # a unit is one incident of one dyad, so an edge's incident ids are already distinct
+    ids = ("list(incident_id ORDER BY incident_id)" if max_ids is None else
+           "[]::VARCHAR[]" if max_ids <= 0 else f"min(incident_id, {int(max_ids)})")
     wsql, wparams = weights_sql(rules)
     sql = f"""{base}{wsql},
 kept AS (SELECT * FROM mag WHERE actor1 <> actor2 AND channel <> 'negated'),
@@ -168,7 +173,7 @@ edge AS (
            sum(cooperation * pow(0.5, date_diff('day', first_day, $as_of::DATE) / $half_life))::DOUBLE AS cooperation,
            sum(conflict * pow(0.5, date_diff('day', first_day, $as_of::DATE) / $half_life))::DOUBLE AS conflict,
            count(*) AS incidents, min(first_day) AS first_day, max(first_day) AS last_day,
-           list(DISTINCT incident_id ORDER BY incident_id) AS incident_ids
+           {ids} AS incident_ids
     FROM kept GROUP BY actor1, actor2)
 SELECT actor1, actor2, cooperation - conflict AS weight, cooperation, conflict, incidents, first_day, last_day,
        incident_ids
@@ -177,15 +182,16 @@ FROM edge ORDER BY actor1, actor2"""
 
 
 def network(store: Any, query: EventQuery | None = None, *, rules: NetworkRules | None = None,
-            dyad_rules: DyadRules | None = None) -> Network:
-    """The signed actor graph of the query's window, its balance and blocs."""
+            dyad_rules: DyadRules | None = None, max_ids: int | None = None) -> Network:
+    """The signed actor graph of the query's window, its balance and blocs. ``max_ids``: list at
+    most that many incident ids per edge (the smallest; ``incidents`` still counts them all)."""
     query = query or EventQuery()
     rules = rules or NetworkRules.load()
     dyad_rules = dyad_rules or DyadRules.load()
     as_of = query.until or _last_day(store, query)
     if as_of is None:
         return Network([], [], Balance(0, 0, float("nan")), 0.0, (query.since, query.until), rules.half_life_days)
-    sql, params = _edges_sql(query, dyad_rules)
+    sql, params = _edges_sql(query, dyad_rules, materialised(store), max_ids)
     table = store.arrow(sql, {**params, "as_of": as_of, "half_life": rules.half_life_days})
     edges = [Edge(r["actor1"], r["actor2"], r["weight"], r["cooperation"], r["conflict"], r["incidents"],
                   r["first_day"], r["last_day"], tuple(r["incident_ids"])) for r in table.to_pylist()]

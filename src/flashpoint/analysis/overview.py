@@ -1,31 +1,32 @@
-"""What the report and the dashboard show of a store, each computed once, here.
+"""What the report and the dashboard show of a store, gathered here from the analysis layer.
 
 The views (``flashpoint report``, ``flashpoint serve`` and its JSON API) call these functions
 and only choose the format. Every function takes the store and one
 :class:`~flashpoint.store.query.EventQuery` and returns plain rows (dicts of JSON-ready values).
+Nothing is defined twice: the numbers are those of the layer's own modules.
 
-* A **dyad** is an unordered pair of actor roots (an organisation, else a country: ``AZEMIL``
-  counts for ``AZE``) that are the source and the target of one event; its key is the two roots
-  in alphabetical order, ``"ARM-AZE"``. Events whose actors have no country or organisation
-  belong to no dyad.
-* **Magnitudes** count each incident once, not each report: an incident's Goldstein score in a
-  dyad is the mean of its events' scores there; conflict is the sum of the negative ones
-  (as positive numbers), cooperation the sum of the positive ones. That is the unit of the
-  ``conflict`` and ``cooperation`` channels of ``data/analysis/escalation.toml``.
-* Daily series use events dated to one day; month- or year-dated events are counted apart
-  (``undated``), as incidents do (``max_date_span_days``).
-* A **day with data** is a day on which the store has any day-dated event: the escalation rules
-  read the other days as missing, not as quiet (see ``analysis/_series.py``).
+* A **dyad** and its numbers are :mod:`flashpoint.analysis.dyads`'s: an unordered pair of
+  members (an actor's organisation, else its country: ``AZEMIL`` counts for ``AZE``), keyed
+  ``"ARM-AZE"``; incidents counted once, in the day of their first event in the dyad; an
+  incident's magnitude is its mean Goldstein score in the dyad weighted by its strongest
+  certainty (``data/analysis/dyads.toml``), conflict and cooperation kept apart; negated
+  incidents are counted apart. Events not dated to one day are left out of the daily series
+  and counted (``undated``).
+* A dyad's **escalation** label, alerts and phases are
+  :func:`flashpoint.analysis.stored_escalation.states`: the detector on the dyad's daily series,
+  where a day with no article at all in the store is missing, not quiet.
+* The **network** is :func:`flashpoint.analysis.network.network`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import date
+from dataclasses import replace
 from typing import Any
 
-from flashpoint.analysis.stored_escalation import choose_rules
+from flashpoint.analysis import dyads as dyad_layer
+from flashpoint.analysis.stored_escalation import states
 from flashpoint.errors import QueryError
 from flashpoint.records import CERTAINTY_ORDER
 from flashpoint.store.query import EventQuery
@@ -36,7 +37,6 @@ SPECULATED = ("future", "hedged", "hypothetical")
 DENIED = ("negated",)
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
-_ROOT = "coalesce({x}.org, {x}.country)"
 _KEY = re.compile(r"^([A-Z0-9]{2,12})-([A-Z0-9]{2,12})$")
 
 
@@ -54,166 +54,50 @@ def parse_dyad(key: str) -> tuple[str, str]:
     return a, b
 
 
-def _dyad_events(query: EventQuery, dyad: tuple[str, str] | None = None) -> tuple[str, dict[str, Any]]:
-    """SQL of the day-dated and other events of the query, one row per (event, dyad)."""
-    where = query.events_where("e")
-    params = dict(where.params)
-    pair = ""
-    if dyad is not None:
-        pair = "WHERE least(s.r, t.r) = $dyad_a AND greatest(s.r, t.r) = $dyad_b"
-        params.update(dyad_a=dyad[0], dyad_b=dyad[1])
-    sql = f"""
-WITH ev AS (
-  SELECT e.article_id, e.position, e.id AS event_id, e.type, e.quad_class, e.goldstein, e.certainty,
-         e.confidence, e.date_start, e.date_end,
-         coalesce(ie.incident_id, e.id) AS incident
-  FROM events e
-  LEFT JOIN incident_events ie ON ie.article_id = e.article_id AND ie.event_position = e.position
-  {where.sql}
-), roles AS (
-  SELECT article_id, event_position, role, {_ROOT.format(x="x")} AS r
-  FROM event_actors x WHERE {_ROOT.format(x="x")} IS NOT NULL
-), pairs AS (
-  SELECT DISTINCT s.article_id, s.event_position AS position,
-         least(s.r, t.r) AS a, greatest(s.r, t.r) AS b
-  FROM roles s JOIN roles t ON t.article_id = s.article_id AND t.event_position = s.event_position
-       AND s.role = 'source' AND t.role = 'target' AND s.r <> t.r
-  {pair}
-)
-SELECT ev.*, pairs.a, pairs.b, ev.date_start = ev.date_end AS day_dated
-FROM ev JOIN pairs USING (article_id, position)
-"""
-    return sql, params
+def _dyad_row(t: dict[str, Any]) -> dict[str, Any]:
+    return {"key": dyad_key(t["actor1"], t["actor2"]), "a": t["actor1"], "b": t["actor2"],
+            "incidents": t["units"], "conflict_incidents": t["conflict_units"], "conflict": t["conflict"],
+            "cooperation": t["cooperation"], "first_date": t["first_day"], "last_date": t["last_day"]}
 
 
-def active_dyads(store: Any, query: EventQuery | None = None, *, limit: int = 20) -> list[dict[str, Any]]:
-    """The dyads with the most incidents under ``query``, with their conflict and cooperation."""
-    query = query or EventQuery()
-    sql, params = _dyad_events(query)
-    rows = store.fetchall(
-        f"""
-WITH d AS ({sql}), inc AS (
-  SELECT a, b, incident, avg(goldstein) AS g, min(quad_class) AS q, min(date_start) AS first,
-         max(date_end) AS last, count(*) AS events
-  FROM d GROUP BY a, b, incident
-)
-SELECT a, b, count(*) AS incidents, sum(events)::BIGINT AS events,
-       sum(CASE WHEN g < 0 THEN -g ELSE 0 END) AS conflict,
-       sum(CASE WHEN g > 0 THEN g ELSE 0 END) AS cooperation,
-       count(*) FILTER (WHERE q >= 3) AS conflict_incidents,
-       min(first) AS first_date, max(last) AS last_date
-FROM inc GROUP BY a, b
-ORDER BY incidents DESC, conflict DESC, a, b LIMIT {int(limit)}
-""",
-        params,
-    )
-    names = ("a", "b", "incidents", "events", "conflict", "cooperation", "conflict_incidents",
-             "first_date", "last_date")
-    return [{"key": dyad_key(r[0], r[1]), **dict(zip(names, r, strict=True))} for r in rows]
+def active_dyads(store: Any, query: EventQuery | None = None, *, limit: int | None = 20) -> list[dict[str, Any]]:
+    """The dyads with the most incidents under ``query`` (:func:`dyads.totals`), with their
+    conflict and cooperation; a country's internal events are no dyad here."""
+    rows = dyad_layer.totals(store, query, limit=None if limit is None else limit + 50)
+    return [_dyad_row(t) for t in rows if t["actor1"] != t["actor2"]][:limit]
 
 
-def data_days(store: Any) -> list[date]:
-    """Days on which the store has any day-dated event: the days with data."""
-    rows = store.fetchall("SELECT DISTINCT date_start FROM events WHERE date_start = date_end ORDER BY 1")
-    return [r[0] for r in rows]
+def _pair_query(query: EventQuery | None, a: str, b: str) -> EventQuery:
+    return replace(query or EventQuery(), dyad=f"{a}-{b}")
 
 
 def dyad_incidents(store: Any, key: str, query: EventQuery | None = None) -> list[dict[str, Any]]:
-    """Every incident of a dyad under ``query``, oldest first: its day, type, QuadClass, strongest
-    certainty, independent sources and its mean Goldstein score in the dyad."""
+    """Every day-dated incident of a dyad under ``query``, oldest first (:func:`dyads.units`): its
+    day, type, QuadClass, strongest certainty, independent sources, mean Goldstein score in the
+    dyad, weighted magnitudes and events."""
     a, b = parse_dyad(key)
-    sql, params = _dyad_events(query or EventQuery(), (a, b))
-    rows = store.fetchall(
-        f"""
-WITH d AS ({sql})
-SELECT d.incident, min(d.date_start) AS day, bool_and(d.day_dated) AS day_dated,
-       coalesce(any_value(i.type), any_value(d.type)) AS type,
-       coalesce(any_value(i.quad_class), min(d.quad_class)) AS quad_class,
-       coalesce(any_value(i.certainty), min(d.certainty)) AS certainty,
-       coalesce(any_value(i.source_count), 1) AS sources,
-       avg(d.goldstein) AS goldstein, max(d.confidence) AS confidence, count(*) AS events,
-       any_value(i.id) IS NOT NULL AS stored
-FROM d LEFT JOIN incidents i ON i.id = d.incident
-GROUP BY d.incident ORDER BY day NULLS LAST, d.incident
-""",
-        params,
-    )
-    names = ("id", "date", "day_dated", "type", "quad_class", "certainty", "sources", "goldstein",
-             "confidence", "events", "stored")
-    return [dict(zip(names, r, strict=True)) for r in rows]
+    found = [u for u in dyad_layer.units(store, _pair_query(query, a, b)) if (u["actor1"], u["actor2"]) == (a, b)]
+    ids = [u["incident_id"] for u in found]
+    sources = dict(store.fetchall("SELECT id, source_count FROM incidents WHERE id IN (SELECT unnest($ids::VARCHAR[]))",
+                                  {"ids": ids})) if ids else {}
+    return [{"id": u["incident_id"], "date": u["first_day"], "day_dated": True, "type": u["type"],
+             "quad_class": u["quad_class"], "certainty": u["certainty"], "sources": sources.get(u["incident_id"], 1),
+             "goldstein": u["goldstein"], "conflict": u["conflict"], "cooperation": u["cooperation"],
+             "events": u["events"], "stored": u["incident_id"] in sources} for u in found]
 
 
-def daily(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per-day channels of a dyad's incidents (day-dated only): incidents per QuadClass,
-    conflict and cooperation magnitude, incidents per certainty label, and all incidents."""
-    days: dict[date, dict[str, Any]] = {}
+def daily(store: Any, key: str, query: EventQuery | None, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per-day channels of a dyad: the daily rows of :func:`dyads.timeline` (incidents, per
+    QuadClass, conflict and cooperation) and the dyad's incidents per certainty label."""
+    a, b = parse_dyad(key)
+    labels: dict[Any, Counter[str]] = defaultdict(Counter)
     for inc in incidents:
-        if not inc["day_dated"] or inc["date"] is None:
-            continue
-        row = days.setdefault(inc["date"], {"date": inc["date"], "count": 0, "conflict": 0.0, "cooperation": 0.0,
-                                            **{f"q{q}": 0 for q in QUAD_NAMES},
-                                            **{label: 0 for label in CERTAINTY_ORDER}})
-        g = float(inc["goldstein"])
-        row["count"] += 1
-        row[f"q{inc['quad_class']}"] += 1
-        row["conflict" if g < 0 else "cooperation"] += abs(g)
-        if inc["certainty"] in row:
-            row[inc["certainty"]] += 1
-    return [days[d] for d in sorted(days)]
-
-
-def dyad_escalation(key: str, days: list[dict[str, Any]], with_data: list[date], rules: Any = None) -> dict[str, Any]:
-    """The escalation rules (``analysis/escalation.py``; the wire preset unless ``rules`` are given)
-    on a dyad's daily channels, summed into ISO weeks when the rules are weekly (the articles
-    preset): the label of its last period with data and why, its risk alerts and phase changes."""
-    from flashpoint.analysis.escalation import (
-        DyadSeries,
-        EscalationRules,
-        change_points,
-        detect,
-        label_periods,
-    )
-
-    rules = rules or EscalationRules.load()
-    by_day = {d["date"]: d for d in days}
-    observed = [d for d in with_data if days and days[0]["date"] <= d <= days[-1]["date"]] or \
-        [d["date"] for d in days]
-    if not observed:
-        return {"label": "no data", "rule": "no day-dated incident in this dyad", "alerts": [],
-                "change_points": [], "period": None}
-    channels = {name: [float(by_day[d][name]) if d in by_day else 0.0 for d in observed]
-                for name in ("conflict", "cooperation", "count")}
-    series = DyadSeries.from_observations(key, observed, channels)
-    if rules.period == "week":
-        series = _weekly(series)
-    labels = label_periods(series, rules, [len(series) - 1])
-    last = labels[0].to_dict()
-    return {
-        "period": last["period"], "weekly": series.step == 7, "rules": rules.name,
-        "label": last["label"], "rule": last["rule"], "measures": last["measures"],
-        "alerts": [a.to_dict() for a in detect(series, rules)],
-        "change_points": [c.to_dict() for c in change_points(series, rules)],
-    }
-
-
-def _weekly(series: Any) -> Any:
-    """A daily series summed into ISO weeks (from Monday); a week with no day with data is missing."""
-    import numpy as np
-
-    from flashpoint.analysis.escalation import DyadSeries
-
-    monday = series.dates - ((series.dates.view("int64") - 4) % 7).astype("timedelta64[D]")
-    weeks = np.arange(monday[0], monday[-1] + np.timedelta64(7, "D"), np.timedelta64(7, "D"))
-    slot = (monday - weeks[0]).astype(int) // 7
-    channels = {}
-    for name, values in series.channels.items():
-        total = np.zeros(len(weeks))
-        present = np.zeros(len(weeks), dtype=bool)
-        ok = ~np.isnan(values)
-        np.add.at(total, slot[ok], values[ok])
-        present[slot[ok]] = True
-        channels[name] = np.where(present, total, np.nan)
-    return DyadSeries(series.key, weeks, channels, step=7)
+        labels[inc["date"]][inc["certainty"]] += 1
+    rows = dyad_layer.timeline(store, _pair_query(query, a, b)).rows
+    return [{"date": r.period, "count": r.incidents, "conflict": r.conflict, "cooperation": r.cooperation,
+             **{f"q{q}": n for q, n in zip(QUAD_NAMES, r.quads, strict=True)},
+             **{label: labels[r.period][label] for label in CERTAINTY_ORDER}}
+            for r in rows if (r.actor1, r.actor2) == (a, b)]
 
 
 def dyad_timeline(store: Any, key: str, query: EventQuery | None = None) -> dict[str, Any]:
@@ -221,11 +105,11 @@ def dyad_timeline(store: Any, key: str, query: EventQuery | None = None) -> dict
     a, b = parse_dyad(key)
     key = dyad_key(a, b)
     incidents = dyad_incidents(store, key, query)
-    days = daily(incidents)
+    pair = _pair_query(query, a, b)
     return {
-        "key": key, "a": a, "b": b, "incidents": incidents, "days": days,
-        "undated": sum(1 for i in incidents if not i["day_dated"]),
-        "escalation": dyad_escalation(key, days, data_days(store), choose_rules(store, query)[0]),
+        "key": key, "a": a, "b": b, "incidents": incidents, "days": daily(store, key, query, incidents),
+        "undated": dyad_layer.coarse_events(store, pair),
+        "escalation": states(store, [key], pair)[key],
     }
 
 
@@ -253,7 +137,8 @@ def signed_edges(store: Any, query: EventQuery | None = None, *, limit: int = 40
     it: its ``limit`` heaviest edges (by absolute weight), every bloc, balance and frustration."""
     from flashpoint.analysis.network import network
 
-    graph = network(store, query or EventQuery()).to_dict()
+    # the views show how many incidents an edge rests on, not their ids: none are listed
+    graph = network(store, query or EventQuery(), max_ids=0).to_dict()
     edges = sorted(graph["edges"], key=lambda e: (-abs(e["weight"]), e["actor1"], e["actor2"]))[:limit]
     kept = {e["actor1"] for e in edges} | {e["actor2"] for e in edges}
     return {
@@ -287,7 +172,7 @@ def actor_overview(store: Any, code: str, query: EventQuery | None = None) -> di
     names = store.fetchall("SELECT name, sum(mentions)::BIGINT FROM actors WHERE starts_with(key, $c) "
                            "OR starts_with(coalesce(org, country, ''), $c) GROUP BY 1 ORDER BY 2 DESC LIMIT 5",
                            {"c": code})
-    dyads = [d for d in active_dyads(store, q, limit=200) if code.startswith(d["a"]) or code.startswith(d["b"])
+    dyads = [d for d in active_dyads(store, q, limit=None) if code.startswith(d["a"]) or code.startswith(d["b"])
              or d["a"].startswith(code) or d["b"].startswith(code)][:20]
     return {
         "code": code, "names": [{"name": n, "mentions": m} for n, m in names],
@@ -392,5 +277,5 @@ def type_counts(rows: list[dict[str, Any]], field: str = "type") -> list[tuple[s
 
 
 __all__ = ["REPORTED", "SPECULATED", "DENIED", "QUAD_NAMES", "active_dyads", "actor_overview", "certainty_split",
-           "daily", "data_days", "dyad_escalation", "dyad_incidents", "dyad_key", "dyad_timeline", "evidence",
+           "daily", "dyad_incidents", "dyad_key", "dyad_timeline", "evidence",
            "incident_detail", "parse_dyad", "signed_edges", "store_summary", "top_incidents"]

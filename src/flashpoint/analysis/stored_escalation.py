@@ -28,14 +28,14 @@ those average fewer than ``[use] max_articles_per_day`` per day that has any, el
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 
-from flashpoint.analysis.dyads import DyadRules, coverage_days, pairs_sql, weights_sql
+from flashpoint.analysis.dyads import DyadRules, coverage_days, materialised, pairs_sql, weights_sql
 from flashpoint.analysis.escalation import (
     Alert,
     ChangePoint,
@@ -106,9 +106,9 @@ def _max_articles_per_day() -> float:
     return float(data["use"]["max_articles_per_day"])
 
 
-def _keyed_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules
-               ) -> tuple[str, dict[str, Any]]:
-    base, params = pairs_sql(query, period, directed, unit)
+def _keyed_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules,
+               stored: bool = False) -> tuple[str, dict[str, Any]]:
+    base, params = pairs_sql(query, period, directed, unit, materialised=stored)
     wsql, wparams = weights_sql(rules)
     sep = ">" if directed else "-"
     if by == "dyad":
@@ -125,16 +125,18 @@ key_events AS (SELECT key, count(*) FILTER (certainty <> 'negated') AS events FR
 
 
 def _series_sql(query: EventQuery, period: str, directed: bool, unit: str, by: str, rules: DyadRules,
-                min_events: int) -> tuple[str, dict[str, Any]]:
-    sql, params = _keyed_sql(query, period, directed, unit, by, rules)
-    sql += """
+                min_events: int, stored: bool = False, keys: Sequence[str] | None = None
+                ) -> tuple[str, dict[str, Any]]:
+    sql, params = _keyed_sql(query, period, directed, unit, by, rules, stored)
+    only = "" if keys is None else " AND key IN (SELECT unnest($keys::VARCHAR[]))"
+    sql += f"""
 SELECT k.key, k.period, sum(k.conflict)::DOUBLE AS conflict, sum(k.cooperation)::DOUBLE AS cooperation,
        (count(*) FILTER (k.channel <> 'negated'))::DOUBLE AS count
 FROM keyed k JOIN key_events USING (key)
-WHERE key_events.events >= $min_events
+WHERE key_events.events >= $min_events{only}
 GROUP BY k.key, k.period
 ORDER BY k.key, k.period"""
-    return sql, {**params, "min_events": min_events}
+    return sql, {**params, "min_events": min_events, **({} if keys is None else {"keys": list(keys)})}
 
 
 def _grid(covered: list[date], step: int) -> tuple[np.ndarray, np.ndarray]:
@@ -151,8 +153,9 @@ def _grid(covered: list[date], step: int) -> tuple[np.ndarray, np.ndarray]:
 
 def store_series(store: Any, query: EventQuery | None = None, *, period: str = "day", directed: bool = False,
                  by: By = "dyad", unit: str | None = None, min_events: int | None = None,
-                 rules: DyadRules | None = None) -> Iterator[DyadSeries]:
-    """The series of every key with at least ``min_events`` events, on the covered grid."""
+                 rules: DyadRules | None = None, keys: Sequence[str] | None = None) -> Iterator[DyadSeries]:
+    """The series of every key with at least ``min_events`` events (of ``keys`` only, when given),
+    on the covered grid."""
     query = query or EventQuery()
     rules = rules or DyadRules.load()
     if period not in STEPS:
@@ -165,7 +168,7 @@ def store_series(store: Any, query: EventQuery | None = None, *, period: str = "
         return
     grid, present = _grid(covered, step)
     sql, params = _series_sql(query, period, directed, unit or rules.unit, by, rules,
-                              rules.min_events if min_events is None else min_events)
+                              rules.min_events if min_events is None else min_events, materialised(store), keys)
     table = store.arrow(sql, params)
     if table.num_rows == 0:
         return
@@ -220,12 +223,33 @@ def escalation(store: Any, query: EventQuery | None = None, *, period: str | Non
     return Escalation(alerts, labels, phases, keys, period, by, rules.name)
 
 
+def states(store: Any, keys: Sequence[str], query: EventQuery | None = None, *,
+           rules: EscalationRules | None = None, dyad_rules: DyadRules | None = None) -> dict[str, dict[str, Any]]:
+    """Where each dyad of ``keys`` (``"ARM-AZE"``, undirected) stands: the label of its last
+    covered period and why, its risk alerts and its phase changes — the rows of :func:`escalation`
+    for these keys, however few events they have; ``rules``: the preset that fits the store
+    (:func:`choose_rules`) unless given."""
+    rules = rules or choose_rules(store, query)[0]
+    out = {key: {"label": "no data", "rule": "no day-dated incident in this dyad", "period": None, "measures": [],
+                 "alerts": [], "change_points": [], "rules": rules.name} for key in keys}
+    if not keys:
+        return out
+    for series in store_series(store, query, period=rules.period, min_events=0, rules=dyad_rules, keys=keys):
+        bases = baselines(series, rules)
+        last = label_periods(series, rules, [len(series) - 1], bases)[0].to_dict()
+        out[series.key] = {"period": last["period"], "label": last["label"], "rule": last["rule"],
+                           "measures": last["measures"], "rules": rules.name, "weekly": rules.period == "week",
+                           "alerts": [a.to_dict() for a in detect(series, rules, bases)],
+                           "change_points": [c.to_dict() for c in change_points(series, rules)]}
+    return out
+
+
 def _incident_ids(store: Any, query: EventQuery, period: str, directed: bool, unit: str, by: str,
                   rules: DyadRules, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
     """The incidents behind each (key, period) asked for, in one query."""
     if not wanted:
         return {}
-    sql, params = _keyed_sql(query, period, directed, unit, by, rules)
+    sql, params = _keyed_sql(query, period, directed, unit, by, rules, materialised(store))
     sql += """
 SELECT k.key, k.period, list(DISTINCT k.incident_id ORDER BY k.incident_id)
 FROM keyed k JOIN (SELECT unnest($want_keys) AS key, unnest($want_periods)::DATE AS period) w USING (key, period)
@@ -236,4 +260,4 @@ GROUP BY k.key, k.period"""
     return {(key, day.isoformat()): tuple(found) for key, day, found in store.fetchall(sql, params)}
 
 
-__all__ = ["Escalation", "choose_rules", "escalation", "store_series"]
+__all__ = ["Escalation", "choose_rules", "escalation", "states", "store_series"]

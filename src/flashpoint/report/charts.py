@@ -124,7 +124,7 @@ def certainty_spec(days: list[dict[str, Any]]) -> dict[str, Any]:
             "x": {"field": "date", "type": "temporal", "timeUnit": "yearmonthdate", "title": None,
                   "axis": {"format": "%Y-%m-%d", "labelAngle": 0}},
             "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "incidents",
-                  "axis": _count_axis([d["count"] for d in days])},
+                  "axis": _count_axis([sum(d[label] for label in CERTAINTY_ORDER) for d in days])},
             "color": {"field": "label", "type": "nominal", "title": "certainty",
                       "scale": {"domain": list(CERTAINTY_ORDER), "range": [CERTAINTY_COLOURS[c] for c in CERTAINTY_ORDER]}},
             "tooltip": [{"field": "date", "type": "temporal", "timeUnit": "yearmonthdate"},

@@ -55,7 +55,8 @@ _ARTICLE_KEYS: dict[str, str] = {
     "incident_events": "article_id",  # an article's new events need matching again
 }
 # Tables of corpus ingests (0002_corpora.sql), kept when an article is analysed again.
-_CORPUS_TABLES = ("documents", "minhashes", "minhash_bands", "corpus_meta", "incidents")
+_CORPUS_TABLES = ("documents", "minhashes", "minhash_bands", "corpus_meta", "incidents", "dyad_events",
+                  "dyad_events_state")
 TABLES: tuple[str, ...] = (*_ARTICLE_KEYS, *_CORPUS_TABLES, "schema_migrations")
 
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[\w-]+\.sql$")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flashpoint.analysis import overview
 from flashpoint.analysis.incidents import listing
+from flashpoint.analysis.stored_escalation import states
 from flashpoint.errors import NotFoundError
 from flashpoint.report import charts
 from flashpoint.store.query import EventQuery
@@ -29,8 +30,9 @@ def overview_page(pool: StorePool, query: EventQuery) -> dict[str, Any]:
     def compute(store: Any) -> dict[str, Any]:
         dyads = overview.active_dyads(store, query, limit=20)
         alerts = []
+        labelled = states(store, [d["key"] for d in dyads[:LABELLED_DYADS]], query)
         for d in dyads[:LABELLED_DYADS]:
-            esc = overview.dyad_timeline(store, d["key"], query)["escalation"]
+            esc = labelled[d["key"]]
             d["label"], d["rule"] = esc["label"], esc["rule"]
             alerts += [{"dyad": d["key"], **a} for a in esc["alerts"]]
         return {"summary": overview.store_summary(store, query), "dyads": dyads,
