@@ -11,7 +11,6 @@ format marker; the test split is never read for it.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flashpoint.errors import DataFileError
-from flashpoint.resources import data_file
+from flashpoint.resources import data_file, read_model
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +121,7 @@ class EventModel:
 
     @classmethod
     def _read(cls, path: Path | Traversable, name: str) -> EventModel:
-        try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataFileError(f"cannot read the event model: {exc}", source=name) from exc
-        except DataFileError as exc:
-            raise DataFileError(exc.message, source=name) from None
+        return read_model(path, name, "event model", cls.from_dict)
 
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:

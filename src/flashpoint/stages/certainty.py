@@ -16,7 +16,6 @@ sentences, not what a cue governs.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import tomllib
@@ -38,7 +37,7 @@ from flashpoint.records import (
     CertaintyProfile,
     Sentence,
 )
-from flashpoint.resources import data_file
+from flashpoint.resources import data_file, read_model
 from flashpoint.stages.wordforms import deinflect
 
 if TYPE_CHECKING:
@@ -202,12 +201,7 @@ class WeaselModel:
 
     @classmethod
     def _read(cls, path: Path | Traversable, name: str) -> WeaselModel:
-        try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataFileError(f"cannot read the weasel model: {exc}", source=name) from exc
-        except DataFileError as exc:
-            raise DataFileError(exc.message, source=name) from None
+        return read_model(path, name, "weasel model", cls.from_dict)
 
     @classmethod
     def from_dict(cls, data: Any) -> WeaselModel:
