@@ -88,21 +88,6 @@ def eval_command(
     pinned floor. A set whose files are not found is reported as missing. Exit status: 0,
     or 1 when --check-floors finds a score below its floor (or on an error).
     """
-    code = _run(sets, data_dir, as_json, details, check_floors, raise_floors, limit, floors_path)
-    if code:
-        sys.exit(code)
-
-
-def _run(
-    sets: tuple[str, ...],
-    data_dir: Path | None,
-    as_json: bool,
-    details: bool,
-    check_floors: bool,
-    raise_floors: bool,
-    limit: int | None,
-    floors_path: Path | None,
-) -> int:
     floors_path = floors_path or default_floors_path()
     floors: Floors = {}
     if floors_path.is_file() or check_floors:
@@ -135,7 +120,8 @@ def _run(
             for table in _detail_tables(card):
                 console.print(table)
         _print_notes(console, card, verdicts, check_floors, written, raise_floors)
-    return 1 if check_floors and failures else 0
+    if check_floors and failures:
+        sys.exit(1)
 
 
 def _scorecard_table(card: Scorecard, verdicts: list[Verdict]) -> Table:
