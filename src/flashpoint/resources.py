@@ -6,13 +6,10 @@ path here and in ``data/README.md``, not hunting for ``"data"`` strings across t
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import fields
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from flashpoint.errors import DataFileError
 
@@ -43,17 +40,3 @@ def check_section(cls: type, values: dict[str, Any], section: str) -> dict[str, 
             raise DataFileError(f"[{section}] {name} must be {kind.__name__}, not {value!r}")
         out[name] = value
     return out
-
-
-T = TypeVar("T")
-
-
-def read_model(path: Path | Traversable, name: str, what: str, build: Callable[[Any], T]) -> T:
-    """A learned model's JSON file built by ``build`` (its ``from_dict``), every failure a
-    :class:`DataFileError` naming the file: unreadable, not JSON, or refused by ``build``."""
-    try:
-        return build(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(f"cannot read the {what}: {exc}", source=name) from exc
-    except DataFileError as exc:
-        raise DataFileError(exc.message, source=name) from None

@@ -18,8 +18,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from flashpoint.errors import DataFileError
-from flashpoint.resources import data_file, read_model
+from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.resources import data_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,24 +126,10 @@ class EventModel:
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:
         """Build a model from its JSON form, refusing anything malformed."""
-
-        def bad(why: str) -> DataFileError:
-            return DataFileError(f"invalid event model: {why}", source=cls.FILE)
-
-        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
-            raise bad(f"expected an object with format {cls.FORMAT!r} (retrain: training/event_model.py)")
-        bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
-        if not _finite(bias):
-            raise bad("bias must be a finite number")
-        if not _finite(threshold) or not 0 <= threshold < 1:
-            raise bad("threshold must be a probability in [0, 1)")
-        if not isinstance(weights, dict) or not weights:
-            raise bad("weights must be a non-empty object of feature → weight")
-        for name, weight in weights.items():
-            if not isinstance(name, str) or not name.strip() or not _finite(weight):
-                raise bad(f"weight of {name!r} is not a finite number")
-        meta = {k: v for k, v in data.items() if k not in ("bias", "threshold", "weights")}
-        return cls({k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta)
+        weights, bias, threshold, meta = logistic_fields(
+            data, fmt=cls.FORMAT, what="event model", file=cls.FILE, retrain="training/event_model.py",
+            zero_threshold=True)
+        return cls(weights, bias, threshold, meta)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
@@ -152,10 +138,6 @@ class EventModel:
     def probability(self, feats: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from spacy.tokens import Span, Token
 
 from flashpoint.errors import DataFileError
+from flashpoint.models.logistic import logistic_fields, read_model
 from flashpoint.records import (
     CERTAINTY_LABELS,
     Article,
@@ -37,7 +38,7 @@ from flashpoint.records import (
     CertaintyProfile,
     Sentence,
 )
-from flashpoint.resources import data_file, read_model
+from flashpoint.resources import data_file
 from flashpoint.stages.wordforms import deinflect
 
 if TYPE_CHECKING:
@@ -206,26 +207,10 @@ class WeaselModel:
     @classmethod
     def from_dict(cls, data: Any) -> WeaselModel:
         """Build a model from its JSON form, refusing anything malformed."""
-
-        def bad(why: str) -> DataFileError:
-            return DataFileError(f"invalid weasel model: {why}", source=cls.FILE)
-
-        if not isinstance(data, dict) or data.get("format") != cls.FORMAT:
-            raise bad(
-                f"expected an object with format {cls.FORMAT!r} (retrain: training/weasel_model.py)"
-            )
-        bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
-        if not _finite(bias):
-            raise bad("bias must be a finite number")
-        if not _finite(threshold) or not 0 < threshold < 1:
-            raise bad("threshold must be a probability strictly between 0 and 1")
-        if not isinstance(weights, dict) or not weights:
-            raise bad("weights must be a non-empty object of feature → weight")
-        for feature, weight in weights.items():
-            if not feature.strip() or not _finite(weight):
-                raise bad(f"weight of {feature!r} is not a finite number")
-        meta = {k: v for k, v in data.items() if k not in ("bias", "threshold", "weights")}
-        return cls({k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta)
+        weights, bias, threshold, meta = logistic_fields(
+            data, fmt=cls.FORMAT, what="weasel model", file=cls.FILE, retrain="training/weasel_model.py",
+            zero_threshold=False)
+        return cls(weights, bias, threshold, meta)
 
     @staticmethod
     def features(sent: Span) -> dict[str, str]:
@@ -301,10 +286,6 @@ class WeaselModel:
 @lru_cache(maxsize=1)
 def _shipped_model() -> WeaselModel:
     return WeaselModel._read(data_file("certainty", WeaselModel.FILE), WeaselModel.FILE)
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _explain(pushed: list[tuple[str, float]], most: int = 3) -> tuple[str, ...]:

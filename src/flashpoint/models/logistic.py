@@ -1,0 +1,60 @@
+"""What Flashpoint's learned models share: a logistic regression kept in a JSON file with a
+format marker, read and checked here once (the certainty stage's weasel model, the events
+stage's event model)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flashpoint.errors import DataFileError
+
+T = TypeVar("T")
+
+
+def read_model(path: Path | Traversable, name: str, what: str, build: Callable[[Any], T]) -> T:
+    """A learned model's JSON file built by ``build`` (its ``from_dict``), every failure a
+    :class:`DataFileError` naming the file: unreadable, not JSON, or refused by ``build``."""
+    try:
+        return build(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot read the {what}: {exc}", source=name) from exc
+    except DataFileError as exc:
+        raise DataFileError(exc.message, source=name) from None
+
+
+def logistic_fields(data: Any, *, fmt: str, what: str, file: str, retrain: str, zero_threshold: bool
+                    ) -> tuple[dict[str, float], float, float, dict[str, Any]]:
+    """``(weights, bias, threshold, meta)`` of a model's JSON form, refusing anything malformed.
+
+    ``zero_threshold``: a threshold of 0 is allowed (a model that drops nothing), else the
+    threshold lies strictly between 0 and 1."""
+
+    def bad(why: str) -> DataFileError:
+        return DataFileError(f"invalid {what}: {why}", source=file)
+
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise bad(f"expected an object with format {fmt!r} (retrain: {retrain})")
+    bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
+    if not finite(bias):
+        raise bad("bias must be a finite number")
+    if zero_threshold and not (finite(threshold) and 0 <= threshold < 1):
+        raise bad("threshold must be a probability in [0, 1)")
+    if not zero_threshold and not (finite(threshold) and 0 < threshold < 1):
+        raise bad("threshold must be a probability strictly between 0 and 1")
+    if not isinstance(weights, dict) or not weights:
+        raise bad("weights must be a non-empty object of feature → weight")
+    for name, weight in weights.items():
+        if not isinstance(name, str) or not name.strip() or not finite(weight):
+            raise bad(f"weight of {name!r} is not a finite number")
+    meta = {k: v for k, v in data.items() if k not in ("bias", "threshold", "weights")}
+    return {k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta
+
+
+def finite(value: Any) -> bool:
+    """A real, finite number (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
