@@ -6,10 +6,13 @@ path here and in ``data/README.md``, not hunting for ``"data"`` strings across t
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Callable
 from dataclasses import fields
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from flashpoint.errors import DataFileError
 
@@ -40,3 +43,22 @@ def check_section(cls: type, values: dict[str, Any], section: str) -> dict[str, 
             raise DataFileError(f"[{section}] {name} must be {kind.__name__}, not {value!r}")
         out[name] = value
     return out
+
+
+T = TypeVar("T")
+
+
+def read_toml(file: Path | Traversable, source: str, what: str, build: Callable[[dict[str, Any]], T]) -> T:
+    """A TOML settings file made into settings by ``build``. An unreadable file, bad TOML, or a
+    setting ``build`` finds missing or of the wrong kind (a KeyError, TypeError, ValueError or
+    AttributeError) is a :class:`DataFileError` naming ``source`` and saying what failed."""
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"cannot read the {what}: {exc}", source=source) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"invalid {what}: {exc}", source=source) from exc
+    try:
+        return build(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DataFileError(f"invalid {what}: {type(exc).__name__}: {exc}", source=source) from exc

@@ -37,9 +37,13 @@ def _modules() -> list[Path]:
 
 def _imports(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ["flashpoint", *path.relative_to(PACKAGE).parent.parts]
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if isinstance(node, ast.ImportFrom) and node.level > 0:  # relative: checked like the rest
+            base = package[: len(package) - node.level + 1]
+            found.append((node.lineno, ".".join([*base, *([node.module] if node.module else [])])))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module == "flashpoint":  # from flashpoint import x: x is the unit
                 found.extend((node.lineno, f"flashpoint.{a.name}") for a in node.names)
             elif node.module.startswith("flashpoint."):

@@ -35,7 +35,6 @@ Python):
 from __future__ import annotations
 
 import math
-import tomllib
 import weakref
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -45,7 +44,7 @@ from typing import Any, Literal
 
 from flashpoint.errors import DataFileError, QueryError
 from flashpoint.records import CERTAINTY_ORDER, PLOVER_TYPES
-from flashpoint.resources import data_file
+from flashpoint.resources import data_file, read_toml
 from flashpoint.store.query import EventQuery
 
 Period = Literal["day", "week", "month"]
@@ -81,10 +80,10 @@ class DyadRules:
         """Read and check the rules: the shipped file unless ``path`` is given."""
         source = str(path) if path is not None else f"data/analysis/{cls.FILE}"
         file = Path(path) if path is not None else data_file("analysis", cls.FILE)
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
+
+        def build(data: dict[str, Any]) -> DyadRules:
             certainty = data["certainty"]
-            rules = cls(
+            return cls(
                 weights={label: float(certainty[label]["weight"]) for label in CERTAINTY_ORDER},
                 channels={label: str(certainty[label]["channel"]) for label in CERTAINTY_ORDER},
                 unit=str(data["units"]["default"]),
@@ -92,10 +91,8 @@ class DyadRules:
                 min_period_articles=int(data["volume"]["min_period_articles"]),
                 min_events=int(data["escalation"]["min_events"]),
             )
-        except OSError as exc:
-            raise DataFileError(f"cannot read the dyad rules: {exc}", source=source) from exc
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise DataFileError(f"invalid dyad rules: {exc!r}", source=source) from exc
+
+        rules = read_toml(file, source, "dyad rules", build)
         rules.check(source)
         return rules
 

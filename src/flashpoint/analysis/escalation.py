@@ -21,18 +21,17 @@ Reading the series from the store is someone else's job: these functions take a 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
-from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy import stats
 
-from ..errors import DataFileError
-from ._series import Baseline, DyadSeries, resample, trailing_baseline
+from flashpoint.analysis._series import Baseline, DyadSeries, resample, trailing_baseline
+from flashpoint.errors import DataFileError
+from flashpoint.resources import data_file, read_toml
 
 __all__ = [
     "LABELS",
@@ -108,8 +107,7 @@ class EscalationRules:
         if name not in cls.PRESETS:
             raise DataFileError(f"no escalation preset {name!r}; use one of {', '.join(cls.PRESETS)}",
                                 source="data/analysis")
-        return cls._read(resources.files("flashpoint") / "data" / "analysis" / cls.PRESETS[name],
-                         cls.PRESETS[name], name)
+        return cls._read(data_file("analysis", cls.PRESETS[name]), cls.PRESETS[name], name)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EscalationRules:
@@ -121,8 +119,7 @@ class EscalationRules:
 
     @classmethod
     def _read(cls, file: Any, source: str, name: str) -> EscalationRules:
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        def build(data: dict[str, Any]) -> EscalationRules:
             b, a, lab, cp = data["baseline"], data["alert"], data["label"], data["change_points"]
             series = data.get("series", {})
             channels = {
@@ -154,10 +151,8 @@ class EscalationRules:
             )
             rules.check()
             return rules
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataFileError(f"cannot read the escalation rules: {exc}", source=source) from exc
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise DataFileError(f"invalid escalation rules: {exc}", source=source) from exc
+
+        return read_toml(file, source, "escalation rules", build)
 
     def check(self) -> None:
         """Raise ValueError on numbers that would make the rules meaningless."""

@@ -30,7 +30,6 @@ negative weight inside blocs plus the positive weight between them.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -40,7 +39,7 @@ import numpy as np
 
 from flashpoint.analysis.dyads import DyadRules, materialised, pairs_sql, weights_sql
 from flashpoint.errors import DataFileError
-from flashpoint.resources import data_file
+from flashpoint.resources import data_file, read_toml
 from flashpoint.store.query import EventQuery
 
 
@@ -58,14 +57,9 @@ class NetworkRules:
     def load(cls, path: str | Path | None = None) -> NetworkRules:
         source = str(path) if path is not None else f"data/analysis/{cls.FILE}"
         file = Path(path) if path is not None else data_file("analysis", cls.FILE)
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-            rules = cls(float(data["decay"]["half_life_days"]), float(data["edges"]["min_abs_weight"]),
-                        int(data["blocs"]["max_rounds"]))
-        except OSError as exc:
-            raise DataFileError(f"cannot read the network rules: {exc}", source=source) from exc
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise DataFileError(f"invalid network rules: {exc!r}", source=source) from exc
+        rules = read_toml(file, source, "network rules", lambda data: cls(
+            float(data["decay"]["half_life_days"]), float(data["edges"]["min_abs_weight"]),
+            int(data["blocs"]["max_rounds"])))
         if rules.half_life_days <= 0 or rules.min_abs_weight < 0 or rules.max_rounds < 1:
             raise DataFileError("half_life_days > 0, min_abs_weight ≥ 0 and max_rounds ≥ 1 are required",
                                 source=source)
