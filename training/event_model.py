@@ -20,6 +20,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "benchmarks" / "gold" / "wikinews"
@@ -30,21 +31,29 @@ OUT = REPO / "src" / "flashpoint" / "data" / "events" / "event_model.json"
 MIN_LEMMA_COUNT = 4
 
 
-def collect(gold_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str], int]:
+def traced_pipeline() -> tuple[Any, dict[str, dict[str, float]]]:
+    """A pipeline whose events stage codes everything (no model: the model learns what to drop)
+    and records each event's features, by event id, in the returned dict."""
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.stages.events import EventCoder
+
+    pipe = Pipeline()
+    coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
+    coder.model = None
+    traced: dict[str, dict[str, float]] = {}
+    coder.trace = lambda event, feats: traced.setdefault(event.id, feats)
+    return pipe, traced
+
+
+def collect(gold_dir: Path, pipe: Any, traced: dict[str, dict[str, float]]
+            ) -> tuple[list[dict[str, float]], list[int], list[str], int]:
     """(features, label, article url) of every event coded in the dev split, and the number of
     dev gold events."""
     from flashpoint.evaluation.runner import wikinews_article
     from flashpoint.evaluation.sets import load_wikinews
     from flashpoint.evaluation.wikinews import match, output_events
-    from flashpoint.pipeline import Pipeline
-    from flashpoint.stages.events import EventCoder
 
     records = load_wikinews(gold_dir, "dev")  # never "test"
-    pipe = Pipeline()
-    coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
-    coder.model = None  # code everything: the model learns what to drop
-    traced: dict[str, dict[str, float]] = {}
-    coder.trace = lambda event, feats: traced.setdefault(event.id, feats)
     X, y, groups = [], [], []
     gold_total = 0
     for record in records:
@@ -58,25 +67,19 @@ def collect(gold_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str
     return X, y, groups, gold_total
 
 
-def collect_sentences(data_dir: Path) -> tuple[list[dict[str, float]], list[int], list[str]]:
+def collect_sentences(data_dir: Path, pipe: Any, traced: dict[str, dict[str, float]]
+                      ) -> tuple[list[dict[str, float]], list[int], list[str]]:
     """The ConfliBERT **train** sentences (``cameo_class/train.tsv``; never the test file): an
     event is right when its CAMEO root's PentaClass is the sentence's class. Single sentences
     teach the model what a sentence's main event looks like; whole articles what a real one is."""
     import csv
 
     from flashpoint.evaluation.sets import penta_class
-    from flashpoint.pipeline import Pipeline
     from flashpoint.records import Article
-    from flashpoint.stages.events import EventCoder
 
     path = data_dir / "ConfliBERT" / "data" / "cameo_class" / "train.tsv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [(r[0], int(r[1])) for r in csv.reader(handle, delimiter="\t") if len(r) == 2]
-    pipe = Pipeline()
-    coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
-    coder.model = None
-    traced: dict[str, dict[str, float]] = {}
-    coder.trace = lambda event, feats: traced.setdefault(event.id, feats)
     X, y, groups = [], [], []
     for i, (text, label) in enumerate(rows):
         analysis = pipe.analyze_article(Article(text=text))
@@ -102,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    X, y, groups, gold_total = collect(args.gold)
+    pipe, traced = traced_pipeline()
+    X, y, groups, gold_total = collect(args.gold, pipe, traced)
     articles = len(X)  # the first rows are the Wikinews events: the precision curve is theirs
     if args.sentences is not None:
-        Xs, ys, gs = collect_sentences(args.sentences)
+        Xs, ys, gs = collect_sentences(args.sentences, pipe, traced)
         X, y, groups = X + Xs, y + ys, groups + gs
         print(f"ConfliBERT train: {len(Xs)} coded events, {sum(ys)} of the sentence's class")
     lemmas = Counter(k for f in X for k in f if k.startswith("lemma="))
