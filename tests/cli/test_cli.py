@@ -305,3 +305,28 @@ def test_analyze_db_records_a_skipped_file_once(runner, tmp_path, article_file):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT origin, reason FROM skipped").fetchall() == [(str(bad), "empty")]
     con.close()
+
+
+def test_analyze_sigterm_stops_like_ctrl_c_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    """SIGTERM killed `analyze` on the spot (no message, status -15); now it stops as Ctrl-C
+    does: a one-line message, status 143, the articles stored so far kept in the database."""
+    import signal
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(200):
+        (inputs / f"{i:03}.txt").write_text(ARTICLE, encoding="utf-8")
+    db = tmp_path / "a.duckdb"
+    run = subprocess.Popen([sys.executable, "-m", "flashpoint.cli", "analyze", str(inputs), "--db", str(db),
+                            "--format", "jsonl", "--published", "2022-09-15"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stdout is not None and run.stderr is not None
+    first = run.stdout.readline()  # one article analysed and stored
+    assert json.loads(first)["events"], first
+    run.send_signal(signal.SIGTERM)
+    run.stdout.read()
+    message = run.stderr.read()
+    assert run.wait(timeout=60) == 143, message
+    assert "terminated after" in message and "Traceback" not in message
+    stored = duckdb.connect(str(db), read_only=True).execute("select count(*) from articles").fetchone()[0]
+    assert 1 <= stored < 200

@@ -1,7 +1,8 @@
 """`flashpoint analyze`: articles in, analyses out (text, JSON, JSON Lines), optionally stored.
 
 Exit status: 0 when everything was analysed, 1 when nothing could be, 3 when some inputs were
-skipped (the others were analysed and written), 2 for usage errors.
+skipped (the others were analysed and written), 2 for usage errors, 130 when interrupted and
+143 when terminated by SIGTERM (what was stored with ``--db`` stays stored).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL, field_option
+from flashpoint.cli.options import EXIT_NOTHING, EXIT_PARTIAL, field_option, sigterm_as_interrupt, stop_status
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
 from flashpoint.errors import FlashpointError
@@ -76,33 +77,39 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
     done = failed = 0
     analyses: list[Analysis] = []
     fmt_in = None if input_format == "auto" else input_format
-    try:
-        for item in _analyses(pipe, sources, fmt_in, published, settings):
-            if isinstance(item, Analysis):
-                done += 1
-                if min_certainty or min_confidence is not None:
-                    item = item.filter_events(min_certainty=min_certainty, min_confidence=min_confidence)
-                if store is not None:
-                    store.save(item)
-                if fmt == "jsonl":
-                    click.echo(render.to_json(item, indent=None))
-                elif fmt == "json":
-                    analyses.append(item)
+    with sigterm_as_interrupt():
+        try:
+            for item in _analyses(pipe, sources, fmt_in, published, settings):
+                if isinstance(item, Analysis):
+                    done += 1
+                    if min_certainty or min_confidence is not None:
+                        item = item.filter_events(min_certainty=min_certainty, min_confidence=min_confidence)
+                    if store is not None:
+                        store.save(item)
+                    if fmt == "jsonl":
+                        click.echo(render.to_json(item, indent=None))
+                    elif fmt == "json":
+                        analyses.append(item)
+                    else:
+                        if done > 1:
+                            console.rule()
+                        render.summary(item, console, model=pipe.model_name)
                 else:
-                    if done > 1:
-                        console.rule()
-                    render.summary(item, console, model=pipe.model_name)
-            else:
-                failed += 1
-                record_id, origin, exc = item
-                _err(f"skipped {exc}")
-                if store is not None:
-                    store.record_skipped(origin, exc.code, exc.message)
-                if fmt == "jsonl":
-                    click.echo(json.dumps(render.failure_record(record_id, exc.code, str(exc)), ensure_ascii=False))
-    finally:  # a store failure stops the run (the group reports it): what was saved stays saved
-        if store is not None:
-            store.close()
+                    failed += 1
+                    record_id, origin, exc = item
+                    _err(f"skipped {exc}")
+                    if store is not None:
+                        store.record_skipped(origin, exc.code, exc.message)
+                    if fmt == "jsonl":
+                        click.echo(json.dumps(render.failure_record(record_id, exc.code, str(exc)), ensure_ascii=False))
+        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what was stored stays stored
+            how, status = stop_status(stop)
+            kept = f"; the {done:,} analysed so far are in the database" if store is not None else ""
+            _err(f"{how} after {done:,} articles{kept}")
+            sys.exit(status)
+        finally:  # a store failure stops the run (the group reports it): what was saved stays saved
+            if store is not None:
+                store.close()
     if fmt == "json":
         if len(analyses) == 1:
             click.echo(render.to_json(analyses[0]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,13 +18,13 @@ from typing import Any
 import click
 
 from flashpoint.cli.options import (
-    EXIT_INTERRUPTED,
     EXIT_NOTHING,
     EXIT_PARTIAL,
-    EXIT_TERMINATED,
     field_option,
     query_options,
     raw_csv_option,
+    sigterm_as_interrupt,
+    stop_status,
 )
 from flashpoint.cli.options import err as _err
 from flashpoint.cli.options import iso_date as _iso_date
@@ -35,14 +34,6 @@ from flashpoint.store.query import EventQuery
 _INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl", "csv")
 
 
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the main thread is, to stop the run the way Ctrl-C does."""
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    raise _Terminated()
 
 
 def _rules(path: Path | None):
@@ -129,17 +120,15 @@ def ingest_command(sources: tuple[str, ...], db: Path, workers: int, scheduler: 
     show = _Progress(live, verbose)
     # SIGTERM (kill, systemd, a container stopping) ends the run as Ctrl-C does: the workers
     # are stopped, the committed batches kept, a message says so; exit status 143 (128 + 15)
-    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        report = ingest(sources, db, settings=Settings(fields=fields), options=options, on_batch=show)
+        with sigterm_as_interrupt():
+            report = ingest(sources, db, settings=Settings(fields=fields), options=options, on_batch=show)
     except KeyboardInterrupt as stop:
         show.stop()
-        terminated = isinstance(stop, _Terminated)
-        _err(f"{'terminated' if terminated else 'interrupted'}; the batches committed so far are kept: "
-             "run the same command again to resume")
-        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        how, status = stop_status(stop)
+        _err(f"{how}; the batches committed so far are kept: run the same command again to resume")
+        sys.exit(status)
     finally:  # a library error is reported by the command group, after the progress line
-        signal.signal(signal.SIGTERM, previous)
         show.stop()
     incidents_note = f", {report.incidents:,} incidents" if report.incidents is not None else ""
     click.echo(

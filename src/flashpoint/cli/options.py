@@ -3,7 +3,9 @@ and the event-filter options that build one :class:`~flashpoint.store.query.Even
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -15,6 +17,30 @@ EXIT_NOTHING = 1  # nothing could be done (or an error)
 EXIT_PARTIAL = 3  # some inputs were skipped, the rest were analysed
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the main thread is, to stop a run the way Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM (kill, systemd, a container stopping) raises :class:`Terminated`,
+    a ``KeyboardInterrupt``: the command stops as on Ctrl-C, keeping what it has committed."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stop_status(stop: KeyboardInterrupt) -> tuple[str, int]:
+    """("terminated" | "interrupted", exit status) of a run stopped by SIGTERM or Ctrl-C."""
+    return ("terminated", EXIT_TERMINATED) if isinstance(stop, Terminated) else ("interrupted", EXIT_INTERRUPTED)
 
 
 def err(message: str) -> None:
