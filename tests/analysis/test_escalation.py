@@ -282,3 +282,21 @@ def test_change_points_skip_missing_weeks(rules):
     values[150:170] = np.nan  # the new phase starts, then the feed fails for three weeks
     (cp,) = change_points(daily(values), rules)
     assert cp.period == str(START + 140)
+
+
+def test_tails_are_computed_once_per_channel_of_a_series(rules, monkeypatch):
+    """Alerts, the changed-period screen and the labels each refitted the tail model of every
+    channel (five fits for two channels); the baseline now keeps what was derived from it."""
+    from flashpoint.analysis import escalation as esc
+
+    fits: list[int] = []
+    real = esc._tail
+    monkeypatch.setattr(esc, "_tail", lambda *a, **k: fits.append(1) or real(*a, **k))
+    series = daily(with_spike(steady(10.0, 120), 100, 60.0), steady(4.0, 120))
+    bases = esc.baselines(series, rules)
+    alerts = esc.detect(series, rules, bases)
+    changed = esc.changed_periods(series, rules, bases)
+    assert alerts and changed  # the spike is found …
+    assert len(fits) == len(bases) == 2  # … with one tail fit per channel
+    assert [lab.to_dict() for lab in changed] == [
+        lab.to_dict() for lab in esc.changed_periods(series, rules, esc.baselines(series, rules))]

@@ -9,7 +9,7 @@ trailing baseline skips it, so a feed outage cannot drag the baseline down and f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -130,6 +130,9 @@ class Baseline:
     count: np.ndarray  # how many present periods the baseline rests on
     first: np.ndarray  # index of the earliest period in the baseline (-1 when none)
     last: np.ndarray  # index of the latest period in the baseline (-1 when none)
+    # what the detector derives from this baseline (tail probabilities …), kept so that alerts,
+    # labels and the screen of changed periods compute it once per channel, not five times
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def trailing_baseline(values: np.ndarray, size: int, min_count: int, max_lookback: int) -> Baseline:

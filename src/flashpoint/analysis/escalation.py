@@ -301,10 +301,21 @@ def _baseline(values: np.ndarray, rules: EscalationRules) -> Baseline:
 def _arrays(
     series: DyadSeries, channel: str, rules: EscalationRules, base: Baseline | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Values, baseline medians, tail probabilities and the guard of every period, as arrays."""
+    """Values, baseline medians, tail probabilities and the guard of every period, as arrays
+    (computed once per baseline, channel and rules: the baseline keeps them)."""
     values = series.channels[channel]
     base = base or _baseline(values, rules)
-    c = rules.channels[channel]
+    kept = base.memo.get(channel)
+    if kept is not None and kept[0] is rules and kept[1] is values:
+        return kept[2]
+    arrays = _compute_arrays(values, rules.channels[channel], rules, base)
+    base.memo[channel] = (rules, values, arrays)
+    return arrays
+
+
+def _compute_arrays(
+    values: np.ndarray, c: ChannelRules, rules: EscalationRules, base: Baseline
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     p = _tail(values, base, c, rules.tail_fit)
     with np.errstate(invalid="ignore"):
         guard = (base.median >= c.baseline_floor) | (values >= c.high_level)
