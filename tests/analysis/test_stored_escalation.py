@@ -129,3 +129,26 @@ def test_rules_and_periods_are_checked():
     surge(h, 40, n=3)
     assert escalation(h.write(Store(":memory:")), EventQuery(), min_events=1, rules=quiet).alerts == []
     assert date(2024, 3, 4)  # (the hand store's first day)
+
+
+@pytest.mark.parametrize("materialise", [False, True])
+def test_the_series_of_a_few_keys_are_those_of_the_whole_store(materialise):
+    """Asking for some keys restricts the events read before any grouping (a dashboard labels
+    eight dyads); the series must be exactly those the whole store gives for those keys."""
+    from flashpoint.analysis.dyads import refresh
+
+    h = HandStore()
+    background(h)
+    surge(h, 40)
+    h.event("x", 3, "RUS", "UKR", incident="ix")
+    h.event("y", 5, "ARM", "RUS", incident="iy")
+    store = h.write(Store(":memory:"))
+    if materialise:
+        refresh(store)
+    for by, keys in (("dyad", ["ARM-AZE", "RUS-UKR"]), ("actor", ["AZE", "RUS"])):
+        whole = {s.key: s for s in store_series(store, EventQuery(), by=by, min_events=1)}
+        some = {s.key: s for s in store_series(store, EventQuery(), by=by, min_events=1, keys=keys)}
+        assert set(some) == set(keys)
+        for key in keys:
+            for name, values in whole[key].channels.items():
+                np.testing.assert_array_equal(some[key].channels[name], values)

@@ -205,8 +205,8 @@ def _row(r: dict[str, Any], directed: bool) -> DyadRow:
 # -- SQL ---------------------------------------------------------------------------------------
 
 
-def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, materialised: bool = False
-              ) -> tuple[str, dict[str, Any]]:
+def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, materialised: bool = False,
+              keep: str = "") -> tuple[str, dict[str, Any]]:
     """The CTEs ``pairs`` (one row per event and dyad of the query's events in a period) and
     ``units`` (one row per counting unit and dyad), and their parameters.
 
@@ -214,13 +214,19 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, mate
     quad_class, incident_id (the incident behind the unit), events (its events in the dyad). Shared by the timeline, the escalation
     series and the network, so a number means the same thing in all three. ``materialised``: read
     the ``dyad_events`` table (:func:`refresh`; only while :func:`materialised` says it is fresh)
-    instead of joining the event tables: the same rows.
+    instead of joining the event tables: the same rows. ``keep``: an SQL condition on a pair's
+    ``actor1`` and ``actor2`` (the dyads a caller asks for), applied inside ``pairs`` so that
+    nothing else is grouped (``pairs`` is read twice, so DuckDB computes it whole before any
+    filter of its readers).
     """
     if period not in PERIODS:
         raise QueryError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     if unit not in UNITS:
         raise QueryError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
     pairs, params = (_stored_pairs if materialised else _joined_pairs)(query, period, directed, unit)
+    if keep:
+        head, select = pairs.rsplit("pairs AS (", 1)  # the last CTE of both builders
+        pairs = f"{head}pairs AS (SELECT * FROM ({select} WHERE {keep})"
     labels = "['" + "', '".join(STRENGTH) + "']"
     strength = f"list_position({labels}, p.certainty)"
     strongest = f"{labels}[min(strength)]"
