@@ -38,7 +38,6 @@ class Governors:
     demand_speech: frozenset[str]
     demand_modals: frozenset[str]
     demand_code: str
-    naming: frozenset[str]
 
     FILE = "governors.toml"
 
@@ -70,7 +69,6 @@ class Governors:
             demand_speech=words("demand", "speech"),
             demand_modals=words("demand", "modals"),
             demand_code=str(data.get("demand", {}).get("code", "")),
-            naming=words("naming", "words"),
         )
 
     def mood(self, anchor: Token) -> tuple[str, Token | None] | None:

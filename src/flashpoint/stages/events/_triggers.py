@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from flashpoint.stages.events._lexicon import Trigger
 from flashpoint.stages.events._roles import _Found, _Mentions
+from flashpoint.stages.events._senses import NONE
 from flashpoint.stages.events._syntax import (
     _GENERIC_HEADS,
     _OF_HEADS,
@@ -71,8 +72,6 @@ class TriggerFinder:
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
         lemma = self._lemma(verb)
-        if lemma in self.lexicon.governors.naming and any(c.dep_ == "oprd" for c in verb.children):
-            return None  # "called it a non-starter": naming, no event
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
         if not theme and verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -122,12 +121,23 @@ class TriggerFinder:
                         break
         if noun_entry is not None:
             anchor_noun = theme[0]
-            entry = noun_entry
+            entry = self._framed(anchor_noun, noun_entry)
             # the noun and what it says the event is about are one event: "signed a
             # declaration on allied cooperation with Russia" is not also a cooperation
             consumed.update(t.i for t in anchor_noun.subtree if t.pos_ == "NOUN")
             lo, hi = sorted((verb.i, anchor_noun.i))
             trigger = (lo, hi + 1)
+        if flipped is None and anchor_noun is None and self.lexicon.senses is not None:
+            # "called the deal 'lousy'" criticises, "attacked the investigation" in words,
+            # "the court ruled": the arguments decide the sense (senses.toml)
+            senses = self.lexicon.senses
+            sensed = senses.of(verb, lemma, theme, entry.cameo if entry is not None else None)
+            if sensed == NONE:
+                return None
+            if sensed is not None:
+                entry = Trigger(sensed, entry.preps if entry is not None else frozenset())
+                if lemma in senses.naming:  # what is named is acted upon, not its name
+                    theme = [c for c in theme if c.dep_ == "dobj"]
         if entry is None:
             return None
         code = self.lexicon.codes[entry.cameo]
@@ -216,6 +226,7 @@ class TriggerFinder:
         for row in self.lexicon.verbs.get(lemma, ()):
             if row.requires == "prep" and not (
                 _prep_objects(verb, row.preps) or any(_prep_objects(t, row.preps) for t in theme)
+                or _prep_clause(verb, row.preps)
             ):  # the parser often hangs the phrase on the object: "shared evidence with India"
                 continue
             if row.requires == "dobj" and not theme:
@@ -236,6 +247,15 @@ class TriggerFinder:
                 if mod.dep_ in ("compound", "amod"):
                     found = found or nouns.get(mod.lower_) or nouns.get(mod.lemma_.lower())
         return found
+
+    def _framed(self, noun: Token, entry: Trigger) -> Trigger:
+        """A noun with several rows: the first whose argument frame the phrase has ("a call
+        for calm" is an appeal, "a call with Putin" a phone call, "filed an appeal" a legal
+        one)."""
+        rows = self.lexicon.noun_rows.get(noun.lower_) or self.lexicon.noun_rows.get(noun.lemma_.lower()) or ()
+        if len(rows) > 1 and entry in rows:
+            entry = next((r for r in rows if r.requires != "prep" or _prep_objects(noun, r.preps)), entry)
+        return entry
 
     def _noun_words(self, noun: Token) -> Trigger | None:
         """The lexicon entry of a noun, two-word entries first ("air strike"), a hyphenated
@@ -274,11 +294,7 @@ class TriggerFinder:
         entry = self._noun_entry(noun)
         if entry is None:
             return None
-        rows = self.lexicon.noun_rows.get(noun.lower_) or self.lexicon.noun_rows.get(noun.lemma_.lower()) or ()
-        if len(rows) > 1 and entry in rows:
-            # a noun with several rows: the first whose argument frame the phrase has ("a call
-            # for calm" is an appeal, "a call with Putin" a phone call)
-            entry = next((r for r in rows if r.requires != "prep" or _prep_objects(noun, r.preps)), entry)
+        entry = self._framed(noun, entry)
         if mentions.covering(noun.idx, noun.idx + len(noun)) is not None:
             return None  # "Russian peacekeepers" is an actor, not an event
         code = self.lexicon.codes[entry.cameo]
@@ -302,3 +318,10 @@ class TriggerFinder:
         return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), symmetric, True)
 
     # -- assembling events -----------------------------------------------------------------
+
+
+def _prep_clause(verb: Token, preps: frozenset[str]) -> bool:
+    """Whether a preposition of ``preps`` introduces a clause: "charged with making false
+    statements" (a gerund, which the parser hangs as ``pcomp``, not ``pobj``)."""
+    return any(c.dep_ == "prep" and c.lower_ in preps and any(g.dep_ == "pcomp" for g in c.children)
+               for c in verb.children)

@@ -125,6 +125,9 @@ class EventCoder(TriggerFinder):
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
                 continue  # no one takes part: description, not an event
             given = (bool(sources), bool(targets))  # before any role is filled
+            senses = self.lexicon.senses
+            if senses is not None and f.code.cameo in senses.hosting and not given[1]:
+                continue  # "received two-thirds of the votes": no visitor, no one hosted
             background = _embedded(f, anchors)
             if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)

@@ -1,0 +1,170 @@
+"""Senses in context (``data/events/senses.toml``): verbs whose event type depends on their
+arguments — a predicate after the object ("called the deal 'lousy'" criticises), the kind of
+object ("attacked the investigation" in words; "demonstrated ignorance" shows; "sent a bill"
+gives no aid), the clause said ("insisted she was never pressured" demands nothing) or the
+subject ("the court ruled").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from flashpoint.errors import DataFileError
+
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "``", "''"})
+# named entities that can be received as visitors
+_PARTIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: :meth:`Senses.of` returns this for "no event in this sense".
+NONE = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Senses:
+    """The sense rules of ``senses.toml``; :meth:`of` applies them to one verb."""
+
+    naming: frozenset[str]
+    naming_code: str
+    praise_code: str
+    praise: frozenset[str]
+    violent: frozenset[str]
+    verbal_code: str
+    verbal_things: frozenset[str]
+    show: frozenset[str]
+    senders: frozenset[str]
+    documents: frozenset[str]
+    hosting: frozenset[str]
+    visitors: frozenset[str]
+    emphatic: frozenset[str]
+    emphatic_modals: frozenset[str]
+    courts: frozenset[str]
+    court_sector: str
+    court_code: str
+    court_verbs: frozenset[str]
+
+    FILE = "senses.toml"
+
+    @classmethod
+    def load(cls, resource) -> Senses:
+        try:
+            data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise DataFileError(f"cannot read the sense rules: {exc}", source=cls.FILE) from exc
+
+        def words(section: str, key: str) -> frozenset[str]:
+            value = data.get(section, {}).get(key)
+            if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+                raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=cls.FILE)
+            return frozenset(w.lower() for w in value)
+
+        def code(section: str, key: str = "code") -> str:
+            value = data.get(section, {}).get(key)
+            if not isinstance(value, str) or not value.isdigit():
+                raise DataFileError(f"[{section}] {key} must be a CAMEO code", source=cls.FILE)
+            return value
+
+        return cls(
+            naming=words("characterise", "words"), naming_code=code("characterise"),
+            praise_code=code("characterise", "praise_code"), praise=words("characterise", "praise"),
+            violent=words("verbal_objects", "verbs"), verbal_code=code("verbal_objects"),
+            verbal_things=words("verbal_objects", "things"),
+            show=words("show", "verbs"),
+            senders=words("documents", "verbs"), documents=words("documents", "things"),
+            hosting=words("hosting", "codes"), visitors=words("hosting", "visitors"),
+            emphatic=words("emphasis", "verbs"), emphatic_modals=words("emphasis", "modals"),
+            courts=words("court", "subjects"), court_sector=str(data.get("court", {}).get("sector", "")),
+            court_code=code("court"), court_verbs=words("court", "verbs"),
+        )
+
+    def codes(self) -> tuple[str, ...]:
+        """Every CAMEO code the rules can give (the lexicon checks them against cameo.csv)."""
+        return (self.naming_code, self.praise_code, self.verbal_code, self.court_code, *self.hosting)
+
+    def of(self, verb: Token, lemma: str, theme: list[Token], cameo: str | None) -> str | None:
+        """The CAMEO code ``verb`` has in this sentence when its arguments decide it: a code,
+        :data:`NONE` (no event in this sense), or None (the lexicon's code stands).
+        ``cameo`` is the lexicon's code for the verb (None when it has none)."""
+        if lemma in self.naming:
+            predicate = _predicate(verb)
+            if predicate is not None:
+                return self._characterised(predicate)
+        if cameo is None:
+            return None
+        if lemma in self.court_verbs and cameo == self.court_code and not self.by_court(verb):
+            return NONE  # "ruled the country": governing, no ruling
+        if cameo.startswith("12") and self.by_court(verb):
+            return self.court_code  # "a federal judge dismissed the lawsuit": ruled against
+        if lemma in self.violent and theme and theme[0].lemma_.lower() in self.verbal_things:
+            return self.verbal_code
+        if lemma in self.show and any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
+            return NONE
+        if (lemma in self.senders and cameo.startswith("07") and theme
+                and theme[0].lemma_.lower() in self.documents):
+            return NONE
+        if cameo in self.hosting and theme and not self._visitor(theme[0]):
+            return NONE
+        if lemma in self.emphatic and cameo.startswith("10") and not self._demanding(verb):
+            return NONE
+        return None
+
+    def by_court(self, verb: Token) -> bool:
+        """Whether the verb's subject (or passive agent) is a court or a judge."""
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if not subjects and verb.dep_ == "conj":
+            subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
+        return any(s.lemma_.lower() in self.courts or s.lower_ in self.courts for s in subjects)
+
+    def _characterised(self, predicate: Token) -> str:
+        words = {t.lemma_.lower() for t in predicate.subtree} | {t.lower_ for t in predicate.subtree}
+        if words & self.praise:
+            return self.praise_code
+        if predicate.pos_ == "PROPN" and not _quoted(predicate):
+            return NONE  # a name: "dubbed it Operation Peace Spring"
+        return self.naming_code
+
+    def _visitor(self, tok: Token) -> bool:
+        return (tok.ent_type_ in _PARTIES or tok.pos_ in ("PROPN", "PRON")
+                or tok.lemma_.lower() in self.visitors or tok.lower_ in self.visitors)
+
+    def _demanding(self, verb: Token) -> bool:
+        if any(c.dep_ == "prep" and c.lower_ == "on" for c in verb.children):
+            return True  # "insisted on a ceasefire"
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            aux = [c for c in clause.children if c.dep_ in ("aux", "auxpass")]
+            if any(a.lower_ in self.emphatic_modals for a in aux):
+                return True
+            if clause.tag_ == "VB" and not aux:  # subjunctive: "insists that the budget include"
+                return True
+        return False
+
+
+def _predicate(verb: Token) -> Token | None:
+    """What a naming verb says its object is: "called it [a non-starter]" (``oprd``), "called
+    Trump's conduct [a breach]" (an apposition), "calling it [as] just another apology", or a
+    quotation right after the object ("called the deal 'lousy'"). None without an object."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    for c in verb.children:
+        if c.dep_ == "oprd":
+            return c
+        if c.dep_ == "prep" and c.lower_ == "as":
+            found = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    for c in obj.children:
+        if c.dep_ in ("appos", "oprd") and c.i > obj.i:
+            return c
+    doc = obj.doc
+    after = obj.i + 1
+    if after + 1 < len(doc) and doc[after].text in _QUOTES and doc[after + 1].head.i in (obj.i, verb.i):
+        return doc[after + 1]
+    return None
+
+
+def _quoted(tok: Token) -> bool:
+    doc = tok.doc
+    return tok.i > 0 and doc[tok.i - 1].text in _QUOTES

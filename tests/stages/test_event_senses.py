@@ -1,0 +1,94 @@
+"""Senses in context (``data/events/senses.toml``): the arguments decide a verb's event type.
+Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint.errors import DataFileError
+from flashpoint.stages.events._senses import Senses
+
+
+def _coded(pipeline, text):
+    return {(e.type, e.cameo) for e in pipeline.analyze(text, published="2023-03-15").events}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('Armenia called the Azerbaijani offensive "an act of aggression" on Monday.',
+                     ("ACCUSE", "111"), id="called-it-aggression"),
+        pytest.param("The French minister called the Russian proposal a provocation.",
+                     ("ACCUSE", "111"), id="called-oprd"),
+        pytest.param("The Kenyan president called the Ethiopian leader a hero of peace.",
+                     ("SUPPORT", "051"), id="called-praise"),
+        pytest.param("The Iranian foreign minister termed the American sanctions 'economic terrorism'.",
+                     ("ACCUSE", "111"), id="termed"),
+    ],
+)
+def test_a_verb_of_naming_with_a_predicate_characterises(pipeline, text, expected):
+    assert expected in _coded(pipeline, text)
+
+
+def test_calling_someone_without_a_predicate_stays_a_phone_call(pipeline):
+    assert ("CONSULT", "041") in _coded(pipeline, "Putin called President Erdogan on Monday.")
+
+
+def test_a_name_given_is_no_event(pipeline):
+    coded = _coded(pipeline, "Turkey dubbed the offensive Operation Peace Spring.")
+    assert not {c for c in coded if c[1] in ("111", "051", "041", "020")}
+
+
+def test_attacking_a_decision_is_an_accusation_attacking_positions_an_assault(pipeline):
+    assert ("ACCUSE", "111") in _coded(pipeline, "The Russian foreign ministry attacked the NATO decision.")
+    assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Russian forces attacked Ukrainian positions.")}
+
+
+def test_a_court_dismissing_a_lawsuit_rules_against(pipeline):
+    coded = _coded(pipeline, "A federal judge in Texas dismissed the lawsuit against the Mexican government.")
+    assert ("ACCUSE", "116") in coded
+    assert "REJECT" not in {t for t, _ in coded}
+
+
+def test_ruling_is_an_event_only_for_a_court(pipeline):
+    assert ("ACCUSE", "116") in _coded(pipeline, "The Supreme Court of Brazil ruled against the government.")
+    assert not _coded(pipeline, "Mugabe ruled Zimbabwe for 37 years.")
+
+
+def test_charged_with_a_gerund_is_a_legal_charge(pipeline):
+    assert ("COERCE", "173") in _coded(
+        pipeline, "The Turkish journalist was charged by Turkish prosecutors with spreading propaganda.")
+
+
+def test_an_appeal_without_an_addressee_is_legal(pipeline):
+    assert ("ACCUSE", "115") in _coded(pipeline, "The Polish government said it would appeal against the verdict.")
+    assert "REQUEST" in {t for t, _ in _coded(pipeline, "Pakistan appealed to India for calm.")}
+
+
+def test_demonstrating_something_is_no_protest(pipeline):
+    assert "PROTEST" not in {t for t, _ in _coded(
+        pipeline, "The Greek court demonstrated a shocking ignorance of the technology.")}
+
+
+def test_a_bill_sent_is_no_aid(pipeline):
+    assert "AID" not in {t for t, _ in _coded(
+        pipeline, "The Argentine president sent a bill to the Argentine Congress.")}
+
+
+def test_receiving_votes_is_no_hosting(pipeline):
+    assert "CONSULT" not in {t for t, _ in _coded(
+        pipeline, "The French candidate received two-thirds of the votes in Paris.")}
+
+
+def test_insisting_on_a_fact_is_no_demand_insisting_on_an_action_is(pipeline):
+    assert "REQUEST" not in {t for t, _ in _coded(
+        pipeline, "The Serbian minister insisted the talks with Kosovo had been useful.")}
+    assert "REQUEST" in {t for t, _ in _coded(
+        pipeline, "The Serbian minister insisted that Kosovo must withdraw its police.")}
+
+
+def test_the_sense_file_is_checked_on_load(tmp_path):
+    bad = tmp_path / "senses.toml"
+    bad.write_text('[characterise]\nwords = []\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="characterise"):
+        Senses.load(bad)
