@@ -43,6 +43,7 @@ class Senses:
     court_sector: str
     court_code: str
     court_verbs: frozenset[str]
+    people: frozenset[str]
 
     FILE = "senses.toml"
 
@@ -76,6 +77,7 @@ class Senses:
             emphatic=words("emphasis", "verbs"), emphatic_modals=words("emphasis", "modals"),
             courts=words("court", "subjects"), court_sector=str(data.get("court", {}).get("sector", "")),
             court_code=code("court"), court_verbs=words("court", "verbs"),
+            people=words("people", "nouns"),
         )
 
     def codes(self) -> tuple[str, ...]:
@@ -116,6 +118,10 @@ class Senses:
         if not subjects and verb.dep_ == "conj":
             subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
         return any(s.lemma_.lower() in self.courts or s.lower_ in self.courts for s in subjects)
+
+    def person(self, tok: Token) -> bool:
+        """A participant named by a common noun for people ("an individual", "the suspects")."""
+        return tok.pos_ == "NOUN" and not tok.ent_type_ and tok.lemma_.lower() in self.people
 
     def _characterised(self, predicate: Token) -> str:
         words = {t.lemma_.lower() for t in predicate.subtree} | {t.lower_ for t in predicate.subtree}

@@ -127,6 +127,7 @@ class TriggerFinder:
             consumed.update(t.i for t in anchor_noun.subtree if t.pos_ == "NOUN")
             lo, hi = sorted((verb.i, anchor_noun.i))
             trigger = (lo, hi + 1)
+        sense = False
         if flipped is None and anchor_noun is None and self.lexicon.senses is not None:
             # "called the deal 'lousy'" criticises, "attacked the investigation" in words,
             # "the court ruled": the arguments decide the sense (senses.toml)
@@ -134,10 +135,11 @@ class TriggerFinder:
             sensed = senses.of(verb, lemma, theme, entry.cameo if entry is not None else None)
             if sensed == NONE:
                 return None
-            if sensed is not None:
+            if sensed is not None and sensed != (entry.cameo if entry is not None else None):
                 entry = Trigger(sensed, entry.preps if entry is not None else frozenset())
-                if lemma in senses.naming:  # what is named is acted upon, not its name
-                    theme = [c for c in theme if c.dep_ == "dobj"]
+                sense = True
+            if sensed is not None and lemma in senses.naming:  # what is named is acted upon, not its name
+                theme = [c for c in theme if c.dep_ == "dobj"]
         if entry is None:
             return None
         code = self.lexicon.codes[entry.cameo]
@@ -182,7 +184,7 @@ class TriggerFinder:
             # "signed a declaration on cooperation with Russia": the partner may hang deeper
             objects = _partners(anchor_noun if anchor_noun is not None else verb)
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
-        return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
+        return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False, sense)
 
     def _flip(self, verb: Token, lemma: str, theme: list[Token], particles: list[Token]) -> tuple[str, Token] | None:
         """The code of a verb and its object together ("lifted sanctions", "called off the
@@ -300,7 +302,10 @@ class TriggerFinder:
         code = self.lexicon.codes[entry.cameo]
         if code.type is None:
             return None
-        subjects = _noun_agents(noun)
+        subjects = _noun_agents(noun) or [
+            # "Turkish airstrikes", "a police raid": a modifier that names an actor acts
+            c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("ADJ", "NOUN")
+            and mentions.covering(c.idx, c.idx + len(c)) is not None]
         objects = _prep_objects(noun, entry.preps)
         if entry.requires == "prep" and not objects:
             return None  # "laid down their arms" is no arms delivery

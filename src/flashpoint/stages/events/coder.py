@@ -122,10 +122,14 @@ class EventCoder(TriggerFinder):
             targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
                 targets if f.reciprocal else []
             )
-            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
-                continue  # no one takes part: description, not an event
-            given = (bool(sources), bool(targets))  # before any role is filled
             senses = self.lexicon.senses
+            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects) and not (
+                    senses is not None and f.code.quad_class == 4 and not f.nominal
+                    and any(senses.person(t) for t in f.subjects + f.objects)):
+                # no one takes part: description, not an event — unless people are arrested,
+                # charged or attacked ("an individual has been arrested")
+                continue
+            given = (bool(sources), bool(targets))  # before any role is filled
             if senses is not None and f.code.cameo in senses.hosting and not given[1]:
                 continue  # "received two-thirds of the votes": no visitor, no one hosted
             background = _embedded(f, anchors)
@@ -345,7 +349,10 @@ def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty:
         type=code.type or "", quad_class=code.quad_class, cameo=code.cameo, certainty=certainty.label,
         source_given=given[0], target_given=given[1], sources=len(sources), targets=len(targets),
         nominal=f.nominal, depth=_depth(anchor), background=background, governed=governed,
-        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(), lemma=anchor.lemma_.lower(),
+        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(),
+        # a lemma's learned weight is for the sense its lexicon row codes: "attacked the
+        # investigation" is not as sure an event as "attacked the town"
+        lemma=anchor.lemma_.lower() + (f"/{code.type}" if f.sensed else ""),
         sentence=sentence.index, in_quote=in_quote, located=located,
         self_dyad=any(t.country in own for t in targets if t.country),
         source_sector=(sources[0].sector or "") if sources else "",
