@@ -3,6 +3,8 @@ Sentences written for these tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flashpoint.errors import DataFileError
@@ -22,7 +24,7 @@ def _coded(pipeline, text):
                      ("ACCUSE", "111"), id="called-oprd"),
         pytest.param("The Kenyan president called the Ethiopian leader a hero of peace.",
                      ("SUPPORT", "051"), id="called-praise"),
-        pytest.param("The Iranian foreign minister termed the American sanctions 'economic terrorism'.",
+        pytest.param('The Iranian foreign minister termed the American sanctions "economic terrorism".',
                      ("ACCUSE", "111"), id="termed"),
     ],
 )
@@ -91,4 +93,60 @@ def test_the_sense_file_is_checked_on_load(tmp_path):
     bad = tmp_path / "senses.toml"
     bad.write_text('[characterise]\nwords = []\n', encoding="utf-8")
     with pytest.raises(DataFileError, match="characterise"):
+        Senses.load(bad)
+
+
+def test_a_quoted_predicate_after_the_objects_modifiers_characterises(pipeline):
+    coded = _coded(pipeline, 'The Polish minister called the investigation into the Polish army "a farce".')
+    assert ("ACCUSE", "111") in coded
+    assert "CONSULT" not in {t for t, _ in coded}
+
+
+def test_the_predicate_of_a_characterisation_is_no_event_of_its_own(pipeline):
+    coded = _coded(pipeline, 'The Foreign Ministry of Iraq characterized the strike as "a serious violation".')
+    assert ("ACCUSE", "111") in coded
+    assert "ASSAULT" not in {t for t, _ in coded}
+
+
+def test_signing_a_law_is_no_agreement(pipeline):
+    assert "AGREE" not in {t for t, _ in _coded(
+        pipeline, "The governor of Alabama signed an executive order on Monday.")}
+    assert "AGREE" in {t for t, _ in _coded(pipeline, "Russia signed an agreement with China on Monday.")}
+
+
+def test_a_conclusion_drawn_is_no_agreement(pipeline):
+    assert "AGREE" not in {t for t, _ in _coded(
+        pipeline, "A UN report concluded the evidence supported the Saudi government's guilt.")}
+
+
+def test_suspending_parliament_restricts_suspending_aid_sanctions(pipeline):
+    assert ("COERCE", "172") in _coded(pipeline, "The British Queen suspended the British parliament.")
+    assert "SANCTION" in {t for t, _ in _coded(pipeline, "The United States suspended aid to Niger.")}
+
+
+def test_a_pardon_kept_in_the_passive_is_a_release(pipeline):
+    assert ("RETREAT", "0841") in _coded(pipeline, "The American businessman was granted clemency by Trump.")
+
+
+def test_a_protest_said_of_a_crowd_is_a_demonstration(pipeline):
+    coded = _coded(pipeline, "Thousands of Serbian students gathered in Belgrade to protest the Serbian election results.")
+    assert ("PROTEST", "141") in coded
+    assert "ACCUSE" not in {t for t, _ in coded}
+
+
+def test_a_protest_said_of_a_march_is_the_same_demonstration(pipeline):
+    coded = _coded(pipeline, "A million people marched in London on Saturday, protesting the British exit from the EU.")
+    assert [t for t, _ in coded].count("PROTEST") == 1 and "ACCUSE" not in {t for t, _ in coded}
+
+
+def test_people_arrested_are_an_event_without_an_actor_code(pipeline):
+    assert ("COERCE", "173") in _coded(pipeline, "An individual has been arrested after the stabbing in Gdansk.")
+
+
+def test_an_object_rule_is_checked_on_load(tmp_path):
+    bad = tmp_path / "senses.toml"
+    good = (Path(__file__).parents[2] / "src/flashpoint/data/events/senses.toml").read_text(encoding="utf-8")
+    bad.write_text(good + '\n[[objects]]\nverbs = ["sign"]\nnouns = ["law"]\ncode = "x"\nwhen = "in"\n',
+                   encoding="utf-8")
+    with pytest.raises(DataFileError, match="objects"):
         Senses.load(bad)

@@ -22,6 +22,42 @@ NONE = ""
 
 
 @dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """One ``[[objects]]`` rule: the verbs whose object decides their code — ``code`` (\"\" for
+    no event) when the object's noun is (``when = "in"``) or is not (``"not in"``) one of
+    ``nouns``; only where the lexicon's code starts with one of ``codes``, if given."""
+
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    code: str
+    inside: bool
+    codes: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, n: int, rule: object) -> ObjectRule:
+        where = f"[[objects]] rule {n}"
+        if not isinstance(rule, dict):
+            raise DataFileError(f"{where} must be a table", source=Senses.FILE)
+        lists = {k: rule.get(k, []) for k in ("verbs", "nouns", "codes")}
+        for key, value in lists.items():
+            if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value) or (
+                    key != "codes" and not value):
+                raise DataFileError(f"{where}: {key} must be a list of words", source=Senses.FILE)
+        code, when = rule.get("code"), rule.get("when")
+        if not isinstance(code, str) or (code and not code.isdigit()) or when not in ("in", "not in"):
+            raise DataFileError(f'{where}: code must be a CAMEO code or "", when "in" or "not in"',
+                                source=Senses.FILE)
+        return cls(frozenset(w.lower() for w in lists["verbs"]), frozenset(w.lower() for w in lists["nouns"]),
+                   code, when == "in", tuple(lists["codes"]))
+
+    def applies(self, lemma: str, theme: list[Token], cameo: str) -> bool:
+        if lemma not in self.verbs or not theme or (self.codes and not cameo.startswith(self.codes)):
+            return False
+        noun = theme[0]
+        return (noun.lemma_.lower() in self.nouns or noun.lower_ in self.nouns) == self.inside
+
+
+@dataclass(frozen=True, slots=True)
 class Senses:
     """The sense rules of ``senses.toml``; :meth:`of` applies them to one verb."""
 
@@ -29,12 +65,12 @@ class Senses:
     naming_code: str
     praise_code: str
     praise: frozenset[str]
-    violent: frozenset[str]
-    verbal_code: str
-    verbal_things: frozenset[str]
+    objects: tuple[ObjectRule, ...]
     show: frozenset[str]
-    senders: frozenset[str]
-    documents: frozenset[str]
+    protests: frozenset[str]
+    crowd_verbs: frozenset[str]
+    crowd_code: str
+    crowd_same: frozenset[str]
     hosting: frozenset[str]
     visitors: frozenset[str]
     emphatic: frozenset[str]
@@ -69,10 +105,10 @@ class Senses:
         return cls(
             naming=words("characterise", "words"), naming_code=code("characterise"),
             praise_code=code("characterise", "praise_code"), praise=words("characterise", "praise"),
-            violent=words("verbal_objects", "verbs"), verbal_code=code("verbal_objects"),
-            verbal_things=words("verbal_objects", "things"),
+            objects=tuple(ObjectRule.read(i, rule) for i, rule in enumerate(data.get("objects", []), start=1)),
             show=words("show", "verbs"),
-            senders=words("documents", "verbs"), documents=words("documents", "things"),
+            protests=words("crowds", "verbs"), crowd_verbs=words("crowds", "heads"), crowd_code=code("crowds"),
+            crowd_same=words("crowds", "same"),
             hosting=words("hosting", "codes"), visitors=words("hosting", "visitors"),
             emphatic=words("emphasis", "verbs"), emphatic_modals=words("emphasis", "modals"),
             courts=words("court", "subjects"), court_sector=str(data.get("court", {}).get("sector", "")),
@@ -82,14 +118,15 @@ class Senses:
 
     def codes(self) -> tuple[str, ...]:
         """Every CAMEO code the rules can give (the lexicon checks them against cameo.csv)."""
-        return (self.naming_code, self.praise_code, self.verbal_code, self.court_code, *self.hosting)
+        return (self.naming_code, self.praise_code, self.court_code, self.crowd_code, *self.hosting,
+                *(r.code for r in self.objects if r.code))
 
     def of(self, verb: Token, lemma: str, theme: list[Token], cameo: str | None) -> str | None:
         """The CAMEO code ``verb`` has in this sentence when its arguments decide it: a code,
         :data:`NONE` (no event in this sense), or None (the lexicon's code stands).
         ``cameo`` is the lexicon's code for the verb (None when it has none)."""
         if lemma in self.naming:
-            predicate = _predicate(verb)
+            predicate = _predicate_of(verb)
             if predicate is not None:
                 return self._characterised(predicate)
         if cameo is None:
@@ -98,18 +135,32 @@ class Senses:
             return NONE  # "ruled the country": governing, no ruling
         if cameo.startswith("12") and self.by_court(verb):
             return self.court_code  # "a federal judge dismissed the lawsuit": ruled against
-        if lemma in self.violent and theme and theme[0].lemma_.lower() in self.verbal_things:
-            return self.verbal_code
+        for rule in self.objects:
+            if rule.applies(lemma, theme, cameo):
+                return rule.code
         if lemma in self.show and any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
             return NONE
-        if (lemma in self.senders and cameo.startswith("07") and theme
-                and theme[0].lemma_.lower() in self.documents):
-            return NONE
+        if lemma in self.protests and verb.dep_ in ("advcl", "xcomp", "conj"):
+            head = verb.head.lemma_.lower()
+            if head in self.crowd_same:
+                return NONE
+            if head in self.crowd_verbs:
+                return self.crowd_code
         if cameo in self.hosting and theme and not self._visitor(theme[0]):
             return NONE
         if lemma in self.emphatic and cameo.startswith("10") and not self._demanding(verb):
             return NONE
         return None
+
+    def named(self, verb: Token) -> list[Token]:
+        """The words of the predicate a naming verb gives its object (none without one)."""
+        found = _predicate_of(verb)
+        if found is None:
+            return []
+        doc = found.doc
+        # a quoted predicate runs to the closing quote; an unquoted one is its subtree
+        end = next((t.i for t in doc[found.i:verb.right_edge.i + 1] if t.text in _QUOTES), None)
+        return list(doc[found.i:end]) if end is not None and _quoted(found) else list(found.subtree)
 
     def by_court(self, verb: Token) -> bool:
         """Whether the verb's subject (or passive agent) is a court or a judge."""
@@ -147,7 +198,7 @@ class Senses:
         return False
 
 
-def _predicate(verb: Token) -> Token | None:
+def _predicate_of(verb: Token) -> Token | None:
     """What a naming verb says its object is: "called it [a non-starter]" (``oprd``), "called
     Trump's conduct [a breach]" (an apposition), "calling it [as] just another apology", or a
     quotation right after the object ("called the deal 'lousy'"). None without an object."""
@@ -165,9 +216,11 @@ def _predicate(verb: Token) -> Token | None:
         if c.dep_ in ("appos", "oprd") and c.i > obj.i:
             return c
     doc = obj.doc
-    after = obj.i + 1
-    if after + 1 < len(doc) and doc[after].text in _QUOTES and doc[after + 1].head.i in (obj.i, verb.i):
-        return doc[after + 1]
+    for after in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc) - 1)):
+        # a quotation after the object, or after its modifiers ("calling the investigation
+        # into Trump 'Soviet-style'", which the parser may hang inside the object)
+        if doc[after].text in _QUOTES and doc[after + 1].is_alpha and after + 1 <= verb.right_edge.i:
+            return doc[after + 1]
     return None
 
 

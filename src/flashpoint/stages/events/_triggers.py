@@ -102,6 +102,13 @@ class TriggerFinder:
             # "participated in a hunger strike", "engaged in talks"
             theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
                      for o in c.children if o.dep_ == "pobj"][:1]
+        patients: list[Token] = []
+        if passive and lemma in LIGHT_VERBS and flipped is None:
+            # "she was granted clemency": the object kept in the passive carries the event,
+            # done to the passive subject
+            kept = [c for c in verb.children if c.dep_ == "dobj"]
+            if kept and self._noun_entry(kept[0]) is not None:
+                patients, theme = theme, kept
         noun_entry = (
             self._noun_entry(theme[0])
             if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS or lemma in _PARTICIPATE)
@@ -140,6 +147,8 @@ class TriggerFinder:
                 sense = True
             if sensed is not None and lemma in senses.naming:  # what is named is acted upon, not its name
                 theme = [c for c in theme if c.dep_ == "dobj"]
+                # and the name is no event of its own: "called it 'a serious violation'"
+                consumed.update(t.i for t in senses.named(verb))
         if entry is None:
             return None
         code = self.lexicon.codes[entry.cameo]
@@ -149,7 +158,7 @@ class TriggerFinder:
         instrument = flipped is not None and code.type in ("MOBILIZE", "AID")
         if passive:
             subjects = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-            objects = [] if anchor_noun is not None or instrument else list(theme)
+            objects = patients if anchor_noun is not None or instrument else list(theme)
             if not subjects and code.cameo[:3] in ("166", "174"):
                 # "inspectors were expelled from North Korea": expelled by North Korea
                 subjects = _prep_objects(verb, frozenset({"from"}))
