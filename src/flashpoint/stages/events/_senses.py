@@ -79,6 +79,7 @@ class Senses:
     court_sector: str
     court_code: str
     court_verbs: frozenset[str]
+    court_addressed: str
     people: frozenset[str]
 
     FILE = "senses.toml"
@@ -113,12 +114,13 @@ class Senses:
             emphatic=words("emphasis", "verbs"), emphatic_modals=words("emphasis", "modals"),
             courts=words("court", "subjects"), court_sector=str(data.get("court", {}).get("sector", "")),
             court_code=code("court"), court_verbs=words("court", "verbs"),
+            court_addressed=code("court", "addressed_code"),
             people=words("people", "nouns"),
         )
 
     def codes(self) -> tuple[str, ...]:
         """Every CAMEO code the rules can give (the lexicon checks them against cameo.csv)."""
-        return (self.naming_code, self.praise_code, self.court_code, self.crowd_code, *self.hosting,
+        return (self.naming_code, self.praise_code, self.court_code, self.crowd_code, self.court_addressed, *self.hosting,
                 *(r.code for r in self.objects if r.code))
 
     def of(self, verb: Token, lemma: str, theme: list[Token], cameo: str | None) -> str | None:
@@ -135,6 +137,8 @@ class Senses:
             return NONE  # "ruled the country": governing, no ruling
         if cameo.startswith("12") and self.by_court(verb):
             return self.court_code  # "a federal judge dismissed the lawsuit": ruled against
+        if cameo.startswith("02") and self._to_court(verb):
+            return self.court_addressed
         for rule in self.objects:
             if rule.applies(lemma, theme, cameo):
                 return rule.code
@@ -168,7 +172,20 @@ class Senses:
         subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         if not subjects and verb.dep_ == "conj":
             subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
-        return any(s.lemma_.lower() in self.courts or s.lower_ in self.courts for s in subjects)
+        if verb.dep_ == "relcl" and any(s.lower_ in ("which", "who", "that") for s in subjects):
+            subjects.append(verb.head)  # "the Supreme Court, which rejected the lawsuit"
+        return any(self._court(s) for s in subjects)
+
+    def _to_court(self, verb: Token) -> bool:
+        """Whether a request is addressed to a court: its object, its "to" object, or (passive)
+        its subject."""
+        addressed = [c for c in verb.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
+        addressed += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+                      for p in c.children if p.dep_ == "pobj"]
+        return any(self._court(a) for a in addressed)
+
+    def _court(self, tok: Token) -> bool:
+        return tok.lemma_.lower() in self.courts or tok.lower_ in self.courts
 
     def person(self, tok: Token) -> bool:
         """A participant named by a common noun for people ("an individual", "the suspects")."""

@@ -203,7 +203,9 @@ class TriggerFinder:
         objects: list[tuple[str, Token]] = []
         if theme:
             objects += [(f"{lemma} {p.lower_}", theme[0]) for p in particles] + [(lemma, theme[0])]
-        else:  # the object after a preposition: "withdrew from the agreement"
+        if not theme or theme[0].dep_ == "nsubjpass":
+            # the object after a preposition: "withdrew from the agreement", and in the
+            # passive, whose subject is no object: "the decision was challenged in court"
             objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
                         for o in c.children if o.dep_ == "pobj"]
         # "flew 13 tonnes of medicine": what an amount counts
