@@ -150,3 +150,12 @@ def test_an_object_rule_is_checked_on_load(tmp_path):
                    encoding="utf-8")
     with pytest.raises(DataFileError, match="objects"):
         Senses.load(bad)
+
+
+def test_a_participle_of_naming_is_a_name(pipeline):
+    assert not _coded(pipeline, "Zimbabwe was a British colony called Southern Rhodesia until 1980.")
+
+
+def test_a_person_airlifted_is_a_patient_civilians_evacuated_are_aid(pipeline):
+    assert "AID" not in {t for t, _ in _coded(pipeline, "Alexei Navalny was airlifted from Omsk to Berlin.")}
+    assert "AID" in {t for t, _ in _coded(pipeline, "The UN evacuated hundreds of Syrian civilians from Aleppo.")}

@@ -32,29 +32,31 @@ class ObjectRule:
     code: str
     inside: bool
     codes: tuple[str, ...] = ()
+    entities: frozenset[str] = frozenset()  # named-entity labels that count as one of the nouns
 
     @classmethod
     def read(cls, n: int, rule: object) -> ObjectRule:
         where = f"[[objects]] rule {n}"
         if not isinstance(rule, dict):
             raise DataFileError(f"{where} must be a table", source=Senses.FILE)
-        lists = {k: rule.get(k, []) for k in ("verbs", "nouns", "codes")}
+        lists = {k: rule.get(k, []) for k in ("verbs", "nouns", "codes", "entities")}
         for key, value in lists.items():
             if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value) or (
-                    key != "codes" and not value):
+                    key in ("verbs",) and not value) or (key == "nouns" and not value and not lists["entities"]):
                 raise DataFileError(f"{where}: {key} must be a list of words", source=Senses.FILE)
         code, when = rule.get("code"), rule.get("when")
         if not isinstance(code, str) or (code and not code.isdigit()) or when not in ("in", "not in"):
             raise DataFileError(f'{where}: code must be a CAMEO code or "", when "in" or "not in"',
                                 source=Senses.FILE)
         return cls(frozenset(w.lower() for w in lists["verbs"]), frozenset(w.lower() for w in lists["nouns"]),
-                   code, when == "in", tuple(lists["codes"]))
+                   code, when == "in", tuple(lists["codes"]), frozenset(lists["entities"]))
 
     def applies(self, lemma: str, theme: list[Token], cameo: str) -> bool:
         if lemma not in self.verbs or not theme or (self.codes and not cameo.startswith(self.codes)):
             return False
         noun = theme[0]
-        return (noun.lemma_.lower() in self.nouns or noun.lower_ in self.nouns) == self.inside
+        kind = noun.lemma_.lower() in self.nouns or noun.lower_ in self.nouns or noun.ent_type_ in self.entities
+        return kind == self.inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,8 @@ class Senses:
         :data:`NONE` (no event in this sense), or None (the lexicon's code stands).
         ``cameo`` is the lexicon's code for the verb (None when it has none)."""
         if lemma in self.naming:
+            if verb.dep_ == "acl" and verb.tag_ == "VBN":
+                return NONE  # "a British colony called Southern Rhodesia": a name
             predicate = _predicate_of(verb)
             if predicate is not None:
                 return self._characterised(predicate)
