@@ -159,3 +159,11 @@ def test_a_participle_of_naming_is_a_name(pipeline):
 def test_a_person_airlifted_is_a_patient_civilians_evacuated_are_aid(pipeline):
     assert "AID" not in {t for t, _ in _coded(pipeline, "Alexei Navalny was airlifted from Omsk to Berlin.")}
     assert "AID" in {t for t, _ in _coded(pipeline, "The UN evacuated hundreds of Syrian civilians from Aleppo.")}
+
+
+def test_a_call_in_which_something_happens_has_the_clause_parties(pipeline):
+    events = pipeline.analyze("In a phone call on Monday, Putin urged Erdogan to halt the offensive.",
+                              published="2023-03-15").events
+    calls = [e for e in events if e.cameo == "041"]
+    assert calls and {a.country for a in calls[0].source} == {"RUS"}
+    assert {a.country for a in calls[0].target} == {"TUR"}

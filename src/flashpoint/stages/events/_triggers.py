@@ -329,11 +329,22 @@ class TriggerFinder:
             parties = sum(1 + len(b.conjuncts) for b in between)
             if parties > 1 or (between and code.type in _SYMMETRIC):
                 subjects, objects, symmetric = between, [], True
+        if not subjects and not objects and code.type == "CONSULT":
+            # "in a phone call in late July, Trump encouraged Zelensky": a meeting in which a
+            # clause happens has that clause's parties
+            clause = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ in _DURING else None
+            if clause is not None and clause.pos_ in ("VERB", "AUX"):
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                objects = [c for c in clause.children if c.dep_ in ("dobj", "dative")]
         if not subjects and not objects:
             return None  # a bare "the war" names no one: background, not an event
         return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), symmetric, True)
 
     # -- assembling events -----------------------------------------------------------------
+
+
+# prepositions of a meeting in which something happens
+_DURING = frozenset({"in", "during", "at", "on"})
 
 
 def _prep_clause(verb: Token, preps: frozenset[str]) -> bool:
