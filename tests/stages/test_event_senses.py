@@ -167,3 +167,14 @@ def test_a_call_in_which_something_happens_has_the_clause_parties(pipeline):
     calls = [e for e in events if e.cameo == "041"]
     assert calls and {a.country for a in calls[0].source} == {"RUS"}
     assert {a.country for a in calls[0].target} == {"TUR"}
+
+
+def test_a_verb_with_an_object_and_a_prepositional_phrase_codes_by_the_phrase(pipeline):
+    assert ("COERCE", "173") in _coded(pipeline, "The Zimbabwean army placed the Zimbabwean president under house arrest.")
+    assert ("COERCE", "1724") in _coded(pipeline, "The Peruvian president declared a national emergency on Friday.")
+
+
+def test_held_in_custody_keeps_the_held_as_target(pipeline):
+    events = pipeline.analyze("The Algerian suspect was held in custody.", published="2023-03-15").events
+    held = [e for e in events if e.cameo == "173"]
+    assert held and {a.country for a in held[0].target} == {"DZA"}  # the held, not whose measure

@@ -162,7 +162,7 @@ class TriggerFinder:
             if not subjects and code.cameo[:3] in ("166", "174"):
                 # "inspectors were expelled from North Korea": expelled by North Korea
                 subjects = _prep_objects(verb, frozenset({"from"}))
-            if flip is not None and not subjects and theme:
+            if flip is not None and not subjects and theme and flip[1] is theme[0]:
                 if instrument:  # "the ECOWAS peacekeepers were deployed": whose troops they are
                     subjects = list(theme)
                 else:  # "UN sanctions against Iran were lifted": whose measure, against whom
@@ -203,11 +203,11 @@ class TriggerFinder:
         objects: list[tuple[str, Token]] = []
         if theme:
             objects += [(f"{lemma} {p.lower_}", theme[0]) for p in particles] + [(lemma, theme[0])]
-        if not theme or theme[0].dep_ == "nsubjpass":
-            # the object after a preposition: "withdrew from the agreement", and in the
-            # passive, whose subject is no object: "the decision was challenged in court"
-            objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
-                        for o in c.children if o.dep_ == "pobj"]
+        # the object after a preposition: "withdrew from the agreement", also after an
+        # object ("placed Mugabe under house arrest") and in the passive ("was challenged in
+        # court") — tried after the object itself
+        objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
+                    for o in c.children if o.dep_ == "pobj"]
         # "flew 13 tonnes of medicine": what an amount counts
         objects += [(words, o) for words, q in list(objects) if _quantity(q)
                     for c in q.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
