@@ -178,3 +178,9 @@ def test_held_in_custody_keeps_the_held_as_target(pipeline):
     events = pipeline.analyze("The Algerian suspect was held in custody.", published="2023-03-15").events
     held = [e for e in events if e.cameo == "173"]
     assert held and {a.country for a in held[0].target} == {"DZA"}  # the held, not whose measure
+
+
+def test_protests_are_an_event_without_named_protesters_but_not_a_recap_or_a_month(pipeline):
+    assert ("PROTEST", "141") in _coded(pipeline, "The Hungarian bill has sparked controversy and protests.")
+    assert not _coded(pipeline, "The protests ended on Monday.")
+    assert not _coded(pipeline, "The Hungarian franchise expired in March.")

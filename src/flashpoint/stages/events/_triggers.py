@@ -336,11 +336,22 @@ class TriggerFinder:
             if clause is not None and clause.pos_ in ("VERB", "AUX"):
                 subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
                 objects = [c for c in clause.children if c.dep_ in ("dobj", "dative")]
-        if not subjects and not objects:
-            return None  # a bare "the war" names no one: background, not an event
+        if not subjects and not objects and not (code.type == "PROTEST" and _new_mention(noun)):
+            # a bare "the war" names no one: background, not an event; but "protests broke
+            # out", "the bill sparked protests": crowds protest without being named
+            return None
         return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), symmetric, True)
 
     # -- assembling events -----------------------------------------------------------------
+
+
+def _new_mention(noun: Token) -> bool:
+    """A noun phrase that introduces something ("protests", "a protest"), not one that refers
+    back to it ("the protests", "these protests")."""
+    if noun.pos_ != "NOUN" or noun.ent_type_:  # "in March" is a month
+        return False
+    return not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "new", "more")
+                   for c in noun.children)
 
 
 # prepositions of a meeting in which something happens

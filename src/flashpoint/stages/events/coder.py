@@ -124,8 +124,9 @@ class EventCoder(TriggerFinder):
             )
             senses = self.lexicon.senses
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects) and not (
-                    senses is not None and f.code.quad_class == 4 and not f.nominal
-                    and any(senses.person(t) for t in f.subjects + f.objects)):
+                    senses is not None and f.code.quad_class == 4 and (
+                        any(senses.person(t) for t in f.subjects + f.objects) if not f.nominal
+                        else f.code.type == "PROTEST" and not f.subjects + f.objects)):
                 # no one takes part: description, not an event — unless people are arrested,
                 # charged or attacked ("an individual has been arrested")
                 continue
