@@ -184,3 +184,8 @@ def test_protests_are_an_event_without_named_protesters_but_not_a_recap_or_a_mon
     assert ("PROTEST", "141") in _coded(pipeline, "The Hungarian bill has sparked controversy and protests.")
     assert not _coded(pipeline, "The protests ended on Monday.")
     assert not _coded(pipeline, "The Hungarian franchise expired in March.")
+
+
+def test_a_pardon_granted_to_a_named_person_is_a_release_not_aid(pipeline):
+    coded = _coded(pipeline, "Trump granted Angela Ronae Stanton a full and unconditional pardon.")
+    assert ("RETREAT", "0841") in coded and "AID" not in {t for t, _ in coded}

@@ -103,12 +103,16 @@ class TriggerFinder:
             theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
                      for o in c.children if o.dep_ == "pobj"][:1]
         patients: list[Token] = []
-        if passive and lemma in LIGHT_VERBS and flipped is None:
+        if lemma in LIGHT_VERBS and flipped is None and not (theme and self._noun_entry(theme[0])):
             # "she was granted clemency": the object kept in the passive carries the event,
-            # done to the passive subject
-            kept = [c for c in verb.children if c.dep_ == "dobj"]
-            if kept and self._noun_entry(kept[0]) is not None:
-                patients, theme = theme, kept
+            # done to the passive subject; "granted Angela Stanton a full pardon", which the
+            # parser may hang on the person as an apposition
+            kept = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c not in theme]
+            kept += [a for c in verb.children if c.dep_ in ("dobj", "dative") for a in c.children
+                     if a.dep_ == "appos"]
+            noun = next((k for k in kept if self._noun_entry(k) is not None), None)
+            if noun is not None:
+                patients, theme = theme, [noun]  # the passive subject or first object receives
         noun_entry = (
             self._noun_entry(theme[0])
             if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS or lemma in _PARTICIPATE)
@@ -170,8 +174,8 @@ class TriggerFinder:
                     objects = _prep_objects(theme[0], entry.preps | {"against"})
         else:
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-            objects = [] if anchor_noun is not None or instrument else list(theme)
-            objects += [c for c in verb.children if c.dep_ == "dative"]
+            objects = patients if anchor_noun is not None or instrument else list(theme)
+            objects += [c for c in verb.children if c.dep_ == "dative" and c not in objects]
         if anchor_noun is not None:
             # "a mission led by the CSTO's Secretary General will be sent": the noun's own
             # agent or possessor acts when the verb has none
