@@ -189,3 +189,20 @@ def test_protests_are_an_event_without_named_protesters_but_not_a_recap_or_a_mon
 def test_a_pardon_granted_to_a_named_person_is_a_release_not_aid(pipeline):
     coded = _coded(pipeline, "Trump granted Angela Ronae Stanton a full and unconditional pardon.")
     assert ("RETREAT", "0841") in coded and "AID" not in {t for t, _ in coded}
+
+
+def test_an_announced_deployment_is_the_deployment_a_conditional_one_a_threat(pipeline):
+    assert ("MOBILIZE", "154") in _coded(pipeline, "France announced it will send troops to Mali.")
+    assert "THREATEN" in {t for t, _ in _coded(
+        pipeline, "Russia said it would send troops to Moldova if Moldova attacked Transnistria.")}
+
+
+def test_observers_to_be_stationed_are_peacekeeping_not_a_threat(pipeline):
+    coded = _coded(pipeline, "The European Union will station observers in Armenia.")
+    assert "THREATEN" not in {t for t, _ in coded}
+    assert any(c.endswith("74") or c == "0334" for _, c in coded)
+
+
+def test_a_minister_visiting_troops_is_a_visit_troops_arriving_a_deployment(pipeline):
+    assert ("CONSULT", "042") in _coded(pipeline, "The Turkish defence minister visited Syria on Monday.")
+    assert ("MOBILIZE", "154") in _coded(pipeline, "Turkish troops arrived in Syria on Monday.")

@@ -203,6 +203,11 @@ class Senses:
             return NONE  # a name: "dubbed it Operation Peace Spring"
         return self.naming_code
 
+    def visiting(self, tok: Token) -> bool:
+        """Whether a subject is someone who visits (an official, an envoy), not a unit that
+        deploys ("troops arrived")."""
+        return tok.lemma_.lower() in self.visitors or tok.lower_ in self.visitors
+
     def _visitor(self, tok: Token) -> bool:
         return (tok.ent_type_ in _PARTIES or tok.pos_ in ("PROPN", "PRON")
                 or tok.lemma_.lower() in self.visitors or tok.lower_ in self.visitors)

@@ -139,7 +139,8 @@ class EventCoder(TriggerFinder):
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             certainty = self.certainty.of(f.anchor, sent)
             if override is None:
-                code = self._as_intent(f.code, certainty)
+                # what the action is (peacekeepers sent) before whether it is announced
+                code = self._as_intent(self._by_parties(f.code, f, sources), certainty)
             elif override[0] is None:
                 code = f.code
                 cue = override[1].text if override[1] is not None else "not"
@@ -299,8 +300,9 @@ class EventCoder(TriggerFinder):
             for o in f.objects if o.pos_ == "NOUN"
         ):
             return codes["100"]
-        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
-            code = codes["154"]
+        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources) and not (
+                self.lexicon.senses is not None and any(self.lexicon.senses.visiting(t) for t in f.subjects)):
+            code = codes["154"]  # but "the defence minister visited the troops" is a visit
         if code.type == "AGREE" and not f.nominal and _agrees_with_a_view(f.anchor):
             code = codes["019"]  # "agreed with the Senate that …": an opinion shared, no agreement
         if code.cameo == "192" and any(_people(o) for o in f.objects):
@@ -331,6 +333,13 @@ class EventCoder(TriggerFinder):
             and any(c.lower() in ("will", "would", "'ll") for c in certainty.cues)
         )
         intent = self.lexicon.intent(code) if announced else None
+        if intent is not None and intent.type == "THREATEN" and code.type == "MOBILIZE" and (
+                certainty.label != "hypothetical"):
+            # "will send more troops to Saudi Arabia": a deployment announced is coded as the
+            # deployment, its certainty future (annotation guide §4.1, E9) — no one is harmed
+            # by it; a conditional one ("if …") or harm done to someone ("will pursue such
+            # criminals") stays a threat
+            return code
         return intent or code
 
 
