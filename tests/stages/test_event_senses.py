@@ -206,3 +206,8 @@ def test_observers_to_be_stationed_are_peacekeeping_not_a_threat(pipeline):
 def test_a_minister_visiting_troops_is_a_visit_troops_arriving_a_deployment(pipeline):
     assert ("CONSULT", "042") in _coded(pipeline, "The Turkish defence minister visited Syria on Monday.")
     assert ("MOBILIZE", "154") in _coded(pipeline, "Turkish troops arrived in Syria on Monday.")
+
+
+def test_a_bill_suspended_is_a_policy_concession_an_election_conceded_no_event(pipeline):
+    assert ("CONCEDE", "0832") in _coded(pipeline, "The Hong Kong government suspended the extradition bill.")
+    assert not _coded(pipeline, "The American president has not yet conceded the election.")
