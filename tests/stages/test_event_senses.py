@@ -211,3 +211,13 @@ def test_a_minister_visiting_troops_is_a_visit_troops_arriving_a_deployment(pipe
 def test_a_bill_suspended_is_a_policy_concession_an_election_conceded_no_event(pipeline):
     assert ("CONCEDE", "0832") in _coded(pipeline, "The Hong Kong government suspended the extradition bill.")
     assert not _coded(pipeline, "The American president has not yet conceded the election.")
+
+
+def test_a_predicate_without_a_listed_word_is_judged_by_its_word_vectors(pipeline):
+    assert ("SUPPORT", "051") in _coded(pipeline, "The Russian president called the meeting very useful.")
+    assert ("ACCUSE", "111") in _coded(pipeline, 'The Armenian minister called the Azerbaijani plan "a non-starter".')
+
+
+def test_hosting_a_foreign_base_is_military_cooperation_not_a_visit(pipeline):
+    coded = _coded(pipeline, "Armenia hosts a Russian military base.")
+    assert ("COOPERATE", "062") in coded and "CONSULT" not in {t for t, _ in coded}

@@ -10,7 +10,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Token
+from spacy.vocab import Vocab
 
 from flashpoint.errors import DataFileError
 
@@ -67,6 +69,7 @@ class Senses:
     naming_code: str
     praise_code: str
     praise: frozenset[str]
+    criticism: frozenset[str]
     objects: tuple[ObjectRule, ...]
     show: frozenset[str]
     protests: frozenset[str]
@@ -108,6 +111,7 @@ class Senses:
         return cls(
             naming=words("characterise", "words"), naming_code=code("characterise"),
             praise_code=code("characterise", "praise_code"), praise=words("characterise", "praise"),
+            criticism=words("characterise", "criticism"),
             objects=tuple(ObjectRule.read(i, rule) for i, rule in enumerate(data.get("objects", []), start=1)),
             show=words("show", "verbs"),
             protests=words("crowds", "verbs"), crowd_verbs=words("crowds", "heads"), crowd_code=code("crowds"),
@@ -134,7 +138,7 @@ class Senses:
                 return NONE  # "a British colony called Southern Rhodesia": a name
             predicate = _predicate_of(verb)
             if predicate is not None:
-                return self._characterised(predicate)
+                return self._characterised(predicate, self.named(verb) or list(predicate.subtree))
         if cameo is None:
             return None
         if lemma in self.court_verbs and cameo == self.court_code and not self.by_court(verb):
@@ -166,9 +170,14 @@ class Senses:
         if found is None:
             return []
         doc = found.doc
-        # a quoted predicate runs to the closing quote; an unquoted one is its subtree
-        end = next((t.i for t in doc[found.i:verb.right_edge.i + 1] if t.text in _QUOTES), None)
-        return list(doc[found.i:end]) if end is not None and _quoted(found) else list(found.subtree)
+        # a quoted predicate runs to the closing quote ("a non-starter", which the parser may
+        # cut in three); an unquoted one is its subtree
+        start = min(found.i, found.left_edge.i)
+        if start > 0 and doc[start - 1].text in _QUOTES:
+            end = next((t.i for t in doc[start:verb.right_edge.i + 1] if t.text in _QUOTES), None)
+            if end is not None:
+                return list(doc[start:end])
+        return list(found.subtree)
 
     def by_court(self, verb: Token) -> bool:
         """Whether the verb's subject (or passive agent) is a court or a judge."""
@@ -195,13 +204,32 @@ class Senses:
         """A participant named by a common noun for people ("an individual", "the suspects")."""
         return tok.pos_ == "NOUN" and not tok.ent_type_ and tok.lemma_.lower() in self.people
 
-    def _characterised(self, predicate: Token) -> str:
-        words = {t.lemma_.lower() for t in predicate.subtree} | {t.lower_ for t in predicate.subtree}
+    def _characterised(self, predicate: Token, tokens: list[Token]) -> str:
+        words = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
         if words & self.praise:
             return self.praise_code
+        if words & self.criticism:
+            return self.naming_code
         if predicate.pos_ == "PROPN" and not _quoted(predicate):
             return NONE  # a name: "dubbed it Operation Peace Spring"
-        return self.naming_code
+        return self.praise_code if self._leans_to_praise(tokens) else self.naming_code
+
+    def _leans_to_praise(self, tokens: list[Token]) -> bool:
+        """Whether the predicate's content words lie nearer the praise words than the
+        criticism words in the parser's word vectors (no vectors: criticism, the usual case)."""
+        vocab = tokens[0].vocab
+        # whole hyphenated words: "a non-starter" is no "starter"
+        text = "".join(t.text_with_ws for t in tokens).replace(" - ", "-").lower()
+        words = [w.strip(".,;:!?\"'“”‘’()[]") for w in text.split()]
+        content = [vocab[w].vector for w in words if w and not vocab[w].is_stop and vocab[w].has_vector]
+        if not content:
+            return False
+        mean = np.mean(content, axis=0)
+        norm = float(np.linalg.norm(mean))
+        if norm == 0:
+            return False
+        praise, criticism = (_centroid(vocab, self.praise), _centroid(vocab, self.criticism))
+        return float(mean @ praise) > float(mean @ criticism)
 
     def visiting(self, tok: Token) -> bool:
         """Whether a subject is someone who visits (an official, an envoy), not a unit that
@@ -230,7 +258,12 @@ def _predicate_of(verb: Token) -> Token | None:
     quotation right after the object ("called the deal 'lousy'"). None without an object."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
-        return None
+        # "called the deal 'lousy'" parsed with the object as the predicate: the quotation
+        # after it is the predicate
+        obj = next((c for c in verb.children if c.dep_ == "oprd"), None)
+        if obj is None or _quoted(obj):
+            return None
+        return _quotation_after(verb, obj)
     for c in verb.children:
         if c.dep_ == "oprd":
             return c
@@ -241,13 +274,31 @@ def _predicate_of(verb: Token) -> Token | None:
     for c in obj.children:
         if c.dep_ in ("appos", "oprd") and c.i > obj.i:
             return c
+    return _quotation_after(verb, obj)
+
+
+def _quotation_after(verb: Token, obj: Token) -> Token | None:
+    """The first word of a quotation after the object, or after its modifiers ("calling the
+    investigation into Trump 'Soviet-style'", which the parser may hang inside the object)."""
     doc = obj.doc
     for after in range(obj.i + 1, min(obj.right_edge.i + 2, len(doc) - 1)):
-        # a quotation after the object, or after its modifiers ("calling the investigation
-        # into Trump 'Soviet-style'", which the parser may hang inside the object)
         if doc[after].text in _QUOTES and doc[after + 1].is_alpha and after + 1 <= verb.right_edge.i:
             return doc[after + 1]
     return None
+
+
+_CENTROIDS: dict[tuple[int, frozenset[str]], np.ndarray] = {}
+
+
+def _centroid(vocab: Vocab, words: frozenset[str]) -> np.ndarray:
+    """The unit mean vector of ``words`` in ``vocab`` (cached per vocabulary and word list)."""
+    key = (id(vocab), words)
+    if key not in _CENTROIDS:
+        vectors = [vocab[w].vector for w in sorted(words) if vocab[w].has_vector]
+        mean = np.mean(vectors, axis=0) if vectors else np.zeros(vocab.vectors_length or 1)
+        norm = float(np.linalg.norm(mean))
+        _CENTROIDS[key] = mean / norm if norm else mean
+    return _CENTROIDS[key]
 
 
 def _quoted(tok: Token) -> bool:
