@@ -38,7 +38,6 @@ class Governors:
     demand_speech: frozenset[str]
     demand_modals: frozenset[str]
     demand_code: str
-    naming: frozenset[str]
 
     FILE = "governors.toml"
 
@@ -70,7 +69,6 @@ class Governors:
             demand_speech=words("demand", "speech"),
             demand_modals=words("demand", "modals"),
             demand_code=str(data.get("demand", {}).get("code", "")),
-            naming=words("naming", "words"),
         )
 
     def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
@@ -189,8 +187,10 @@ _DEPLOYMENTS = frozenset({"154", "0312", "138", "074", "0334", "1382"})
 def _peacekeeping(f: _Found) -> bool:
     """Whether a deployment is for peacekeeping: said of the troops or of where they go."""
     words = [*f.anchor.subtree, *(t for s in f.subjects for t in s.subtree)]
-    return any(t.lower_.startswith("peacekeep") or (t.lower_ == "peace" and t.head.lemma_ in ("mission", "force"))
-               for t in words)
+    # observers and monitors stationed somewhere keep a peace too ("will station observers
+    # in Armenia" is no show of force)
+    return any(t.lower_.startswith(("peacekeep", "observer", "monitor"))
+               or (t.lower_ == "peace" and t.head.lemma_ in ("mission", "force")) for t in words)
 
 
 def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) -> bool:

@@ -15,6 +15,7 @@ from flashpoint.records import (
 )
 from flashpoint.resources import data_file
 from flashpoint.stages.events._governors import Governors
+from flashpoint.stages.events._senses import Senses
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Lexicon:
     intent_codes: dict[str, str]  # CAMEO code prefix of an action → CAMEO code of announcing it
     noun_rows: dict[str, tuple[Trigger, ...]]  # every row of a noun, tried in order (see _noun)
     noun_heads: frozenset[str] = frozenset()  # the words a noun entry can be looked up by
+    senses: Senses | None = None  # verbs whose arguments decide their code (senses.toml)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -109,12 +111,16 @@ class Lexicon:
         governors = Governors.load(root / Governors.FILE)
         if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
             raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
+        senses = Senses.load(root / Senses.FILE)
+        for cameo in senses.codes():
+            if cameo not in codes or codes[cameo].type is None:
+                raise DataFileError(f"CAMEO code {cameo!r} is not a PLOVER code of cameo.csv", source=Senses.FILE)
         # a noun is looked up by its last word ("air strike", "cease-fire"), or by its first
         # for "state of emergency"
         heads = {re.split(r"[ -]", k)[-1] for k in nouns} | {k.split(" of ")[0] for k in nouns if " of " in k}
         heads |= set(nouns)
         return cls(verbs, nouns, codes, intents, flips, refusals, governors, intent_codes, noun_rows,
-                   frozenset(heads))
+                   frozenset(heads), senses)
 
     def refusal(self, code: Code) -> Code | None:
         """The code of refusing the action ``code`` ("refused to release" → 1243), if the

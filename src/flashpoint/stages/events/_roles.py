@@ -41,6 +41,8 @@ class _Found:
     objects: tuple[Token, ...]
     reciprocal: bool
     nominal: bool
+    # the code came from a sense rule (senses.toml), not the lemma's own lexicon row
+    sensed: bool = False
 
 
 class _Mentions:

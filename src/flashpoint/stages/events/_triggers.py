@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from flashpoint.stages.events._lexicon import Trigger
 from flashpoint.stages.events._roles import _Found, _Mentions
+from flashpoint.stages.events._senses import NONE
 from flashpoint.stages.events._syntax import (
     _GENERIC_HEADS,
     _OF_HEADS,
@@ -71,8 +72,6 @@ class TriggerFinder:
 
     def _verb(self, verb: Token, consumed: set[int]) -> _Found | None:
         lemma = self._lemma(verb)
-        if lemma in self.lexicon.governors.naming and any(c.dep_ == "oprd" for c in verb.children):
-            return None  # "called it a non-starter": naming, no event
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         theme = [c for c in verb.children if c.dep_ in (("nsubjpass",) if passive else ("dobj", "oprd"))]
         if not theme and verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -103,6 +102,17 @@ class TriggerFinder:
             # "participated in a hunger strike", "engaged in talks"
             theme = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
                      for o in c.children if o.dep_ == "pobj"][:1]
+        patients: list[Token] = []
+        if lemma in LIGHT_VERBS and flipped is None and not (theme and self._noun_entry(theme[0])):
+            # "she was granted clemency": the object kept in the passive carries the event,
+            # done to the passive subject; "granted Angela Stanton a full pardon", which the
+            # parser may hang on the person as an apposition
+            kept = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c not in theme]
+            kept += [a for c in verb.children if c.dep_ in ("dobj", "dative") for a in c.children
+                     if a.dep_ == "appos"]
+            noun = next((k for k in kept if self._noun_entry(k) is not None), None)
+            if noun is not None:
+                patients, theme = theme, [noun]  # the passive subject or first object receives
         noun_entry = (
             self._noun_entry(theme[0])
             if flipped is None and theme and (lemma in LIGHT_VERBS or lemma in _STATE_VERBS or lemma in _PARTICIPATE)
@@ -122,12 +132,27 @@ class TriggerFinder:
                         break
         if noun_entry is not None:
             anchor_noun = theme[0]
-            entry = noun_entry
+            entry = self._framed(anchor_noun, noun_entry)
             # the noun and what it says the event is about are one event: "signed a
             # declaration on allied cooperation with Russia" is not also a cooperation
             consumed.update(t.i for t in anchor_noun.subtree if t.pos_ == "NOUN")
             lo, hi = sorted((verb.i, anchor_noun.i))
             trigger = (lo, hi + 1)
+        sense = False
+        if flipped is None and anchor_noun is None and self.lexicon.senses is not None:
+            # "called the deal 'lousy'" criticises, "attacked the investigation" in words,
+            # "the court ruled": the arguments decide the sense (senses.toml)
+            senses = self.lexicon.senses
+            sensed = senses.of(verb, lemma, theme, entry.cameo if entry is not None else None)
+            if sensed == NONE:
+                return None
+            if sensed is not None and sensed != (entry.cameo if entry is not None else None):
+                entry = Trigger(sensed, entry.preps if entry is not None else frozenset())
+                sense = True
+            if sensed is not None and lemma in senses.naming:  # what is named is acted upon, not its name
+                theme = [c for c in theme if c.dep_ == "dobj"]
+                # and the name is no event of its own: "called it 'a serious violation'"
+                consumed.update(t.i for t in senses.named(verb))
         if entry is None:
             return None
         code = self.lexicon.codes[entry.cameo]
@@ -137,11 +162,11 @@ class TriggerFinder:
         instrument = flipped is not None and code.type in ("MOBILIZE", "AID")
         if passive:
             subjects = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-            objects = [] if anchor_noun is not None or instrument else list(theme)
+            objects = patients if anchor_noun is not None or instrument else list(theme)
             if not subjects and code.cameo[:3] in ("166", "174"):
                 # "inspectors were expelled from North Korea": expelled by North Korea
                 subjects = _prep_objects(verb, frozenset({"from"}))
-            if flip is not None and not subjects and theme:
+            if flip is not None and not subjects and theme and flip[1] is theme[0]:
                 if instrument:  # "the ECOWAS peacekeepers were deployed": whose troops they are
                     subjects = list(theme)
                 else:  # "UN sanctions against Iran were lifted": whose measure, against whom
@@ -149,8 +174,8 @@ class TriggerFinder:
                     objects = _prep_objects(theme[0], entry.preps | {"against"})
         else:
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-            objects = [] if anchor_noun is not None or instrument else list(theme)
-            objects += [c for c in verb.children if c.dep_ == "dative"]
+            objects = patients if anchor_noun is not None or instrument else list(theme)
+            objects += [c for c in verb.children if c.dep_ == "dative" and c not in objects]
         if anchor_noun is not None:
             # "a mission led by the CSTO's Secretary General will be sent": the noun's own
             # agent or possessor acts when the verb has none
@@ -172,7 +197,7 @@ class TriggerFinder:
             # "signed a declaration on cooperation with Russia": the partner may hang deeper
             objects = _partners(anchor_noun if anchor_noun is not None else verb)
         reciprocal = any(_phrase_text(o) in _RECIPROCAL for o in objects)
-        return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False)
+        return _Found(trigger, verb, code, tuple(subjects), tuple(objects), reciprocal, False, sense)
 
     def _flip(self, verb: Token, lemma: str, theme: list[Token], particles: list[Token]) -> tuple[str, Token] | None:
         """The code of a verb and its object together ("lifted sanctions", "called off the
@@ -182,9 +207,11 @@ class TriggerFinder:
         objects: list[tuple[str, Token]] = []
         if theme:
             objects += [(f"{lemma} {p.lower_}", theme[0]) for p in particles] + [(lemma, theme[0])]
-        else:  # the object after a preposition: "withdrew from the agreement"
-            objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
-                        for o in c.children if o.dep_ == "pobj"]
+        # the object after a preposition: "withdrew from the agreement", also after an
+        # object ("placed Mugabe under house arrest") and in the passive ("was challenged in
+        # court") — tried after the object itself
+        objects += [(f"{lemma} {c.lower_}", o) for c in verb.children if c.dep_ == "prep"
+                    for o in c.children if o.dep_ == "pobj"]
         # "flew 13 tonnes of medicine": what an amount counts
         objects += [(words, o) for words, q in list(objects) if _quantity(q)
                     for c in q.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children if o.dep_ == "pobj"]
@@ -216,6 +243,7 @@ class TriggerFinder:
         for row in self.lexicon.verbs.get(lemma, ()):
             if row.requires == "prep" and not (
                 _prep_objects(verb, row.preps) or any(_prep_objects(t, row.preps) for t in theme)
+                or _prep_clause(verb, row.preps)
             ):  # the parser often hangs the phrase on the object: "shared evidence with India"
                 continue
             if row.requires == "dobj" and not theme:
@@ -236,6 +264,15 @@ class TriggerFinder:
                 if mod.dep_ in ("compound", "amod"):
                     found = found or nouns.get(mod.lower_) or nouns.get(mod.lemma_.lower())
         return found
+
+    def _framed(self, noun: Token, entry: Trigger) -> Trigger:
+        """A noun with several rows: the first whose argument frame the phrase has ("a call
+        for calm" is an appeal, "a call with Putin" a phone call, "filed an appeal" a legal
+        one)."""
+        rows = self.lexicon.noun_rows.get(noun.lower_) or self.lexicon.noun_rows.get(noun.lemma_.lower()) or ()
+        if len(rows) > 1 and entry in rows:
+            entry = next((r for r in rows if r.requires != "prep" or _prep_objects(noun, r.preps)), entry)
+        return entry
 
     def _noun_words(self, noun: Token) -> Trigger | None:
         """The lexicon entry of a noun, two-word entries first ("air strike"), a hyphenated
@@ -274,17 +311,16 @@ class TriggerFinder:
         entry = self._noun_entry(noun)
         if entry is None:
             return None
-        rows = self.lexicon.noun_rows.get(noun.lower_) or self.lexicon.noun_rows.get(noun.lemma_.lower()) or ()
-        if len(rows) > 1 and entry in rows:
-            # a noun with several rows: the first whose argument frame the phrase has ("a call
-            # for calm" is an appeal, "a call with Putin" a phone call)
-            entry = next((r for r in rows if r.requires != "prep" or _prep_objects(noun, r.preps)), entry)
+        entry = self._framed(noun, entry)
         if mentions.covering(noun.idx, noun.idx + len(noun)) is not None:
             return None  # "Russian peacekeepers" is an actor, not an event
         code = self.lexicon.codes[entry.cameo]
         if code.type is None:
             return None
-        subjects = _noun_agents(noun)
+        subjects = _noun_agents(noun) or [
+            # "Turkish airstrikes", "a police raid": a modifier that names an actor acts
+            c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("ADJ", "NOUN")
+            and mentions.covering(c.idx, c.idx + len(c)) is not None]
         objects = _prep_objects(noun, entry.preps)
         if entry.requires == "prep" and not objects:
             return None  # "laid down their arms" is no arms delivery
@@ -297,8 +333,37 @@ class TriggerFinder:
             parties = sum(1 + len(b.conjuncts) for b in between)
             if parties > 1 or (between and code.type in _SYMMETRIC):
                 subjects, objects, symmetric = between, [], True
-        if not subjects and not objects:
-            return None  # a bare "the war" names no one: background, not an event
+        if not subjects and not objects and code.type == "CONSULT":
+            # "in a phone call in late July, Trump encouraged Zelensky": a meeting in which a
+            # clause happens has that clause's parties
+            clause = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ in _DURING else None
+            if clause is not None and clause.pos_ in ("VERB", "AUX"):
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                objects = [c for c in clause.children if c.dep_ in ("dobj", "dative")]
+        if not subjects and not objects and not (code.type == "PROTEST" and _new_mention(noun)):
+            # a bare "the war" names no one: background, not an event; but "protests broke
+            # out", "the bill sparked protests": crowds protest without being named
+            return None
         return _Found((noun.i, noun.i + 1), noun, code, tuple(subjects), tuple(objects), symmetric, True)
 
     # -- assembling events -----------------------------------------------------------------
+
+
+def _new_mention(noun: Token) -> bool:
+    """A noun phrase that introduces something ("protests", "a protest"), not one that refers
+    back to it ("the protests", "these protests")."""
+    if noun.pos_ != "NOUN" or noun.ent_type_:  # "in March" is a month
+        return False
+    return not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "new", "more")
+                   for c in noun.children)
+
+
+# prepositions of a meeting in which something happens
+_DURING = frozenset({"in", "during", "at", "on"})
+
+
+def _prep_clause(verb: Token, preps: frozenset[str]) -> bool:
+    """Whether a preposition of ``preps`` introduces a clause: "charged with making false
+    statements" (a gerund, which the parser hangs as ``pcomp``, not ``pobj``)."""
+    return any(c.dep_ == "prep" and c.lower_ in preps and any(g.dep_ == "pcomp" for g in c.children)
+               for c in verb.children)

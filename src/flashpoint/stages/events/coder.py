@@ -122,16 +122,25 @@ class EventCoder(TriggerFinder):
             targets = [t for t in targets if t.key not in {s.key for s in sources}] or (
                 targets if f.reciprocal else []
             )
-            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
-                continue  # no one takes part: description, not an event
+            senses = self.lexicon.senses
+            if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects) and not (
+                    senses is not None and f.code.quad_class == 4 and (
+                        any(senses.person(t) for t in f.subjects + f.objects) if not f.nominal
+                        else f.code.type == "PROTEST" and not f.subjects + f.objects)):
+                # no one takes part: description, not an event — unless people are arrested,
+                # charged or attacked ("an individual has been arrested")
+                continue
             given = (bool(sources), bool(targets))  # before any role is filled
+            if senses is not None and f.code.cameo in senses.hosting and not given[1]:
+                continue  # "received two-thirds of the votes": no visitor, no one hosted
             background = _embedded(f, anchors)
             if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
             trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
             certainty = self.certainty.of(f.anchor, sent)
             if override is None:
-                code = self._as_intent(f.code, certainty)
+                # what the action is (peacekeepers sent) before whether it is announced
+                code = self._as_intent(self._by_parties(f.code, f, sources), certainty)
             elif override[0] is None:
                 code = f.code
                 cue = override[1].text if override[1] is not None else "not"
@@ -291,8 +300,9 @@ class EventCoder(TriggerFinder):
             for o in f.objects if o.pos_ == "NOUN"
         ):
             return codes["100"]
-        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources):
-            code = codes["154"]
+        if code.cameo == "042" and sources and all(s.sector == "MIL" for s in sources) and not (
+                self.lexicon.senses is not None and any(self.lexicon.senses.visiting(t) for t in f.subjects)):
+            code = codes["154"]  # but "the defence minister visited the troops" is a visit
         if code.type == "AGREE" and not f.nominal and _agrees_with_a_view(f.anchor):
             code = codes["019"]  # "agreed with the Senate that …": an opinion shared, no agreement
         if code.cameo == "192" and any(_people(o) for o in f.objects):
@@ -323,6 +333,13 @@ class EventCoder(TriggerFinder):
             and any(c.lower() in ("will", "would", "'ll") for c in certainty.cues)
         )
         intent = self.lexicon.intent(code) if announced else None
+        if intent is not None and intent.type == "THREATEN" and code.type == "MOBILIZE" and (
+                certainty.label != "hypothetical"):
+            # "will send more troops to Saudi Arabia": a deployment announced is coded as the
+            # deployment, its certainty future (annotation guide §4.1, E9) — no one is harmed
+            # by it; a conditional one ("if …") or harm done to someone ("will pursue such
+            # criminals") stays a threat
+            return code
         return intent or code
 
 
@@ -342,7 +359,10 @@ def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty:
         type=code.type or "", quad_class=code.quad_class, cameo=code.cameo, certainty=certainty.label,
         source_given=given[0], target_given=given[1], sources=len(sources), targets=len(targets),
         nominal=f.nominal, depth=_depth(anchor), background=background, governed=governed,
-        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(), lemma=anchor.lemma_.lower(),
+        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(),
+        # a lemma's learned weight is for the sense its lexicon row codes: "attacked the
+        # investigation" is not as sure an event as "attacked the town"
+        lemma=anchor.lemma_.lower() + (f"/{code.type}" if f.sensed else ""),
         sentence=sentence.index, in_quote=in_quote, located=located,
         self_dyad=any(t.country in own for t in targets if t.country),
         source_sector=(sources[0].sector or "") if sources else "",
