@@ -85,8 +85,11 @@ class Cues:
     neg_words: frozenset[str]
     neg_verbs: frozenset[str]
     attr_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
     attr_phrases: frozenset[tuple[str, ...]]
     learned_cues: frozenset[str]
+    speech_types: frozenset[str] = frozenset()
+    speech_future_types: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Cues:
@@ -115,8 +118,11 @@ class Cues:
                 neg_words=_words(n["words"]),
                 neg_verbs=_words(n["verbs"]),
                 attr_verbs=_words(a["verbs"]),
+                relay_verbs=_words(a["relay_verbs"]),
                 attr_phrases=_phrases(a["phrases"]),
                 learned_cues=_words(data["learned"]["cue_words"]),
+                speech_types=frozenset(t.upper() for t in _words(data["speech"]["types"])),
+                speech_future_types=frozenset(t.upper() for t in _words(data["speech"]["future_types"])),
             )
         except (OSError, UnicodeDecodeError) as exc:
             raise DataFileError(f"cannot read the cue lexicon: {exc}", source=source) from exc
@@ -367,7 +373,7 @@ class CertaintyTagger:
         hedges += [t.text for t in sent if t.lower_ in c.hedge_words and t.i not in inside]
         if hedges:
             return Certainty("hedged", tuple(dict.fromkeys(hedges)), main.attributed_to)
-        conditions = [s.text for s in _phrase_hits(sent, c.hyp_phrases, self._longest)]
+        conditions = [s.text for s in _phrase_hits(sent, c.hyp_phrases, self._longest) if not _approximation(s[0])]
         if conditions:
             return Certainty("hypothetical", tuple(conditions), main.attributed_to)
         return main
@@ -410,6 +416,8 @@ class CertaintyTagger:
         c = self.cues
         for label, group in (("hedged", c.hedge_phrases), ("hypothetical", c.hyp_phrases)):
             for hit in _phrase_hits(sent, group, self._longest):
+                if _approximation(hit[0]):
+                    continue
                 root = hit.root
                 for i in {root.i, root.head.i}:
                     anchors.setdefault(i, []).append((label, hit.text))
@@ -421,60 +429,103 @@ class CertaintyTagger:
         ability and obligation make it hypothetical: "Russia must withdraw" has not happened.
         For the statement a sentence makes they do not: "the drug can cause nausea" is no
         less certain for its "can"."""
+        return self._walk(token, sent, statement=statement)[0]
+
+    def reporters(self, token: Token, sent: Span) -> tuple[Token, ...]:
+        """The verbs of saying whose content the predicate ``token`` is ("the minister *said*
+        Armenia must withdraw"), nearest first: those that made it attributed. Media naming
+        their source ("according to", "reported") are none: they relay what someone else did."""
+        return self._walk(token, sent, statement=False)[1]
+
+    def _walk(self, token: Token, sent: Span, *, statement: bool) -> tuple[Certainty, tuple[Token, ...]]:
+        """Up the dependency path from ``token`` to the root, collecting the cues that govern it.
+
+        A cue's scope is its clause: the modal or negation of one conjunct does not reach a
+        conjunct with a tense of its own ("would have faced impeachment but resigned"), and a
+        relative clause is background that only attribution reaches ("the court, which
+        rejected the lawsuit": reportedly or not, the court did reject it)."""
         c = self.cues
         modals = c.hyp_modals if statement else self._event_modals
         phrases = self._phrase_anchors(sent)
         found: dict[str, list[str]] = {}
         source: str | None = None
+        reporters: list[Token] = []
+        said_would: list[str] = []  # "would" as the future of reported speech ("said he would go")
         node, below = token, None
         crossed_conj = False
+        background = False  # crossed into a relative clause's head: only attribution reaches below
         while True:
-            for label, text in phrases.get(node.i, ()):
-                found.setdefault(label, []).append(text)
+            # a conjunct with a tense of its own, or a saying of its own ("said the 36 must face
+            # charges, adding Iran will pursue …"), is out of reach of this clause's modals
+            own = below is not None and (
+                (below.dep_ == "conj" and _own_tense(below))
+                or (below.dep_ == "advcl" and self._frame_lemma(below) in c.attr_verbs))
+            scoped = not background and not own
+            if not background:
+                for label, text in phrases.get(node.i, ()):
+                    found.setdefault(label, []).append(text)
             for child in node.children:
                 low = child.lower_
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
                     # a negation reaches up from a verb, not from a noun that is another verb's
                     # argument ("were not connected to the sentence": the sentence was passed),
-                    # nor across coordinated clauses ("did not comment and left")
-                    if below is None or (node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN")
-                                         and not crossed_conj):
+                    # nor across coordinated clauses ("did not comment and left"); "did not
+                    # endorse her until July" says when she was endorsed
+                    if scoped and not _until(node) and (below is None or (
+                            node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
-                    found.setdefault("hypothetical", []).append(child.text)
+                    if scoped:
+                        label = _modal_label(child, node)
+                        found.setdefault(label, []).append(child.text)
+                        if low == "would" and label == "hypothetical":
+                            said_would.append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in c.fut_modals:
-                    found.setdefault("future", []).append(child.text)
+                    if scoped:
+                        found.setdefault("future", []).append(child.text)
                 elif child.dep_ in ("advmod", "amod", "acomp") and low in c.hedge_words:
-                    found.setdefault("hedged", []).append(child.text)
+                    if not background:
+                        found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "amod" and low in c.hedge_modifiers and below is None:
                     found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "mark" and low in c.conditionals and node.dep_ == "advcl":
-                    found.setdefault("hypothetical", []).append(child.text)
-                elif child.dep_ == "advcl" and any(
-                    g.dep_ == "mark" and g.lower_ in c.conditionals for g in child.children
-                ):  # the main clause of "if …, then …"
-                    found.setdefault("hypothetical", []).append(
-                        next(g.text for g in child.children if g.dep_ == "mark")
-                    )
+                    if scoped and not _approximation(child):
+                        found.setdefault("hypothetical", []).append(child.text)
+                elif child.dep_ == "advcl" and (mark := _condition_mark(child, c.conditionals)) is not None:
+                    if scoped:  # the main clause of "if …, then …"
+                        found.setdefault("hypothetical", []).append(mark.text)
                 elif child.dep_ == "prep" and low == "according" and source is None:
                     source = _according_to(child)
                     found.setdefault("attributed", []).append("according to")
             if below is not None and below.dep_ in _CLAUSE_LINKS:
                 lemma = self._frame_lemma(node)
                 if lemma in c.neg_verbs and below.dep_ == "ccomp":
-                    found.setdefault("negated", []).append(node.text)
-                elif lemma in c.hedge_verbs:
-                    found.setdefault("hedged", []).append(node.text)
+                    if not background:
+                        found.setdefault("negated", []).append(node.text)
+                elif lemma in c.hedge_verbs and below.dep_ in _CONTENT_LINKS:
+                    if _names_someone(node):  # "the spokesperson indicated the US was disappointed"
+                        found.setdefault("attributed", []).append(node.text)
+                        source = source or _subject_text(node)
+                        reporters.append(node)
+                        _reported_future(found, said_would)
+                    elif not background:  # "estimates indicate a million marched"
+                        found.setdefault("hedged", []).append(node.text)
                 elif lemma in c.belief_verbs:
-                    found.setdefault("hedged", []).append(node.text)
+                    if not background:
+                        found.setdefault("hedged", []).append(node.text)
                     if source is None:  # "officials believe …": hedged, and whose belief it is
                         source = _subject_text(node, passive=False)
-                elif lemma in c.fut_verbs and below.dep_ == "xcomp":
-                    found.setdefault("future", []).append(node.text)
+                elif lemma in c.fut_verbs and (below.dep_ == "xcomp" or (below.dep_ == "acl" and node.pos_ == "NOUN")):
+                    if not background:  # "plans to visit", "announced their plans to oppose"
+                        found.setdefault("future", []).append(node.text)
                 elif lemma in c.attr_verbs and below.dep_ in ("ccomp", "parataxis", "advcl"):
                     found.setdefault("attributed", []).append(node.text)
                     if source is None:
                         source = _subject_text(node)
+                    if lemma not in c.relay_verbs:
+                        reporters.append(node)
+                    if below.dep_ == "ccomp":
+                        _reported_future(found, said_would)
             # a reporting verb in parataxis ("X attacked Y, the ministry said")
             for child in node.children:
                 if (
@@ -485,14 +536,91 @@ class CertaintyTagger:
                     found.setdefault("attributed", []).append(child.text)
                     if source is None:
                         source = _subject_text(child)
+                    if child.lemma_.lower() not in c.relay_verbs:
+                        reporters.append(child)
             if node.head.i == node.i or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
                 break
             crossed_conj = crossed_conj or node.dep_ == "conj"
+            background = background or node.dep_ == "relcl"
             below, node = node, node.head
+        if "according to" in found.get("attributed", ()):
+            reporters = []  # a medium relays what someone said: the saying is not the writer's fact
         for label in _PRECEDENCE:
             if label in found:
-                return Certainty(label, tuple(dict.fromkeys(found[label])), source)
-        return Certainty("asserted", (), source)
+                return Certainty(label, tuple(dict.fromkeys(found[label])), source), tuple(reporters)
+        return Certainty("asserted", (), source), tuple(reporters)
+
+
+# The links from a verb of seeming or indicating to the clause it qualifies ("appears to have
+# fled", "suggests that the army fired"); not an adverbial ("appeared in court, charged with …").
+_CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
+# Entity types of a subject that says something rather than shows it.
+_SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PERSONAL = frozenset({"i", "we", "he", "she", "they"})
+# modals that, with "have" and a past participle, guess at the past ("may have fled"); "could
+# have" more often says what was possible and did not happen ("could have killed hundreds")
+_EPISTEMIC = frozenset({"may", "might", "must"})
+
+
+def _own_tense(verb: Token) -> bool:
+    """A conjunct with its own tense or subject is a clause of its own: "will attack and
+    destroy" shares its "will", "would have faced impeachment but resigned" does not."""
+    if verb.tag_ in ("VBD", "VBZ", "VBP"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
+
+
+def _modal_label(modal: Token, verb: Token) -> str:
+    """ "might have encouraged", "may have fled": a guess about the past (hedged); any other
+    modal (and "would have", the counterfactual, or any modal under a condition: "had the deal
+    collapsed, prices might have doubled") makes the predicate hypothetical."""
+    if (modal.lower_ in _EPISTEMIC and verb.tag_ == "VBN"
+            and any(c.dep_ == "aux" and c.lower_ in ("have", "'ve") for c in verb.children)
+            and not any(c.dep_ == "advcl" for c in verb.children)):
+        return "hedged"
+    return "hypothetical"
+
+
+def _reported_future(found: dict[str, list[str]], said_would: list[str]) -> None:
+    """ "announced he would drop his bid": the "would" of reported speech is the speaker's
+    "will" (future), unless a condition makes it hypothetical after all."""
+    hyp = found.get("hypothetical", [])
+    if hyp and said_would and all(h in said_would for h in hyp):
+        found.pop("hypothetical")
+        found.setdefault("future", []).extend(hyp)
+        said_would.clear()
+
+
+def _until(verb: Token) -> bool:
+    """ "did not endorse her until July": the negation says when, not whether."""
+    return any(c.lower_ in ("until", "till") and c.dep_ in ("prep", "mark") for c in verb.children) or any(
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("until", "till") for g in c.children)
+        for c in verb.children)
+
+
+def _approximation(mark: Token) -> bool:
+    """ "thousands if not tens of thousands": an estimate between two words, not a condition."""
+    doc = mark.doc
+    if mark.lower_ != "if" or mark.i + 2 >= len(doc) or mark.i == 0:
+        return False
+    return doc[mark.i + 1].lower_ == "not" and not doc[mark.i - 1].is_punct and not doc[mark.i + 2].is_punct
+
+
+def _condition_mark(clause: Token, conditionals: frozenset[str]) -> Token | None:
+    return next((g for g in clause.children
+                 if g.dep_ == "mark" and g.lower_ in conditionals and not _approximation(g)), None)
+
+
+def _names_someone(verb: Token) -> bool:
+    """Whether the subject of a verb of indicating is someone who speaks (a named person or
+    body, a personal pronoun) rather than evidence ("estimates indicate")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in _PERSONAL:
+                return True
+            return any(t.ent_type_ in _SPEAKERS for t in (child, *(k for k in child.children
+                                                                   if k.dep_ in ("appos", "compound"))))
+    return False
 
 
 def _subject_text(verb: Token, *, passive: bool = True) -> str | None:

@@ -147,6 +147,7 @@ class EventCoder(TriggerFinder):
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
+            certainty = self._as_said(certainty, code.type or "", f.anchor, f.subjects, sent, sources, mentions, bounds)
             if code.cameo in _DEPLOYMENTS:
                 # the troops sent are the sender's, not whom the deployment is aimed at
                 own = {s.country for s in sources}
@@ -310,6 +311,30 @@ class EventCoder(TriggerFinder):
             return "future"
         return "attributed" if certainty.attributed_to else "asserted"
 
+    def _as_said(self, certainty: Certainty, type_: str, anchor: Token, subjects: list[Token], sent: Span,
+                 sources: list[ActorRef], mentions: _Mentions, bounds: tuple[int, int]) -> Certainty:
+        """A speech act is as certain as its saying: in "Cruz said members of Congress have
+        abused their power" the accusation is the saying, made by Cruz for a fact, whatever
+        the words say happened; so are the demand of "said the president should accept" and
+        the threat of "said: if Turkey …, I will destroy its economy". Only when the event's
+        source is the speaker, or the speech act is in the first person ("said: I am asking
+        all Americans"); ``[speech]`` in the cue lexicon lists the types. What a speaker says
+        someone else demanded is still only reported."""
+        cues = self.certainty.cues
+        if certainty.label == "asserted" or type_ not in cues.speech_types:
+            return certainty
+        if certainty.label == "future" and type_ not in cues.speech_future_types:
+            return certainty  # "said it will release the hostages": announced, not yet done
+        own = {s.key for s in sources}
+        # "said: we strongly urge …", made as it is said (not "we made a plea", a past one told)
+        first_person = any(t.lower_ in ("i", "we") for t in subjects) and _present(anchor)
+        # the outermost saying by the source: "he said" inside "the spokesperson indicated …"
+        for verb in reversed(self.certainty.reporters(anchor, sent)):
+            if first_person or own & {a.key for t in _own_subject(verb) for a in _actors_of(t, mentions, bounds)}:
+                said = self.certainty.of(verb, sent)
+                return replace(said, attributed_to=said.attributed_to or certainty.attributed_to)
+        return certainty
+
     def _intent(self, code: Code) -> Code | None:
         return self.lexicon.intent(code)
 
@@ -324,6 +349,13 @@ class EventCoder(TriggerFinder):
         )
         intent = self.lexicon.intent(code) if announced else None
         return intent or code
+
+
+def _present(verb: Token) -> bool:
+    """A verb in the present ("we urge", "I am asking"), not a past act ("we asked")."""
+    if verb.tag_ not in ("VB", "VBP", "VBZ", "VBG"):
+        return False
+    return not any(c.dep_ == "aux" and c.lower_ in ("did", "had", "was", "were") for c in verb.children)
 
 
 _QUOTES_OPEN, _QUOTES_CLOSE = "“‘", "”’"
