@@ -20,7 +20,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources.abc import Traversable
@@ -326,7 +326,7 @@ class CertaintyTagger:
         # verbs a sentence's content lies below: "officials said [the army attacked]"
         self._framing = c.attr_verbs | c.hedge_verbs | c.belief_verbs | c.neg_verbs | c.fut_verbs
         # the last sentence's phrase anchors (a sentence's events are coded one after another)
-        self._anchors_of: tuple[tuple[Any, int, int] | None, dict[int, list[tuple[str, str]]]] = (None, {})
+        self._anchors_of: tuple[tuple[Any, int, int] | None, _Anchors] = (None, ({}, {}))
 
     def __call__(self, draft: Draft) -> Draft:
         doc = draft.doc
@@ -334,6 +334,10 @@ class CertaintyTagger:
         for sentence in draft.sentences:
             span = doc.char_span(*sentence.span, alignment_mode="expand")
             labelled.append(replace(sentence, certainty=self.sentence(span)))
+        # a quotation that runs on into later sentences is still its speaker's
+        carried = continued_quotes(draft.article.text, labelled)
+        labelled = [replace(s, certainty=carried[s.index]) if s.index in carried and s.certainty.label == "asserted"
+                    else s for s in labelled]
         return replace(draft, sentences=tuple(labelled))
 
     def sentence(self, sent: Span | None) -> Certainty:
@@ -403,11 +407,15 @@ class CertaintyTagger:
         """Certainty of the predicate ``token`` from the cues that govern it."""
         return self._governing(token, sent, statement=False)
 
-    def _phrase_anchors(self, sent: Span) -> dict[int, list[tuple[str, str]]]:
+    def _phrase_anchors(self, sent: Span) -> _Anchors:
         """Hedge and condition phrases by the tokens they govern: the phrase's own head word
         and the word it hangs on ("more than likely, the rebels shelled": on "shelled").
         Weasel phrases are left to the sentence label: "many people fled" is vague about a
-        number, not unsure that people fled."""
+        number, not unsure that people fled.
+
+        And each "according to" by the head of its clause: it tells the source of the whole
+        clause, whichever noun the parser hangs it on ("police arrested him after the
+        shooting according to police")."""
         key = (sent.doc, sent.start, sent.end)  # the doc itself: a later doc may reuse an id
         last = self._anchors_of[0]
         if last is not None and last[0] is key[0] and last[1:] == key[1:]:  # a sentence's events ask in turn
@@ -421,8 +429,15 @@ class CertaintyTagger:
                 root = hit.root
                 for i in {root.i, root.head.i}:
                     anchors.setdefault(i, []).append((label, hit.text))
-        self._anchors_of = (key, anchors)
-        return anchors
+        according: dict[int, Token] = {}
+        for tok in sent:
+            if tok.lower_ == "according" and tok.dep_ == "prep":
+                clause = tok.head
+                while clause.dep_ not in _CLAUSE_LINKS and clause.dep_ != "ROOT" and clause.head.i != clause.i:
+                    clause = clause.head
+                according.setdefault(clause.i, tok)
+        self._anchors_of = (key, (anchors, according))
+        return anchors, according
 
     def _governing(self, token: Token, sent: Span, *, statement: bool) -> Certainty:
         """The cues that govern ``token``. For an event (``statement=False``) modals of
@@ -446,7 +461,7 @@ class CertaintyTagger:
         rejected the lawsuit": reportedly or not, the court did reject it)."""
         c = self.cues
         modals = c.hyp_modals if statement else self._event_modals
-        phrases = self._phrase_anchors(sent)
+        phrases, according = self._phrase_anchors(sent)
         found: dict[str, list[str]] = {}
         source: str | None = None
         reporters: list[Token] = []
@@ -464,6 +479,9 @@ class CertaintyTagger:
             if not background:
                 for label, text in phrases.get(node.i, ()):
                     found.setdefault(label, []).append(text)
+            if node.i in according:
+                source = source or _according_to(according[node.i])
+                found.setdefault("attributed", []).append("according to")
             for child in node.children:
                 low = child.lower_
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
@@ -494,9 +512,6 @@ class CertaintyTagger:
                 elif child.dep_ == "advcl" and (mark := _condition_mark(child, c.conditionals)) is not None:
                     if scoped:  # the main clause of "if …, then …"
                         found.setdefault("hypothetical", []).append(mark.text)
-                elif child.dep_ == "prep" and low == "according" and source is None:
-                    source = _according_to(child)
-                    found.setdefault("attributed", []).append("according to")
             if below is not None and below.dep_ in _CLAUSE_LINKS:
                 lemma = self._frame_lemma(node)
                 if lemma in c.neg_verbs and below.dep_ == "ccomp":
@@ -551,6 +566,8 @@ class CertaintyTagger:
         return Certainty("asserted", (), source), tuple(reporters)
 
 
+# hedge and condition phrases by the token they govern; "according to" by its clause's head
+_Anchors = tuple[dict[int, list[tuple[str, str]]], dict[int, Token]]
 # The links from a verb of seeming or indicating to the clause it qualifies ("appears to have
 # fled", "suggests that the army fired"); not an adverbial ("appeared in court, charged with …").
 _CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
@@ -651,6 +668,48 @@ def _phrase(head: Token) -> str:
         right = child.right_edge.i
     doc = head.doc
     return doc[left : right + 1].text
+
+
+_QUOTE_MARKS = '"“”'
+
+
+def continued_quotes(text: str, sentences: Sequence[Sentence]) -> dict[int, Certainty]:
+    """The sentences that lie inside a quotation opened by an earlier sentence, by index, with
+    the attribution they carry: in 'Schumer said "We told the president we needed the
+    government open. He resisted."' the resisting is Schumer's account too.
+
+    A quotation is open from its opening mark to its closing one; it ends with its paragraph
+    unless the next paragraph opens with a quotation mark (the news convention for a quote
+    that runs on). It carries an attribution only when the sentence that opened it was
+    attributed ("said", "according to"); the cue is that sentence's reporting word, or the
+    quotation mark itself."""
+    carried: dict[int, Certainty] = {}
+    opener: Sentence | None = None  # the sentence whose quotation is open
+    inside = False
+    last_end: int | None = None
+    for sentence in sentences:
+        start, end = sentence.span
+        body = text[start:end]
+        if last_end is not None and "\n" in text[last_end:start]:
+            reopened = inside and body.lstrip()[:1] in ('"', "“")
+            if reopened:
+                body = body.lstrip()[1:]  # the reopening mark does not close the quotation
+            else:
+                inside, opener = False, None
+        if inside and opener is not None:
+            said = opener.certainty
+            if said.label == "attributed" or said.attributed_to is not None:
+                cues = said.cues if said.label == "attributed" else ('"',)
+                carried[sentence.index] = Certainty("attributed", cues, said.attributed_to)
+        for mark in body:
+            if mark not in _QUOTE_MARKS:
+                continue
+            was = inside
+            inside = (not inside) if mark == '"' else mark == "“"
+            if inside and not was:
+                opener = sentence
+        last_end = end
+    return carried
 
 
 def tag_profile(draft: Draft) -> Draft:
