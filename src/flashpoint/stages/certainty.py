@@ -489,7 +489,7 @@ class CertaintyTagger:
                     # argument ("were not connected to the sentence": the sentence was passed),
                     # nor across coordinated clauses ("did not comment and left"); "did not
                     # endorse her until July" says when she was endorsed
-                    if scoped and not _until(node) and (below is None or (
+                    if scoped and not _until(node) and not (child.i > 0 and _approximation(child.doc[child.i - 1])) and (below is None or (
                             node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
@@ -616,7 +616,8 @@ def _until(verb: Token) -> bool:
 
 
 def _approximation(mark: Token) -> bool:
-    """ "thousands if not tens of thousands": an estimate between two words, not a condition."""
+    """ "thousands if not tens of thousands": an estimate between two words, neither a
+    condition nor a denial (``mark`` is the "if")."""
     doc = mark.doc
     if mark.lower_ != "if" or mark.i + 2 >= len(doc) or mark.i == 0:
         return False

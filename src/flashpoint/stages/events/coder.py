@@ -333,11 +333,11 @@ class EventCoder(TriggerFinder):
             return certainty
         if certainty.label == "future" and type_ not in cues.speech_future_types:
             return certainty  # "said it will release the hostages": announced, not yet done
-        own = {s.key for s in sources}
+        own = {_party(s) for s in sources}
         first_person = _performed(anchor, subjects)
         # the outermost saying by the source: "he said" inside "the spokesperson indicated …"
         for verb in reversed(self.certainty.reporters(anchor, sent)):
-            if first_person or own & {a.key for t in _own_subject(verb) for a in _actors_of(t, mentions, bounds)}:
+            if first_person or own & {_party(a) for t in _own_subject(verb) for a in _actors_of(t, mentions, bounds)}:
                 said = self.certainty.of(verb, sent)
                 return replace(said, attributed_to=said.attributed_to or certainty.attributed_to)
         return certainty
@@ -356,6 +356,14 @@ class EventCoder(TriggerFinder):
         )
         intent = self.lexicon.intent(code) if announced else None
         return intent or code
+
+
+def _party(actor: ActorRef) -> str:
+    """Who speaks for whom: a government speaks for its country ("the Russian foreign ministry
+    said Russia will retaliate" is Russia's threat); a company or a court only for itself."""
+    if actor.country and actor.sector in (None, "", "GOV") and actor.org is None:
+        return actor.country
+    return actor.key
 
 
 def _performed(verb: Token, subjects: tuple[Token, ...]) -> bool:
