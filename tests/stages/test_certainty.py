@@ -334,6 +334,10 @@ def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
         ("Trump announced he would withdraw the troops.", "withdraw", "future"),
         ("Trump said he would withdraw the troops if Congress agreed.", "withdraw", "hypothetical"),
         ("The deal would have ended the war.", "ended", "hypothetical"),
+        ("Both officers indicated they would appeal.", "appeal", "future"),
+        # the "would" of habit
+        ("The militias would sometimes attack the farms.", "attack", "asserted"),
+        ("The militias would attack the farms.", "attack", "hypothetical"),
         # a guess about the past is hedged; under a condition it is a counterfactual
         ("Trump might have encouraged Zelensky to investigate Biden.", "encouraged", "hedged"),
         ("Had the deal collapsed, prices might have doubled.", "doubled", "hypothetical"),

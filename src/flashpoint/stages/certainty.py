@@ -79,6 +79,8 @@ class Cues:
     root_modals: frozenset[str]
     conditionals: frozenset[str]
     hyp_phrases: frozenset[tuple[str, ...]]
+    epistemic_modals: frozenset[str]
+    habitual: frozenset[str]
     fut_modals: frozenset[str]
     fut_verbs: frozenset[str]
     fut_phrases: frozenset[tuple[str, ...]]
@@ -112,6 +114,8 @@ class Cues:
                 root_modals=_words(y["root_modals"]),
                 conditionals=_words(y["conditionals"]),
                 hyp_phrases=_phrases(y["phrases"]),
+                epistemic_modals=_words(y["epistemic_modals"]),
+                habitual=_words(y["habitual_adverbs"]),
                 fut_modals=_words(f["modals"]),
                 fut_verbs=_words(f["verbs"]),
                 fut_phrases=_phrases(f["phrases"]),
@@ -493,8 +497,7 @@ class CertaintyTagger:
                             node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
-                    if scoped:
-                        label = _modal_label(child, node)
+                    if scoped and (label := _modal_label(child, node, c)) != "asserted":
                         found.setdefault(label, []).append(child.text)
                         if low == "would" and label == "hypothetical":
                             said_would.append(child.text)
@@ -525,6 +528,7 @@ class CertaintyTagger:
                         _reported_future(found, said_would)
                     elif not background:  # "estimates indicate a million marched"
                         found.setdefault("hedged", []).append(node.text)
+                        _reported_future(found, said_would)  # "they indicated they would appeal"
                 elif lemma in c.belief_verbs:
                     if not background:
                         found.setdefault("hedged", []).append(node.text)
@@ -574,9 +578,6 @@ _CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
 # Entity types of a subject that says something rather than shows it.
 _SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _PERSONAL = frozenset({"i", "we", "he", "she", "they"})
-# modals that, with "have" and a past participle, guess at the past ("may have fled"); "could
-# have" more often says what was possible and did not happen ("could have killed hundreds")
-_EPISTEMIC = frozenset({"may", "might", "must"})
 
 
 def _own_tense(verb: Token) -> bool:
@@ -587,11 +588,14 @@ def _own_tense(verb: Token) -> bool:
     return any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
 
 
-def _modal_label(modal: Token, verb: Token) -> str:
-    """ "might have encouraged", "may have fled": a guess about the past (hedged); any other
-    modal (and "would have", the counterfactual, or any modal under a condition: "had the deal
-    collapsed, prices might have doubled") makes the predicate hypothetical."""
-    if (modal.lower_ in _EPISTEMIC and verb.tag_ == "VBN"
+def _modal_label(modal: Token, verb: Token, cues: Cues) -> str:
+    """ "might have encouraged", "may have fled": a guess about the past (hedged); "would
+    sometimes kill": a habit of the past (no cue, "asserted"); any other modal (and "would
+    have", the counterfactual, or any modal under a condition: "had the deal collapsed,
+    prices might have doubled") makes the predicate hypothetical."""
+    if modal.lower_ == "would" and any(c.dep_ == "advmod" and c.lower_ in cues.habitual for c in verb.children):
+        return "asserted"  # "they would sometimes kill the farmers": what used to happen
+    if (modal.lower_ in cues.epistemic_modals and verb.tag_ == "VBN"
             and any(c.dep_ == "aux" and c.lower_ in ("have", "'ve") for c in verb.children)
             and not any(c.dep_ == "advcl" for c in verb.children)):
         return "hedged"
