@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 # When several cues govern one predicate, the strongest wins: a denial outweighs a modal,
 # a modal outweighs a hedge adverb, and any of them outweighs mere attribution.
 _PRECEDENCE = ("negated", "hypothetical", "hedged", "future", "attributed", "asserted")
+# An event takes the order of the annotation guide (docs/annotation-guide.md §7): what is
+# announced is future however it was told ("they indicated they would appeal"); a sentence
+# keeps the hedge, which is what its label is read for (wiki-weasel).
+_EVENT_PRECEDENCE = ("negated", "hypothetical", "future", "hedged", "attributed", "asserted")
 _CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "csubj", "acl", "relcl", "pcomp", "conj", "dep"}
 
 
@@ -564,7 +568,7 @@ class CertaintyTagger:
             below, node = node, node.head
         if "according to" in found.get("attributed", ()):
             reporters = []  # a medium relays what someone said: the saying is not the writer's fact
-        for label in _PRECEDENCE:
+        for label in _PRECEDENCE if statement else _EVENT_PRECEDENCE:
             if label in found:
                 return Certainty(label, tuple(dict.fromkeys(found[label])), source), tuple(reporters)
         return Certainty("asserted", (), source), tuple(reporters)
