@@ -361,6 +361,11 @@ def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
         ("The prosecutor said the 36 must face charges, adding Iran will pursue the prosecution of Trump.",
          "pursue", "future"),
         ('The statement read: "The troops killed the leader."', "killed", "attributed"),
+        # a semicolon ends the reach of the clause before it
+        ("According to CNN, the economy grew strongly; the army killed thousands of civilians.", "killed",
+         "asserted"),
+        ("According to CNN, the economy grew strongly, and the army killed thousands of civilians.", "killed",
+         "attributed"),
     ],
 )
 def test_clause_scope(nlp, tagger, text, word, label):

@@ -563,6 +563,8 @@ class CertaintyTagger:
                         reporters.append(child)
             if node.head.i == node.i or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
                 break
+            if _after_semicolon(node):
+                break  # "…, according to CNN, …; the massacres saw thousands killed": a sentence of its own
             crossed_conj = crossed_conj or node.dep_ == "conj"
             background = background or node.dep_ == "relcl"
             below, node = node, node.head
@@ -582,6 +584,16 @@ _CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
 # Entity types of a subject that says something rather than shows it.
 _SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _PERSONAL = frozenset({"i", "we", "he", "she", "they"})
+
+
+def _after_semicolon(clause: Token) -> bool:
+    """Whether a coordinated clause follows its head after a semicolon: two statements the
+    parser joined, each with its own cues."""
+    if clause.dep_ not in ("conj", "parataxis"):
+        return False
+    head = clause.head
+    return any(t.text == ";" for t in clause.doc[min(head.i, clause.i) + 1:max(head.i, clause.i)]
+               if t.head.i in (head.i, clause.i))
 
 
 def _own_tense(verb: Token) -> bool:
