@@ -361,6 +361,10 @@ def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
         ("The prosecutor said the 36 must face charges, adding Iran will pursue the prosecution of Trump.",
          "pursue", "future"),
         ('The statement read: "The troops killed the leader."', "killed", "attributed"),
+        # a time clause in the past dates the claim by a known event; one in the present is to come
+        ("The rebels said the talks collapsed after the army began an offensive.", "began", "asserted"),
+        ("The rebels said the talks collapsed after the army began an offensive.", "collapsed", "attributed"),
+        ("The rebels said they will withdraw after the army leaves the town.", "leaves", "future"),
         # a semicolon ends the reach of the clause before it
         ("According to CNN, the economy grew strongly; the army killed thousands of civilians.", "killed",
          "asserted"),

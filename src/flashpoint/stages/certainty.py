@@ -85,6 +85,7 @@ class Cues:
     hyp_phrases: frozenset[tuple[str, ...]]
     epistemic_modals: frozenset[str]
     habitual: frozenset[str]
+    time_marks: frozenset[str]
     fut_modals: frozenset[str]
     fut_verbs: frozenset[str]
     fut_phrases: frozenset[tuple[str, ...]]
@@ -120,6 +121,7 @@ class Cues:
                 hyp_phrases=_phrases(y["phrases"]),
                 epistemic_modals=_words(y["epistemic_modals"]),
                 habitual=_words(y["habitual_adverbs"]),
+                time_marks=_words(a["time_marks"]),
                 fut_modals=_words(f["modals"]),
                 fut_verbs=_words(f["verbs"]),
                 fut_phrases=_phrases(f["phrases"]),
@@ -565,6 +567,8 @@ class CertaintyTagger:
                 break
             if _after_semicolon(node):
                 break  # "…, according to CNN, …; the massacres saw thousands killed": a sentence of its own
+            if _past_time_clause(node, c.time_marks):
+                break  # "announced an agreement after Turkey began an offensive": a known event, the background
             crossed_conj = crossed_conj or node.dep_ == "conj"
             background = background or node.dep_ == "relcl"
             below, node = node, node.head
@@ -584,6 +588,19 @@ _CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
 # Entity types of a subject that says something rather than shows it.
 _SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _PERSONAL = frozenset({"i", "we", "he", "she", "they"})
+
+
+def _past_time_clause(clause: Token, marks: frozenset[str]) -> bool:
+    """Whether ``clause`` is a time clause in the past ("after Turkey began an offensive",
+    "before he was airlifted"): it dates what its head says by an event it takes as known, so
+    the cues above do not reach it. A time clause in the present is of the future ("will
+    withdraw after the rebels surrender") and stays in reach."""
+    if clause.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children):
+        return False
+    if clause.tag_ == "VBD":
+        return True
+    return clause.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had")
+                                        for c in clause.children)
 
 
 def _after_semicolon(clause: Token) -> bool:
