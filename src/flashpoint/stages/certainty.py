@@ -96,7 +96,7 @@ class Cues:
     attr_phrases: frozenset[tuple[str, ...]]
     learned_cues: frozenset[str]
     speech_types: frozenset[str] = frozenset()
-    speech_future_types: frozenset[str] = frozenset()
+    commissive_types: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Cues:
@@ -132,7 +132,7 @@ class Cues:
                 attr_phrases=_phrases(a["phrases"]),
                 learned_cues=_words(data["learned"]["cue_words"]),
                 speech_types=frozenset(t.upper() for t in _words(data["speech"]["types"])),
-                speech_future_types=frozenset(t.upper() for t in _words(data["speech"]["future_types"])),
+                commissive_types=frozenset(t.upper() for t in _words(data["speech"]["commissive"])),
             )
         except (OSError, UnicodeDecodeError) as exc:
             raise DataFileError(f"cannot read the cue lexicon: {exc}", source=source) from exc
@@ -499,8 +499,11 @@ class CertaintyTagger:
                     # argument ("were not connected to the sentence": the sentence was passed),
                     # nor across coordinated clauses ("did not comment and left"); "did not
                     # endorse her until July" says when she was endorsed
-                    if scoped and not _until(node) and not (child.i > 0 and _approximation(child.doc[child.i - 1])) and (below is None or (
-                            node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)):
+                    # … but it does from a noun whose clause the predicate is ("had no plans to sign")
+                    if scoped and not _until(node) and not (child.i > 0 and _approximation(child.doc[child.i - 1])) and (
+                            below is None
+                            or (node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)
+                            or (node.pos_ == "NOUN" and below.dep_ == "acl" and below.i == token.i)):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
                     if scoped and (label := _modal_label(child, node, c)) != "asserted":
@@ -540,8 +543,8 @@ class CertaintyTagger:
                         found.setdefault("hedged", []).append(node.text)
                     if source is None:  # "officials believe …": hedged, and whose belief it is
                         source = _subject_text(node, passive=False)
-                elif lemma in c.fut_verbs and (below.dep_ == "xcomp" or (below.dep_ == "acl" and node.pos_ == "NOUN")):
-                    if not background:  # "plans to visit", "announced their plans to oppose"
+                elif lemma in c.fut_verbs and (below.dep_ == "xcomp" or (below.dep_ in ("acl", "ccomp") and _infinitive(below))):
+                    if not background:  # "plans to visit", "announced plans to oppose", "expects Iran to sign"
                         found.setdefault("future", []).append(node.text)
                 elif lemma in c.attr_verbs and below.dep_ in ("ccomp", "parataxis", "advcl"):
                     found.setdefault("attributed", []).append(node.text)
@@ -601,6 +604,10 @@ def _past_time_clause(clause: Token, marks: frozenset[str]) -> bool:
         return True
     return clause.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had")
                                         for c in clause.children)
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _after_semicolon(clause: Token) -> bool:

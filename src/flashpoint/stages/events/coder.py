@@ -323,15 +323,16 @@ class EventCoder(TriggerFinder):
                  sources: list[ActorRef], mentions: _Mentions, bounds: tuple[int, int]) -> Certainty:
         """A speech act is as certain as its saying: in "Cruz said members of Congress have
         abused their power" the accusation is the saying, made by Cruz for a fact, whatever
-        the words say happened; so are the demand of "said the president should accept" and
-        the threat of "said: if Turkey …, I will destroy its economy". Only when the event's
+        the words say happened; so is the demand of "said the president should accept". What
+        is announced for later stays future, and a threat or promise on a condition
+        hypothetical (``[speech]``: the analysis reads them as signalled). Only when the event's
         source is the speaker, or the speech act is in the first person ("said: I am asking
         all Americans"); ``[speech]`` in the cue lexicon lists the types. What a speaker says
         someone else demanded is still only reported."""
         cues = self.certainty.cues
         if certainty.label == "asserted" or type_ not in cues.speech_types:
             return certainty
-        if certainty.label == "future" and type_ not in cues.speech_future_types:
+        if certainty.label == "future" or (certainty.label == "hypothetical" and type_ in cues.commissive_types):
             return certainty  # "said it will release the hostages": announced, not yet done
         own = {_party(s) for s in sources}
         first_person = _performed(anchor, subjects)
