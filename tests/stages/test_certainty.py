@@ -355,6 +355,8 @@ def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
         ("The rebels appear to have seized the airport.", "seized", "hedged"),
         # plans announced, as a noun
         ("The ACLU announced plans to oppose the bill.", "oppose", "future"),
+        ("Pashinyan said he had no plans to sign any document.", "sign", "negated"),
+        ("Erdogan said he expected Armenia and Azerbaijan to reach a peace agreement.", "reach", "future"),
         # "according to" tells the source of its clause, wherever the parser hangs it
         ("Police arrested the man after the shooting according to police.", "arrested", "attributed"),
         # a new saying ("adding …") is out of reach of the first one's modal
