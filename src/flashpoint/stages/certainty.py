@@ -3,7 +3,10 @@
 The cue words live in ``data/certainty.toml``; this module holds the scope rules. A cue counts
 for a predicate only when it governs it: it hangs on the predicate itself or on a verb above
 it on the dependency path to the clause root ("Moscow warned that Turkey *could* block" makes
-the blocking hypothetical, not the warning).
+the blocking hypothetical, not the warning). The reach of a cue is its clause, read off the
+parse: not a coordinated clause with its own tense, a relative clause (attribution only), a new
+saying, a clause after a semicolon or a time clause in the past (``CertaintyTagger._walk``). A
+quotation that runs on into later sentences keeps its speaker (:func:`continued_quotes`).
 
 A sentence's label also listens to a small learned model (``data/weasel_model.json``, built
 by ``training/weasel_model.py``): a logistic regression over the sentence's words, word pairs,
