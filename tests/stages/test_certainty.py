@@ -313,3 +313,125 @@ def test_negation_keeps_to_its_own_clause(pipeline, text, trigger, label):
     analysis = pipeline.analyze(text, published="2020-01-05")
     labels = {analysis.article.text[e.trigger[0]:e.trigger[1]]: e.certainty.label for e in analysis.events}
     assert labels.get(trigger) == label, labels
+
+
+# -- scope: a cue reaches its own clause (issue 13: whole articles) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "label"),
+    [
+        # a conjunct with its own tense is out of the other's modal's reach; a bare one shares it
+        ("Nixon would have faced impeachment but resigned before the vote.", "resigned", "asserted"),
+        ("Nixon would have faced impeachment but resigned before the vote.", "faced", "hypothetical"),
+        ("The army will attack and destroy the bridge.", "destroy", "future"),
+        # a relative clause is background: neither the modal nor the hedge above reaches it …
+        ("The rebels could attack the town, which the army captured last week.", "captured", "asserted"),
+        ("The rebels could attack the town, which the army captured last week.", "attack", "hypothetical"),
+        # … but attribution does
+        ("Officials said the militants, who attacked a checkpoint, fled.", "attacked", "attributed"),
+        # the "would" of reported speech is the speaker's "will", unless a condition holds
+        ("Trump announced he would withdraw the troops.", "withdraw", "future"),
+        ("Trump said he would withdraw the troops if Congress agreed.", "withdraw", "hypothetical"),
+        ("The deal would have ended the war.", "ended", "hypothetical"),
+        ("Both officers indicated they would appeal.", "appeal", "future"),
+        # the "would" of habit
+        ("The militias would sometimes attack the farms.", "attack", "asserted"),
+        ("The militias would attack the farms.", "attack", "hypothetical"),
+        # a guess about the past is hedged; under a condition it is a counterfactual
+        ("Trump might have encouraged Zelensky to investigate Biden.", "encouraged", "hedged"),
+        ("Had the deal collapsed, prices might have doubled.", "doubled", "hypothetical"),
+        # "not … until" says when
+        ("Sanders did not endorse Clinton until July.", "endorse", "asserted"),
+        ("Sanders did not endorse Clinton.", "endorse", "negated"),
+        # "thousands if not tens of thousands" is an estimate, neither a condition nor a denial
+        ("The massacres saw thousands if not tens of thousands of people killed.", "killed", "asserted"),
+        # a verb of indicating with a speaker says; with evidence as its subject it hedges
+        ("The spokesperson, Morgan Ortagus, indicated the United States was disappointed.", "disappointed",
+         "attributed"),
+        ("Estimates indicate a million people marched in London.", "marched", "hedged"),
+        # "appear" hedges the clause it takes, not an adverbial beside it
+        ("Tarrant appeared in court, charged with murder.", "charged", "asserted"),
+        ("The rebels appear to have seized the airport.", "seized", "hedged"),
+        # plans announced, as a noun
+        ("The ACLU announced plans to oppose the bill.", "oppose", "future"),
+        ("Pashinyan said he had no plans to sign any document.", "sign", "negated"),
+        ("Erdogan said he expected Armenia and Azerbaijan to reach a peace agreement.", "reach", "future"),
+        # "according to" tells the source of its clause, wherever the parser hangs it
+        ("Police arrested the man after the shooting according to police.", "arrested", "attributed"),
+        # a new saying ("adding …") is out of reach of the first one's modal
+        ("The prosecutor said the 36 must face charges, adding Iran will pursue the prosecution of Trump.",
+         "pursue", "future"),
+        ('The statement read: "The troops killed the leader."', "killed", "attributed"),
+        # a time clause in the past dates the claim by a known event; one in the present is to come
+        ("The rebels said the talks collapsed after the army began an offensive.", "began", "asserted"),
+        ("The rebels said the talks collapsed after the army began an offensive.", "collapsed", "attributed"),
+        ("The rebels said they will withdraw after the army leaves the town.", "leaves", "future"),
+        # a semicolon ends the reach of the clause before it
+        ("According to CNN, the economy grew strongly; the army killed thousands of civilians.", "killed",
+         "asserted"),
+        ("According to CNN, the economy grew strongly, and the army killed thousands of civilians.", "killed",
+         "attributed"),
+    ],
+)
+def test_clause_scope(nlp, tagger, text, word, label):
+    assert _of(nlp, tagger, text, word).label == label
+
+
+def test_reporters_are_sayings_not_media_relaying_them(nlp, tagger):
+    doc = nlp("The minister said Armenia must withdraw its troops.")
+    assert [t.text for t in tagger.reporters(next(t for t in doc if t.text == "withdraw"), doc[:])] == ["said"]
+    doc = nlp("NPR reported the prime minister recommended a withdrawal.")
+    assert tagger.reporters(next(t for t in doc if t.text == "recommended"), doc[:]) == ()
+    doc = nlp("According to the BBC, the minister said Armenia must withdraw its troops.")
+    assert tagger.reporters(next(t for t in doc if t.text == "withdraw"), doc[:]) == ()
+
+
+# -- a quotation running on into later sentences -------------------------------------------------
+
+
+SAID = ("attributed", ("said",), "Schumer")
+
+
+def _quoted(*parts):
+    """The text of ``parts`` (sentence, what follows it) and its sentences: the first one
+    attributed to Schumer, the others asserted; which of them carry an attribution."""
+    from flashpoint.records import Certainty, Sentence
+    from flashpoint.stages.certainty import continued_quotes
+
+    text, sentences = "", []
+    for i, (body, after) in enumerate(parts):
+        sentences.append(Sentence(i, (len(text), len(text) + len(body)), Certainty(*(SAID if i == 0 else ("asserted",)))))
+        text += body + after
+    return continued_quotes(text, sentences)
+
+
+def test_a_quotation_carries_its_attribution_into_later_sentences():
+    carried = _quoted(('Schumer said "We told the president.', " "), ("He resisted.", " "), ('We left."', " "),
+                      ("The talks ended.", ""))
+    assert set(carried) == {1, 2}  # not the sentence after the closing mark
+    assert carried[1].label == "attributed" and carried[1].attributed_to == "Schumer"
+    assert carried[1].cues == ("said",)
+
+
+def test_a_quotation_ends_with_its_paragraph_unless_the_next_reopens():
+    assert _quoted(('Schumer said "We told the president.', "\n\n"), ("He resisted.", " "), ("We left.", "")) == {}
+    assert set(_quoted(('Schumer said "We told the president.', "\n\n"), ('"He resisted.', " "),
+                       ('We left."', ""))) == {1, 2}
+
+
+def test_an_unattributed_quotation_carries_nothing():
+    from flashpoint.records import Certainty, Sentence
+    from flashpoint.stages.certainty import continued_quotes
+
+    text = 'The banner read "No war. No sanctions."'
+    sentences = [Sentence(0, (0, 23), Certainty()), Sentence(1, (24, len(text)), Certainty())]
+    assert continued_quotes(text, sentences) == {}
+
+
+def test_sentence_inside_a_running_quotation_is_attributed(pipeline):
+    analysis = pipeline.analyze(
+        'The Armenian defence minister said on Friday "We told them to stop. Azerbaijani troops shelled '
+        'the village anyway."', published="2023-01-10")
+    second = analysis.sentences[1].certainty
+    assert second.label == "attributed" and "defence minister" in second.attributed_to

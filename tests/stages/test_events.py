@@ -480,3 +480,46 @@ def test_envoys_sent_on_a_mission_make_the_mission_the_event(pipeline):
     assert not [e for e in events if e.type == "AID"]
     mission = [e for e in events if e.cameo.startswith("09")]
     assert mission and [a.code for a in mission[0].source] == ["CAN"] and [a.code for a in mission[0].target] == ["HTI"]
+
+
+# -- a speech act is as certain as its saying ------------------------------------------------
+
+
+def _one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert found, f"no {type_} in {[e.type for e in events]}"
+    return found[0]
+
+
+def test_a_speech_act_made_by_the_speaker_is_asserted_a_threat_for_later_stays_future(pipeline):
+    # the Kremlin speaks for Russia: its condemnation is the saying, made for a fact
+    events = _events(pipeline, "The Kremlin said Russia strongly condemned the attack on its embassy in Kabul.")
+    assert _one(events, "ACCUSE").certainty.label == "asserted"
+    assert _one(events, "ACCUSE").certainty.attributed_to == "The Kremlin"
+    assert _one(events, "ASSAULT").certainty.label == "attributed"  # the attack is only reported
+    # the foreign ministry speaks for Russia; what is threatened is to come
+    threat = _one(_events(pipeline, "The Russian foreign ministry said Russia will retaliate against the sanctions."),
+                  "THREATEN")
+    assert threat.certainty.label == "future"
+
+
+def test_a_speech_act_in_the_first_person_is_asserted(pipeline):
+    events = _events(pipeline, 'Iran\'s foreign minister said: "We strongly condemn the attack on our embassy."')
+    assert _one(events, "ACCUSE").certainty.label == "asserted"
+    assert _one(events, "ASSAULT").certainty.label == "attributed"  # the attack is only reported
+
+
+def test_someone_else_s_speech_act_stays_reported(pipeline):
+    threat = _one(_events(pipeline, "Ukraine said Russia had threatened to attack Kyiv."), "THREATEN")
+    assert threat.certainty.label == "attributed"
+    request = _one(_events(pipeline, "Reuters reported the Kremlin had urged Ukraine to withdraw its troops."),
+                   "REQUEST")
+    assert request.certainty.label == "attributed"
+
+
+def test_an_event_inside_a_running_quotation_is_attributed(pipeline):
+    events = _events(pipeline, 'The Armenian defence minister said on Friday "We told them to stop. Azerbaijani '
+                               'troops shelled the village anyway."')
+    assault = _one(events, "ASSAULT")
+    assert assault.certainty.label == "attributed"
+    assert "defence minister" in assault.certainty.attributed_to

@@ -3,7 +3,10 @@
 The cue words live in ``data/certainty.toml``; this module holds the scope rules. A cue counts
 for a predicate only when it governs it: it hangs on the predicate itself or on a verb above
 it on the dependency path to the clause root ("Moscow warned that Turkey *could* block" makes
-the blocking hypothetical, not the warning).
+the blocking hypothetical, not the warning). The reach of a cue is its clause, read off the
+parse: not a coordinated clause with its own tense, a relative clause (attribution only), a new
+saying, a clause after a semicolon or a time clause in the past (``CertaintyTagger._walk``). A
+quotation that runs on into later sentences keeps its speaker (:func:`continued_quotes`).
 
 A sentence's label also listens to a small learned model (``data/weasel_model.json``, built
 by ``training/weasel_model.py``): a logistic regression over the sentence's words, word pairs,
@@ -20,7 +23,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources.abc import Traversable
@@ -47,6 +50,10 @@ if TYPE_CHECKING:
 # When several cues govern one predicate, the strongest wins: a denial outweighs a modal,
 # a modal outweighs a hedge adverb, and any of them outweighs mere attribution.
 _PRECEDENCE = ("negated", "hypothetical", "hedged", "future", "attributed", "asserted")
+# An event takes the order of the annotation guide (docs/annotation-guide.md §7): what is
+# announced is future however it was told ("they indicated they would appeal"); a sentence
+# keeps the hedge, which is what its label is read for (wiki-weasel).
+_EVENT_PRECEDENCE = ("negated", "hypothetical", "future", "hedged", "attributed", "asserted")
 _CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "csubj", "acl", "relcl", "pcomp", "conj", "dep"}
 
 
@@ -79,14 +86,20 @@ class Cues:
     root_modals: frozenset[str]
     conditionals: frozenset[str]
     hyp_phrases: frozenset[tuple[str, ...]]
+    epistemic_modals: frozenset[str]
+    habitual: frozenset[str]
+    time_marks: frozenset[str]
     fut_modals: frozenset[str]
     fut_verbs: frozenset[str]
     fut_phrases: frozenset[tuple[str, ...]]
     neg_words: frozenset[str]
     neg_verbs: frozenset[str]
     attr_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
     attr_phrases: frozenset[tuple[str, ...]]
     learned_cues: frozenset[str]
+    speech_types: frozenset[str] = frozenset()
+    commissive_types: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Cues:
@@ -109,14 +122,20 @@ class Cues:
                 root_modals=_words(y["root_modals"]),
                 conditionals=_words(y["conditionals"]),
                 hyp_phrases=_phrases(y["phrases"]),
+                epistemic_modals=_words(y["epistemic_modals"]),
+                habitual=_words(y["habitual_adverbs"]),
+                time_marks=_words(a["time_marks"]),
                 fut_modals=_words(f["modals"]),
                 fut_verbs=_words(f["verbs"]),
                 fut_phrases=_phrases(f["phrases"]),
                 neg_words=_words(n["words"]),
                 neg_verbs=_words(n["verbs"]),
                 attr_verbs=_words(a["verbs"]),
+                relay_verbs=_words(a["relay_verbs"]),
                 attr_phrases=_phrases(a["phrases"]),
                 learned_cues=_words(data["learned"]["cue_words"]),
+                speech_types=frozenset(t.upper() for t in _words(data["speech"]["types"])),
+                commissive_types=frozenset(t.upper() for t in _words(data["speech"]["commissive"])),
             )
         except (OSError, UnicodeDecodeError) as exc:
             raise DataFileError(f"cannot read the cue lexicon: {exc}", source=source) from exc
@@ -320,7 +339,7 @@ class CertaintyTagger:
         # verbs a sentence's content lies below: "officials said [the army attacked]"
         self._framing = c.attr_verbs | c.hedge_verbs | c.belief_verbs | c.neg_verbs | c.fut_verbs
         # the last sentence's phrase anchors (a sentence's events are coded one after another)
-        self._anchors_of: tuple[tuple[Any, int, int] | None, dict[int, list[tuple[str, str]]]] = (None, {})
+        self._anchors_of: tuple[tuple[Any, int, int] | None, _Anchors] = (None, ({}, {}))
 
     def __call__(self, draft: Draft) -> Draft:
         doc = draft.doc
@@ -328,6 +347,10 @@ class CertaintyTagger:
         for sentence in draft.sentences:
             span = doc.char_span(*sentence.span, alignment_mode="expand")
             labelled.append(replace(sentence, certainty=self.sentence(span)))
+        # a quotation that runs on into later sentences is still its speaker's
+        carried = continued_quotes(draft.article.text, labelled)
+        labelled = [replace(s, certainty=carried[s.index]) if s.index in carried and s.certainty.label == "asserted"
+                    else s for s in labelled]
         return replace(draft, sentences=tuple(labelled))
 
     def sentence(self, sent: Span | None) -> Certainty:
@@ -367,7 +390,7 @@ class CertaintyTagger:
         hedges += [t.text for t in sent if t.lower_ in c.hedge_words and t.i not in inside]
         if hedges:
             return Certainty("hedged", tuple(dict.fromkeys(hedges)), main.attributed_to)
-        conditions = [s.text for s in _phrase_hits(sent, c.hyp_phrases, self._longest)]
+        conditions = [s.text for s in _phrase_hits(sent, c.hyp_phrases, self._longest) if not _approximation(s[0])]
         if conditions:
             return Certainty("hypothetical", tuple(conditions), main.attributed_to)
         return main
@@ -397,11 +420,15 @@ class CertaintyTagger:
         """Certainty of the predicate ``token`` from the cues that govern it."""
         return self._governing(token, sent, statement=False)
 
-    def _phrase_anchors(self, sent: Span) -> dict[int, list[tuple[str, str]]]:
+    def _phrase_anchors(self, sent: Span) -> _Anchors:
         """Hedge and condition phrases by the tokens they govern: the phrase's own head word
         and the word it hangs on ("more than likely, the rebels shelled": on "shelled").
         Weasel phrases are left to the sentence label: "many people fled" is vague about a
-        number, not unsure that people fled."""
+        number, not unsure that people fled.
+
+        And each "according to" by the head of its clause: it tells the source of the whole
+        clause, whichever noun the parser hangs it on ("police arrested him after the
+        shooting according to police")."""
         key = (sent.doc, sent.start, sent.end)  # the doc itself: a later doc may reuse an id
         last = self._anchors_of[0]
         if last is not None and last[0] is key[0] and last[1:] == key[1:]:  # a sentence's events ask in turn
@@ -410,71 +437,126 @@ class CertaintyTagger:
         c = self.cues
         for label, group in (("hedged", c.hedge_phrases), ("hypothetical", c.hyp_phrases)):
             for hit in _phrase_hits(sent, group, self._longest):
+                if _approximation(hit[0]):
+                    continue
                 root = hit.root
                 for i in {root.i, root.head.i}:
                     anchors.setdefault(i, []).append((label, hit.text))
-        self._anchors_of = (key, anchors)
-        return anchors
+        according: dict[int, Token] = {}
+        for tok in sent:
+            if tok.lower_ == "according" and tok.dep_ == "prep":
+                clause = tok.head
+                while clause.dep_ not in _CLAUSE_LINKS and clause.dep_ != "ROOT" and clause.head.i != clause.i:
+                    clause = clause.head
+                according.setdefault(clause.i, tok)
+        self._anchors_of = (key, (anchors, according))
+        return anchors, according
 
     def _governing(self, token: Token, sent: Span, *, statement: bool) -> Certainty:
         """The cues that govern ``token``. For an event (``statement=False``) modals of
         ability and obligation make it hypothetical: "Russia must withdraw" has not happened.
         For the statement a sentence makes they do not: "the drug can cause nausea" is no
         less certain for its "can"."""
+        return self._walk(token, sent, statement=statement)[0]
+
+    def reporters(self, token: Token, sent: Span) -> tuple[Token, ...]:
+        """The verbs of saying whose content the predicate ``token`` is ("the minister *said*
+        Armenia must withdraw"), nearest first: those that made it attributed. Media naming
+        their source ("according to", "reported") are none: they relay what someone else did."""
+        return self._walk(token, sent, statement=False)[1]
+
+    def _walk(self, token: Token, sent: Span, *, statement: bool) -> tuple[Certainty, tuple[Token, ...]]:
+        """Up the dependency path from ``token`` to the root, collecting the cues that govern it.
+
+        A cue's scope is its clause: the modal or negation of one conjunct does not reach a
+        conjunct with a tense of its own ("would have faced impeachment but resigned"), and a
+        relative clause is background that only attribution reaches ("the court, which
+        rejected the lawsuit": reportedly or not, the court did reject it)."""
         c = self.cues
         modals = c.hyp_modals if statement else self._event_modals
-        phrases = self._phrase_anchors(sent)
+        phrases, according = self._phrase_anchors(sent)
         found: dict[str, list[str]] = {}
         source: str | None = None
+        reporters: list[Token] = []
+        said_would: list[str] = []  # "would" as the future of reported speech ("said he would go")
         node, below = token, None
         crossed_conj = False
+        background = False  # crossed into a relative clause's head: only attribution reaches below
         while True:
-            for label, text in phrases.get(node.i, ()):
-                found.setdefault(label, []).append(text)
+            # a conjunct with a tense of its own, or a saying of its own ("said the 36 must face
+            # charges, adding Iran will pursue …"), is out of reach of this clause's modals
+            own = below is not None and (
+                (below.dep_ == "conj" and _own_tense(below))
+                or (below.dep_ == "advcl" and self._frame_lemma(below) in c.attr_verbs))
+            scoped = not background and not own
+            if not background:
+                for label, text in phrases.get(node.i, ()):
+                    found.setdefault(label, []).append(text)
+            if node.i in according:
+                source = source or _according_to(according[node.i])
+                found.setdefault("attributed", []).append("according to")
             for child in node.children:
                 low = child.lower_
                 if child.dep_ == "neg" or (low in c.neg_words and child.dep_ in ("advmod", "det", "preconj")):
                     # a negation reaches up from a verb, not from a noun that is another verb's
                     # argument ("were not connected to the sentence": the sentence was passed),
-                    # nor across coordinated clauses ("did not comment and left")
-                    if below is None or (node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN")
-                                         and not crossed_conj):
+                    # nor across coordinated clauses ("did not comment and left"); "did not
+                    # endorse her until July" says when she was endorsed
+                    # … but it does from a noun whose clause the predicate is ("had no plans to sign")
+                    if scoped and not _until(node) and not (child.i > 0 and _approximation(child.doc[child.i - 1])) and (
+                            below is None
+                            or (node.pos_ in ("VERB", "AUX") and token.pos_ not in ("NOUN", "PROPN") and not crossed_conj)
+                            or (node.pos_ == "NOUN" and below.dep_ == "acl" and below.i == token.i)):
                         found.setdefault("negated", []).append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in modals:
-                    found.setdefault("hypothetical", []).append(child.text)
+                    if scoped and (label := _modal_label(child, node, c)) != "asserted":
+                        found.setdefault(label, []).append(child.text)
+                        if low == "would" and label == "hypothetical":
+                            said_would.append(child.text)
                 elif child.dep_ in ("aux", "auxpass") and low in c.fut_modals:
-                    found.setdefault("future", []).append(child.text)
+                    if scoped:
+                        found.setdefault("future", []).append(child.text)
                 elif child.dep_ in ("advmod", "amod", "acomp") and low in c.hedge_words:
-                    found.setdefault("hedged", []).append(child.text)
+                    if not background:
+                        found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "amod" and low in c.hedge_modifiers and below is None:
                     found.setdefault("hedged", []).append(child.text)
                 elif child.dep_ == "mark" and low in c.conditionals and node.dep_ == "advcl":
-                    found.setdefault("hypothetical", []).append(child.text)
-                elif child.dep_ == "advcl" and any(
-                    g.dep_ == "mark" and g.lower_ in c.conditionals for g in child.children
-                ):  # the main clause of "if …, then …"
-                    found.setdefault("hypothetical", []).append(
-                        next(g.text for g in child.children if g.dep_ == "mark")
-                    )
-                elif child.dep_ == "prep" and low == "according" and source is None:
-                    source = _according_to(child)
-                    found.setdefault("attributed", []).append("according to")
+                    if scoped and not _approximation(child):
+                        found.setdefault("hypothetical", []).append(child.text)
+                elif child.dep_ == "advcl" and (mark := _condition_mark(child, c.conditionals)) is not None:
+                    if scoped:  # the main clause of "if …, then …"
+                        found.setdefault("hypothetical", []).append(mark.text)
             if below is not None and below.dep_ in _CLAUSE_LINKS:
                 lemma = self._frame_lemma(node)
                 if lemma in c.neg_verbs and below.dep_ == "ccomp":
-                    found.setdefault("negated", []).append(node.text)
-                elif lemma in c.hedge_verbs:
-                    found.setdefault("hedged", []).append(node.text)
+                    if not background:
+                        found.setdefault("negated", []).append(node.text)
+                elif lemma in c.hedge_verbs and below.dep_ in _CONTENT_LINKS:
+                    if _names_someone(node):  # "the spokesperson indicated the US was disappointed"
+                        found.setdefault("attributed", []).append(node.text)
+                        source = source or _subject_text(node)
+                        reporters.append(node)
+                        _reported_future(found, said_would)
+                    elif not background:  # "estimates indicate a million marched"
+                        found.setdefault("hedged", []).append(node.text)
+                        _reported_future(found, said_would)  # "they indicated they would appeal"
                 elif lemma in c.belief_verbs:
-                    found.setdefault("hedged", []).append(node.text)
+                    if not background:
+                        found.setdefault("hedged", []).append(node.text)
                     if source is None:  # "officials believe …": hedged, and whose belief it is
                         source = _subject_text(node, passive=False)
-                elif lemma in c.fut_verbs and below.dep_ == "xcomp":
-                    found.setdefault("future", []).append(node.text)
+                elif lemma in c.fut_verbs and (below.dep_ == "xcomp" or (below.dep_ in ("acl", "ccomp") and _infinitive(below))):
+                    if not background:  # "plans to visit", "announced plans to oppose", "expects Iran to sign"
+                        found.setdefault("future", []).append(node.text)
                 elif lemma in c.attr_verbs and below.dep_ in ("ccomp", "parataxis", "advcl"):
                     found.setdefault("attributed", []).append(node.text)
                     if source is None:
                         source = _subject_text(node)
+                    if lemma not in c.relay_verbs:
+                        reporters.append(node)
+                    if below.dep_ == "ccomp":
+                        _reported_future(found, said_would)
             # a reporting verb in parataxis ("X attacked Y, the ministry said")
             for child in node.children:
                 if (
@@ -485,14 +567,125 @@ class CertaintyTagger:
                     found.setdefault("attributed", []).append(child.text)
                     if source is None:
                         source = _subject_text(child)
+                    if child.lemma_.lower() not in c.relay_verbs:
+                        reporters.append(child)
             if node.head.i == node.i or node.dep_ == "ROOT" or not (sent.start <= node.head.i < sent.end):
                 break
+            if _after_semicolon(node):
+                break  # "…, according to CNN, …; the massacres saw thousands killed": a sentence of its own
+            if _past_time_clause(node, c.time_marks):
+                break  # "announced an agreement after Turkey began an offensive": a known event, the background
             crossed_conj = crossed_conj or node.dep_ == "conj"
+            background = background or node.dep_ == "relcl"
             below, node = node, node.head
-        for label in _PRECEDENCE:
+        if "according to" in found.get("attributed", ()):
+            reporters = []  # a medium relays what someone said: the saying is not the writer's fact
+        for label in _PRECEDENCE if statement else _EVENT_PRECEDENCE:
             if label in found:
-                return Certainty(label, tuple(dict.fromkeys(found[label])), source)
-        return Certainty("asserted", (), source)
+                return Certainty(label, tuple(dict.fromkeys(found[label])), source), tuple(reporters)
+        return Certainty("asserted", (), source), tuple(reporters)
+
+
+# hedge and condition phrases by the token they govern; "according to" by its clause's head
+_Anchors = tuple[dict[int, list[tuple[str, str]]], dict[int, Token]]
+# The links from a verb of seeming or indicating to the clause it qualifies ("appears to have
+# fled", "suggests that the army fired"); not an adverbial ("appeared in court, charged with …").
+_CONTENT_LINKS = frozenset({"ccomp", "xcomp", "csubj"})
+# Entity types of a subject that says something rather than shows it.
+_SPEAKERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PERSONAL = frozenset({"i", "we", "he", "she", "they"})
+
+
+def _past_time_clause(clause: Token, marks: frozenset[str]) -> bool:
+    """Whether ``clause`` is a time clause in the past ("after Turkey began an offensive",
+    "before he was airlifted"): it dates what its head says by an event it takes as known, so
+    the cues above do not reach it. A time clause in the present is of the future ("will
+    withdraw after the rebels surrender") and stays in reach."""
+    if clause.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children):
+        return False
+    if clause.tag_ == "VBD":
+        return True
+    return clause.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had")
+                                        for c in clause.children)
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _after_semicolon(clause: Token) -> bool:
+    """Whether a coordinated clause follows its head after a semicolon: two statements the
+    parser joined, each with its own cues."""
+    if clause.dep_ not in ("conj", "parataxis"):
+        return False
+    head = clause.head
+    return any(t.text == ";" for t in clause.doc[min(head.i, clause.i) + 1:max(head.i, clause.i)]
+               if t.head.i in (head.i, clause.i))
+
+
+def _own_tense(verb: Token) -> bool:
+    """A conjunct with its own tense or subject is a clause of its own: "will attack and
+    destroy" shares its "will", "would have faced impeachment but resigned" does not."""
+    if verb.tag_ in ("VBD", "VBZ", "VBP"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
+
+
+def _modal_label(modal: Token, verb: Token, cues: Cues) -> str:
+    """ "might have encouraged", "may have fled": a guess about the past (hedged); "would
+    sometimes kill": a habit of the past (no cue, "asserted"); any other modal (and "would
+    have", the counterfactual, or any modal under a condition: "had the deal collapsed,
+    prices might have doubled") makes the predicate hypothetical."""
+    if modal.lower_ == "would" and any(c.dep_ == "advmod" and c.lower_ in cues.habitual for c in verb.children):
+        return "asserted"  # "they would sometimes kill the farmers": what used to happen
+    if (modal.lower_ in cues.epistemic_modals and verb.tag_ == "VBN"
+            and any(c.dep_ == "aux" and c.lower_ in ("have", "'ve") for c in verb.children)
+            and not any(c.dep_ == "advcl" for c in verb.children)):
+        return "hedged"
+    return "hypothetical"
+
+
+def _reported_future(found: dict[str, list[str]], said_would: list[str]) -> None:
+    """ "announced he would drop his bid": the "would" of reported speech is the speaker's
+    "will" (future), unless a condition makes it hypothetical after all."""
+    hyp = found.get("hypothetical", [])
+    if hyp and said_would and all(h in said_would for h in hyp):
+        found.pop("hypothetical")
+        found.setdefault("future", []).extend(hyp)
+        said_would.clear()
+
+
+def _until(verb: Token) -> bool:
+    """ "did not endorse her until July": the negation says when, not whether."""
+    return any(c.lower_ in ("until", "till") and c.dep_ in ("prep", "mark") for c in verb.children) or any(
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("until", "till") for g in c.children)
+        for c in verb.children)
+
+
+def _approximation(mark: Token) -> bool:
+    """ "thousands if not tens of thousands": an estimate between two words, neither a
+    condition nor a denial (``mark`` is the "if")."""
+    doc = mark.doc
+    if mark.lower_ != "if" or mark.i + 2 >= len(doc) or mark.i == 0:
+        return False
+    return doc[mark.i + 1].lower_ == "not" and not doc[mark.i - 1].is_punct and not doc[mark.i + 2].is_punct
+
+
+def _condition_mark(clause: Token, conditionals: frozenset[str]) -> Token | None:
+    return next((g for g in clause.children
+                 if g.dep_ == "mark" and g.lower_ in conditionals and not _approximation(g)), None)
+
+
+def _names_someone(verb: Token) -> bool:
+    """Whether the subject of a verb of indicating is someone who speaks (a named person or
+    body, a personal pronoun) rather than evidence ("estimates indicate")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in _PERSONAL:
+                return True
+            return any(t.ent_type_ in _SPEAKERS for t in (child, *(k for k in child.children
+                                                                   if k.dep_ in ("appos", "compound"))))
+    return False
 
 
 def _subject_text(verb: Token, *, passive: bool = True) -> str | None:
@@ -523,6 +716,48 @@ def _phrase(head: Token) -> str:
         right = child.right_edge.i
     doc = head.doc
     return doc[left : right + 1].text
+
+
+_QUOTE_MARKS = '"“”'
+
+
+def continued_quotes(text: str, sentences: Sequence[Sentence]) -> dict[int, Certainty]:
+    """The sentences that lie inside a quotation opened by an earlier sentence, by index, with
+    the attribution they carry: in 'Schumer said "We told the president we needed the
+    government open. He resisted."' the resisting is Schumer's account too.
+
+    A quotation is open from its opening mark to its closing one; it ends with its paragraph
+    unless the next paragraph opens with a quotation mark (the news convention for a quote
+    that runs on). It carries an attribution only when the sentence that opened it was
+    attributed ("said", "according to"); the cue is that sentence's reporting word, or the
+    quotation mark itself."""
+    carried: dict[int, Certainty] = {}
+    opener: Sentence | None = None  # the sentence whose quotation is open
+    inside = False
+    last_end: int | None = None
+    for sentence in sentences:
+        start, end = sentence.span
+        body = text[start:end]
+        if last_end is not None and "\n" in text[last_end:start]:
+            reopened = inside and body.lstrip()[:1] in ('"', "“")
+            if reopened:
+                body = body.lstrip()[1:]  # the reopening mark does not close the quotation
+            else:
+                inside, opener = False, None
+        if inside and opener is not None:
+            said = opener.certainty
+            if said.label == "attributed" or said.attributed_to is not None:
+                cues = said.cues if said.label == "attributed" else ('"',)
+                carried[sentence.index] = Certainty("attributed", cues, said.attributed_to)
+        for mark in body:
+            if mark not in _QUOTE_MARKS:
+                continue
+            was = inside
+            inside = (not inside) if mark == '"' else mark == "“"
+            if inside and not was:
+                opener = sentence
+        last_end = end
+    return carried
 
 
 def tag_profile(draft: Draft) -> Draft:

@@ -18,7 +18,7 @@ from flashpoint.records import (
     Event,
     Sentence,
 )
-from flashpoint.stages.certainty import CertaintyTagger
+from flashpoint.stages.certainty import CertaintyTagger, continued_quotes
 from flashpoint.stages.events._governors import (
     _DEPLOYMENTS,
     _THREATS,
@@ -78,19 +78,22 @@ class EventCoder(TriggerFinder):
         counts = Counter(m.country for m in draft.mentions if m.country)
         mentions.countries = tuple(c for c, _ in counts.most_common())
         found: list[Event] = []
+        quoted = continued_quotes(draft.article.text, draft.sentences)
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
             if sent is None:
                 continue
-            found.extend(self._sentence(draft, sentence, sent, mentions))
+            found.extend(self._sentence(draft, sentence, sent, mentions, quoted.get(sentence.index)))
             mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
         return replace(draft, events=tuple(found))
 
     # -- triggers --------------------------------------------------------------------------
 
     def _sentence(
-        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions
+        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions, quoted: Certainty | None = None
     ) -> Iterator[Event]:
+        """The events of one sentence; ``quoted`` is the attribution a quotation opened in an
+        earlier sentence carries into this one (:func:`continued_quotes`)."""
         doc = draft.doc
         found = list(self.triggers(sent, mentions))
         anchors = {f.anchor.i for f in found if not f.nominal}
@@ -156,6 +159,12 @@ class EventCoder(TriggerFinder):
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
+            if quoted is not None and certainty.label == "asserted" and certainty.attributed_to is None and not (
+                    code.type in self.certainty.cues.speech_types and _performed(f.anchor, f.subjects)):
+                # what the speaker of a quotation running on told, not the writer; unless it is
+                # the speaker's own speech act ("We condemn the attack.")
+                certainty = quoted
+            certainty = self._as_said(certainty, code.type or "", f.anchor, f.subjects, sent, sources, mentions, bounds)
             if code.cameo in _DEPLOYMENTS:
                 # the troops sent are the sender's, not whom the deployment is aimed at
                 own = {s.country for s in sources}
@@ -320,6 +329,30 @@ class EventCoder(TriggerFinder):
             return "future"
         return "attributed" if certainty.attributed_to else "asserted"
 
+    def _as_said(self, certainty: Certainty, type_: str, anchor: Token, subjects: tuple[Token, ...], sent: Span,
+                 sources: list[ActorRef], mentions: _Mentions, bounds: tuple[int, int]) -> Certainty:
+        """A speech act is as certain as its saying: in "Cruz said members of Congress have
+        abused their power" the accusation is the saying, made by Cruz for a fact, whatever
+        the words say happened; so is the demand of "said the president should accept". What
+        is announced for later stays future, and a threat or promise on a condition
+        hypothetical (``[speech]``: the analysis reads them as signalled). Only when the event's
+        source is the speaker, or the speech act is in the first person ("said: I am asking
+        all Americans"); ``[speech]`` in the cue lexicon lists the types. What a speaker says
+        someone else demanded is still only reported."""
+        cues = self.certainty.cues
+        if certainty.label == "asserted" or type_ not in cues.speech_types:
+            return certainty
+        if certainty.label == "future" or (certainty.label == "hypothetical" and type_ in cues.commissive_types):
+            return certainty  # "said it will release the hostages": announced, not yet done
+        own = {_party(s) for s in sources}
+        first_person = _performed(anchor, subjects)
+        # the outermost saying by the source: "he said" inside "the spokesperson indicated …"
+        for verb in reversed(self.certainty.reporters(anchor, sent)):
+            if first_person or own & {_party(a) for t in _own_subject(verb) for a in _actors_of(t, mentions, bounds)}:
+                said = self.certainty.of(verb, sent)
+                return replace(said, attributed_to=said.attributed_to or certainty.attributed_to)
+        return certainty
+
     def _intent(self, code: Code) -> Code | None:
         return self.lexicon.intent(code)
 
@@ -341,6 +374,22 @@ class EventCoder(TriggerFinder):
             # criminals") stays a threat
             return code
         return intent or code
+
+
+def _party(actor: ActorRef) -> str:
+    """Who speaks for whom: a government speaks for its country ("the Russian foreign ministry
+    said Russia will retaliate" is Russia's threat); a company or a court only for itself."""
+    if actor.country and actor.sector in (None, "", "GOV") and actor.org is None:
+        return actor.country
+    return actor.key
+
+
+def _performed(verb: Token, subjects: tuple[Token, ...]) -> bool:
+    """A speech act made as it is said, in the first person and the present ("we strongly
+    urge", "I am asking"), not a past one told ("we made a plea")."""
+    if not any(t.lower_ in ("i", "we") for t in subjects) or verb.tag_ not in ("VB", "VBP", "VBZ", "VBG"):
+        return False
+    return not any(c.dep_ == "aux" and c.lower_ in ("did", "had", "was", "were") for c in verb.children)
 
 
 _QUOTES_OPEN, _QUOTES_CLOSE = "“‘", "”’"
