@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         contexts, y, groups = contexts + Cs, y + ys, groups + gs
         print(f"ConfliBERT train: {len(Cs)} coded events, {sum(ys)} of the sentence's class")
     y_arr = np.array(y)
+    # the article events weigh as much, together, as the lone sentences: they are what the
+    # model is for, and far fewer
+    weight = np.where(np.arange(len(y_arr)) < articles, max(1.0, (len(y_arr) - articles) / articles), 1.0)
     print(f"dev: {articles} coded events, {int(y_arr[:articles].sum())} real (right type), {gold_total} gold events")
     vectors = np.array([c.vector if len(c.vector) == VECTOR_SIZE else [0.0] * VECTOR_SIZE for c in contexts])
     if not vectors.any():
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     def cv_probabilities(c: float) -> np.ndarray:
         out = np.zeros(len(y_arr))
         for (fit, held), Mf in zip(folds, fold_matrices, strict=True):
-            model = LogisticRegression(C=c, max_iter=3000).fit(Mf[fit], y_arr[fit])
+            model = LogisticRegression(C=c, max_iter=3000).fit(Mf[fit], y_arr[fit], sample_weight=weight[fit])
             out[held] = model.predict_proba(Mf[held])[:, 1]
         return out
 
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     ece = errors[best_c]
     print(f"chosen threshold {threshold:.2f}; CV expected calibration error {ece:.3f}")
 
-    final = LogisticRegression(C=best_c, max_iter=3000).fit(M, y_arr)
+    final = LogisticRegression(C=best_c, max_iter=3000).fit(M, y_arr, sample_weight=weight)
     weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
                if abs(w) >= 1e-4}
     model = EventModel(weights, round(float(final.intercept_[0]), 5), round(threshold, 2), meta={
