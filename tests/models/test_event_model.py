@@ -130,3 +130,16 @@ def test_the_coder_hands_the_context_of_every_event_to_its_trace(pipeline):
     assert later.recap and later.sentence == 1  # the same kind of act by the same parties again
     if pipeline.nlp.vocab.vectors.shape[0]:  # a pipeline with static vectors
         assert len(first.vector) == pipeline.nlp.vocab.vectors.shape[1]
+
+
+def test_calibration_rescales_the_score_of_article_events_only():
+    model = EventModel({"type=ASSAULT": 2.0}, bias=0.0, threshold=0.0, calibration=(0.5, -0.5))
+    lone = _context(article_sentences=1)
+    article = _context(article_sentences=12)
+    assert model.confidence(lone) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert model.confidence(article) == pytest.approx(1 / (1 + math.exp(-(0.5 * 2.0 - 0.5))))
+    again = EventModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.calibration == (0.5, -0.5) and "calibration" not in again.meta
+    for bad in ([0.5], [-1.0, 0.0], ["x", 0.0]):
+        with pytest.raises(DataFileError, match="calibration"):
+            EventModel.from_dict({**model.to_dict(), "calibration": bad})

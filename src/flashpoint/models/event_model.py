@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.models.logistic import finite, logistic_fields, read_model
 from flashpoint.resources import data_file
 
 
@@ -180,6 +180,10 @@ class EventModel:
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
     projection: Projection | None = None  # how the word vectors are reduced (None: not read)
+    # (a, b): an article's event has confidence σ(a·z + b), z the regression's score — Platt
+    # scaling fitted on held-out folds of the articles, as the model's raw probabilities there
+    # were sharper than the share of real events; lone sentences keep σ(z)
+    calibration: tuple[float, float] | None = None
 
     FORMAT: ClassVar[str] = "flashpoint-event-model-2"
     FILE: ClassVar[str] = "event_model.json"
@@ -202,14 +206,21 @@ class EventModel:
             data, fmt=cls.FORMAT, what="event model", file=cls.FILE, retrain="training/event_model.py",
             zero_threshold=True)
         projection = meta.pop("projection", None)
+        calibration = meta.pop("calibration", None)
+        if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
+                                            and all(finite(x) for x in calibration) and calibration[0] > 0):
+            raise DataFileError("invalid event model: calibration must be [a > 0, b]", source=cls.FILE)
         return cls(weights, bias, threshold, meta,
-                   Projection.from_dict(projection) if projection is not None else None)
+                   Projection.from_dict(projection) if projection is not None else None,
+                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None)
 
     def to_dict(self) -> dict[str, Any]:
         out = {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
                "weights": dict(sorted(self.weights.items()))}
         if self.projection is not None:
             out["projection"] = self.projection.to_dict()
+        if self.calibration is not None:
+            out["calibration"] = list(self.calibration)
         return out
 
     def features(self, c: EventContext) -> dict[str, float]:
@@ -217,8 +228,22 @@ class EventModel:
         return features(c, self.projection)
 
     def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """The regression's probability of these features (no calibration)."""
+        return _sigmoid(self.score(feats))
+
+    def score(self, feats: dict[str, float]) -> float:
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
+    def confidence(self, c: EventContext) -> float:
+        """How likely the event is real and of its type: the calibrated probability."""
+        z = self.score(self.features(c))
+        if self.calibration is not None and c.article_sentences > 1:
+            z = self.calibration[0] * z + self.calibration[1]
+        return _sigmoid(z)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @lru_cache(maxsize=1)

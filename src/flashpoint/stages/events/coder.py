@@ -169,7 +169,7 @@ class EventCoder(TriggerFinder):
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
             heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
-            feats = context = None
+            context = None
             if self.model is not None or self.trace is not None:
                 governed = ("negated" if override is not None and override[0] is None
                             else override[2] or "governed" if override is not None else kind)
@@ -178,9 +178,8 @@ class EventCoder(TriggerFinder):
                                         background, governed, where is not None, trig_span, heuristic,
                                         _repeats(coded, sentence.index, code.type or "", parties))
                 coded.append((sentence.index, code.type or "", parties))
-                feats = self.model.features(context) if self.model is not None else None
             if self.model is not None:
-                confidence = round(self.model.probability(feats), 4)
+                confidence = round(self.model.confidence(context), 4)
                 if confidence < self.model.threshold:
                     continue  # most likely no event, or not of this type
             else:
