@@ -4,12 +4,14 @@ set's **dev** split only — the test split is never read here.
 Every event Flashpoint codes in a dev article (with no model, so nothing is dropped) is labelled
 1 when it matches a gold event of the same type (its trigger inside the gold quote: the matcher
 of ``flashpoint eval wikinews``) and 0 otherwise; a logistic regression over
-:func:`flashpoint.models.event_model.features` learns which are real. The regularisation and
-the drop threshold are chosen by cross-validation grouped by article (no article is in both
-the fitting and the scoring folds), then the model is refit on the whole dev split.
+:func:`flashpoint.models.event_model.features` learns which are real, with the trigger's word
+vector reduced to ``COMPONENTS`` principal components (fitted, like the weights, on the fitting
+folds only). The regularisation, the articles' Platt calibration and the drop threshold are
+chosen by cross-validation grouped by article (no article is in both the fitting and the
+scoring folds), then the model is refit on the whole dev split.
 
     pip install -e '.[train]'
-    python training/event_model.py                # writes the model, prints the CV curve
+    python training/event_model.py --sentences    # writes the model, prints the CV curve
     python training/event_model.py --dry-run      # only prints
 """
 

@@ -2,9 +2,12 @@
 
 A logistic regression over what the events stage knows when it codes an event (the trigger's
 place in the parse, whether its roles were read off the parse or filled by position, its type,
-its certainty, whether it sits in a quote or a background clause …: :func:`features`). Its
-probability is the event's ``confidence``; events below the model's ``threshold`` are dropped
-as non-events. Trained by ``training/event_model.py`` on the **dev** split of the Wikinews gold
+its certainty, whether it sits in a quote or a background clause, the tense of its clause, a
+description sentence, a recap of an earlier event …: :func:`features`), with the trigger's word
+vector reduced to a few components (:class:`Projection`). Its probability — for articles
+rescaled by the model's ``calibration`` — is the event's ``confidence``
+(:meth:`EventModel.confidence`); events below the model's ``threshold`` are dropped as
+non-events. Trained by ``training/event_model.py`` on the **dev** split of the Wikinews gold
 set only (``benchmarks/gold/wikinews/``), shipped as ``data/events/event_model.json`` with a
 format marker; the test split is never read for it.
 """
