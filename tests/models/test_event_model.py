@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from flashpoint.errors import DataFileError
@@ -66,3 +67,79 @@ def test_events_below_the_threshold_are_dropped_and_confidence_is_the_probabilit
         assert all(e.confidence == pytest.approx(1 / (1 + math.exp(-3.0)), abs=1e-4) for e in events)
     finally:
         coder.model = kept_model
+
+
+def test_context_features_of_the_clause_the_sentence_and_the_article():
+    f = features(_context(tense="past", passive=True, negated_above=True, ancestors=("say",), copula=True,
+                          sentence_quoted=True, numbers=True, dated=True, recap=True, sentence=9,
+                          article_sentences=10))
+    for name in ("tense=past", "passive", "negated_above", "said_above", "copula", "sentence_quoted",
+                 "numbers", "dated", "recap", "part=3", "article|recap"):
+        assert f[name] == 1.0, name
+    bare = features(_context())
+    assert not any(k.startswith(("tense=", "part=")) for k in bare) and "recap" not in bare
+    assert features(_context(tense="infinitive", sentence=0, article_sentences=10))["part=0"] == 1.0
+
+
+def _projection(dim: int = 3):
+    from flashpoint.models.event_model import Projection
+
+    return Projection(np.zeros(dim), np.array([[1.0, 0.0, 0.0], [0.0, 2.0, -1.0]]))
+
+
+def test_the_trigger_vector_enters_reduced_by_the_projection():
+    projection = _projection()
+    f = features(_context(vector=(1.0, 2.0, 3.0)), projection)
+    assert f["vec0"] == pytest.approx(1.0) and f["vec1"] == pytest.approx(1.0)
+    assert f["sentence|vec1"] == pytest.approx(1.0)  # the per-text-kind copy too (a lone sentence)
+    # no vector, an all-zero one (a word with none) or one of another pipeline's size: nothing
+    for vector in ((), (0.0, 0.0, 0.0), (1.0, 2.0)):
+        assert not any(k.startswith("vec") for k in features(_context(vector=vector), projection))
+    model = EventModel({"vec0": 1.0}, bias=0.0, threshold=0.0, projection=projection)
+    assert model.features(_context(vector=(2.0, 0.0, 0.0)))["vec0"] == pytest.approx(2.0)
+
+
+def test_a_model_with_a_projection_round_trips_and_a_bad_projection_is_refused(tmp_path):
+    model = EventModel({"vec0": 0.5}, bias=0.0, threshold=0.2, projection=_projection())
+    data = model.to_dict()
+    again = EventModel.from_dict(json.loads(json.dumps(data)))
+    assert again.projection is not None and again.projection.components.shape == (2, 3)
+    assert "projection" not in again.meta
+    for bad in ({"mean": [0.0, 0.0], "components": [[1.0, 0.0, 0.0]]}, {"mean": [0.0]},
+                {"mean": [0.0, 0.0, float("nan")], "components": [[1.0, 0.0, 0.0]]}):
+        with pytest.raises(DataFileError, match="projection"):
+            EventModel.from_dict({**data, "projection": bad})
+    with pytest.raises(DataFileError, match="format"):
+        EventModel.from_dict({**data, "format": "flashpoint-event-model-1"})
+
+
+def test_the_coder_hands_the_context_of_every_event_to_its_trace(pipeline):
+    from flashpoint.stages.events import EventCoder
+
+    coder = next(s.run for s in pipeline.stages if isinstance(s.run, EventCoder))
+    seen: list[EventContext] = []
+    kept_trace = coder.trace
+    try:
+        coder.trace = lambda event, context: seen.append(context)
+        pipeline.analyze("Azerbaijan shelled Armenian positions on Tuesday. "
+                         "Azerbaijan shelled Armenian positions again on Wednesday.", published="2022-09-15")
+    finally:
+        coder.trace = kept_trace
+    first, later = seen[0], seen[-1]
+    assert first.tense == "past" and first.dated and not first.recap
+    assert later.recap and later.sentence == 1  # the same kind of act by the same parties again
+    if pipeline.nlp.vocab.vectors.shape[0]:  # a pipeline with static vectors
+        assert len(first.vector) == pipeline.nlp.vocab.vectors.shape[1]
+
+
+def test_calibration_rescales_the_score_of_article_events_only():
+    model = EventModel({"type=ASSAULT": 2.0}, bias=0.0, threshold=0.0, calibration=(0.5, -0.5))
+    lone = _context(article_sentences=1)
+    article = _context(article_sentences=12)
+    assert model.confidence(lone) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert model.confidence(article) == pytest.approx(1 / (1 + math.exp(-(0.5 * 2.0 - 0.5))))
+    again = EventModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.calibration == (0.5, -0.5) and "calibration" not in again.meta
+    for bad in ([0.5], [-1.0, 0.0], ["x", 0.0]):
+        with pytest.raises(DataFileError, match="calibration"):
+            EventModel.from_dict({**model.to_dict(), "calibration": bad})

@@ -2,9 +2,12 @@
 
 A logistic regression over what the events stage knows when it codes an event (the trigger's
 place in the parse, whether its roles were read off the parse or filled by position, its type,
-its certainty, whether it sits in a quote or a background clause …: :func:`features`). Its
-probability is the event's ``confidence``; events below the model's ``threshold`` are dropped
-as non-events. Trained by ``training/event_model.py`` on the **dev** split of the Wikinews gold
+its certainty, whether it sits in a quote or a background clause, the tense of its clause, a
+description sentence, a recap of an earlier event …: :func:`features`), with the trigger's word
+vector reduced to a few components (:class:`Projection`). Its probability — for articles
+rescaled by the model's ``calibration`` — is the event's ``confidence``
+(:meth:`EventModel.confidence`); events below the model's ``threshold`` are dropped as
+non-events. Trained by ``training/event_model.py`` on the **dev** split of the Wikinews gold
 set only (``benchmarks/gold/wikinews/``), shipped as ``data/events/event_model.json`` with a
 format marker; the test split is never read for it.
 """
@@ -18,7 +21,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from flashpoint.models.logistic import logistic_fields, read_model
+import numpy as np
+
+from flashpoint.errors import DataFileError
+from flashpoint.models.logistic import finite, logistic_fields, read_model
 from flashpoint.resources import data_file
 
 
@@ -49,6 +55,22 @@ class EventContext:
     target_sector: str
     prior: float = 0.5  # the stage's first-cut confidence (roles given, depth, nominal, mood)
     article_sentences: int = 1  # a lone sentence (a headline, a wire snippet) or a whole article
+    # the clause around the trigger
+    tense: str = ""  # "past" | "present" | "perfect" | "progressive" | "infinitive" | "gerund" …
+    passive: bool = False
+    negated_above: bool = False  # a "not" / "never" on a word the trigger hangs from
+    ancestors: tuple[str, ...] = ()  # lemmas of the verbs above the trigger, nearest first
+    # the whole sentence
+    copula: bool = False  # the sentence describes a state: a stative root or one with an attribute
+    sentence_quoted: bool = False
+    numbers: bool = False  # a count, a sum or a share ("killed 12", "$5 million")
+    dated: bool = False  # a date or a time
+    # the article so far: an event of this type sharing a participant was coded in an earlier
+    # sentence (a recap), or earlier in this one (one action named twice)
+    recap: bool = False
+    repeated: bool = False
+    # the trigger's static word vector (empty when the spaCy pipeline has none)
+    vector: tuple[float, ...] = ()
 
 
 # Reporting verbs: an event in their complement is reported content, not the writer's.
@@ -58,12 +80,14 @@ _DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "p
                    "nsubj", "nsubjpass", "compound", "amod", "appos", "attr", "npadvmod", "parataxis"})
 
 
-def features(c: EventContext) -> dict[str, float]:
-    """The model's features of one event: indicator features (value 1) and a few counts.
+# Feature families of open vocabularies (lemmas): the training script keeps only the values
+# seen often enough in its data (a value the model has no weight for adds nothing).
+SPARSE = ("lemma=",)
 
-    Lemmas enter as features too; the training script keeps only those seen often enough in
-    its data (a lemma the model has no weight for adds nothing).
-    """
+
+def features(c: EventContext, projection: Projection | None = None) -> dict[str, float]:
+    """The model's features of one event: indicator features (value 1), a few counts, and the
+    word vectors reduced by ``projection`` (none without one)."""
     f: dict[str, float] = {
         "prior": c.prior,
         f"text={'sentence' if c.article_sentences <= 1 else 'short' if c.article_sentences <= 4 else 'article'}": 1.0,
@@ -84,9 +108,23 @@ def features(c: EventContext) -> dict[str, float]:
     for flag, on in (("nominal", c.nominal), ("background", c.background), ("in_quote", c.in_quote),
                      ("located", c.located), ("self_dyad", c.self_dyad),
                      ("reported", c.head_lemma in _REPORTING),
-                     ("many_sources", c.sources > 1), ("many_targets", c.targets > 1)):
+                     ("many_sources", c.sources > 1), ("many_targets", c.targets > 1),
+                     ("passive", c.passive), ("negated_above", c.negated_above), ("copula", c.copula),
+                     ("sentence_quoted", c.sentence_quoted), ("numbers", c.numbers), ("dated", c.dated),
+                     ("said_above", any(a in _REPORTING for a in c.ancestors)),
+                     ("recap", c.recap), ("repeated", c.repeated)):
         if on:
             f[flag] = 1.0
+    if c.tense:  # a context read off the parse (not one built by hand with the first fields only)
+        f[f"tense={c.tense}"] = 1.0
+        # which quarter of the article: background gathers at the end of news articles
+        f[f"part={min(3, 4 * c.sentence // max(1, c.article_sentences))}"] = 1.0
+    # The clause's modal and subject kind, the sentence root's lemma, the lemmas above the
+    # trigger, the sentence's length, trigger and entity counts, and the vectors of the
+    # trigger's head and of the whole sentence were tried too: none lowered the cross-validated
+    # log loss on the Wikinews dev split (docs/benchmarks.md, issue 13), so none is read.
+    if projection is not None:
+        f.update(projection.features(c.vector))
     # Each feature also counts once more in a copy for the kind of text, so the model can learn
     # that a cue means one thing in a lone sentence and another in a whole article (feature
     # augmentation for domain adaptation, Daumé III 2007).
@@ -101,6 +139,42 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Projection:
+    """The trigger's word vector reduced to a few components (principal components fitted by
+    the training script on its events' trigger vectors): ``components · (vector - mean)``. The
+    components say what kind of word the trigger is (an attack, a meeting, a ruling …) beyond
+    its lemma, which the model only knows for lemmas seen often enough."""
+
+    mean: np.ndarray
+    components: np.ndarray  # k × dim
+
+    def features(self, vector: tuple[float, ...]) -> dict[str, float]:
+        """``vec0`` … of the trigger's vector; nothing for a vector missing or of another size
+        (another spaCy pipeline, or a word it has no vector for)."""
+        if len(vector) != self.mean.shape[0] or not any(vector):
+            return {}
+        reduced = self.components @ (np.asarray(vector, dtype="float64") - self.mean)
+        return {f"vec{i}": float(x) for i, x in enumerate(reduced)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Projection:
+        try:
+            mean = np.asarray(data["mean"], dtype="float64")
+            components = np.asarray(data["components"], dtype="float64")
+        except (TypeError, KeyError, ValueError) as exc:
+            raise DataFileError(f"invalid event model: bad projection ({exc})", source=EventModel.FILE) from None
+        if mean.ndim != 1 or components.ndim != 2 or components.shape[1] != mean.shape[0] \
+                or not (np.isfinite(mean).all() and np.isfinite(components).all()):
+            raise DataFileError("invalid event model: the projection must be a mean vector and a matrix of "
+                                "components of its size, all finite", source=EventModel.FILE)
+        return cls(mean, components)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": [round(float(x), 5) for x in self.mean],
+                "components": [[round(float(x), 5) for x in row] for row in self.components]}
+
+
+@dataclass(frozen=True, slots=True)
 class EventModel:
     """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped."""
 
@@ -108,8 +182,13 @@ class EventModel:
     bias: float
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
+    projection: Projection | None = None  # how the word vectors are reduced (None: not read)
+    # (a, b): an article's event has confidence σ(a·z + b), z the regression's score — Platt
+    # scaling fitted on held-out folds of the articles, as the model's raw probabilities there
+    # were sharper than the share of real events; lone sentences keep σ(z)
+    calibration: tuple[float, float] | None = None
 
-    FORMAT: ClassVar[str] = "flashpoint-event-model-1"
+    FORMAT: ClassVar[str] = "flashpoint-event-model-2"
     FILE: ClassVar[str] = "event_model.json"
 
     @classmethod
@@ -129,15 +208,45 @@ class EventModel:
         weights, bias, threshold, meta = logistic_fields(
             data, fmt=cls.FORMAT, what="event model", file=cls.FILE, retrain="training/event_model.py",
             zero_threshold=True)
-        return cls(weights, bias, threshold, meta)
+        projection = meta.pop("projection", None)
+        calibration = meta.pop("calibration", None)
+        if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
+                                            and all(finite(x) for x in calibration) and calibration[0] > 0):
+            raise DataFileError("invalid event model: calibration must be [a > 0, b]", source=cls.FILE)
+        return cls(weights, bias, threshold, meta,
+                   Projection.from_dict(projection) if projection is not None else None,
+                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
-                "weights": dict(sorted(self.weights.items()))}
+        out = {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
+               "weights": dict(sorted(self.weights.items()))}
+        if self.projection is not None:
+            out["projection"] = self.projection.to_dict()
+        if self.calibration is not None:
+            out["calibration"] = list(self.calibration)
+        return out
+
+    def features(self, c: EventContext) -> dict[str, float]:
+        """The features of one event as this model reads them (its word-vector projection)."""
+        return features(c, self.projection)
 
     def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """The regression's probability of these features (no calibration)."""
+        return _sigmoid(self.score(feats))
+
+    def score(self, feats: dict[str, float]) -> float:
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
+    def confidence(self, c: EventContext) -> float:
+        """How likely the event is real and of its type: the calibrated probability."""
+        z = self.score(self.features(c))
+        if self.calibration is not None and c.article_sentences > 1:
+            z = self.calibration[0] * z + self.calibration[1]
+        return _sigmoid(z)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from flashpoint.models.event_model import EventContext, EventModel, features
+from flashpoint.models.event_model import EventContext, EventModel
 from flashpoint.records import (
     ActorRef,
     Certainty,
@@ -19,6 +19,7 @@ from flashpoint.records import (
     Sentence,
 )
 from flashpoint.stages.certainty import CertaintyTagger, continued_quotes
+from flashpoint.stages.events._context import event_context
 from flashpoint.stages.events._governors import (
     _DEPLOYMENTS,
     _THREATS,
@@ -62,7 +63,7 @@ class EventCoder(TriggerFinder):
         certainty: CertaintyTagger | None = None,
         places: Places | None = None,
         model: EventModel | None = None,
-        trace: Callable[[Event, dict[str, float]], None] | None = None,
+        trace: Callable[[Event, EventContext], None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
@@ -70,7 +71,7 @@ class EventCoder(TriggerFinder):
         # the learned event model: its probability is the confidence, and events below its
         # threshold are dropped; without one, the first-cut heuristic confidence stays
         self.model = model
-        self.trace = trace  # training/event_model.py reads each event's features through it
+        self.trace = trace  # training/event_model.py reads each event's context through it
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
@@ -79,18 +80,22 @@ class EventCoder(TriggerFinder):
         mentions.countries = tuple(c for c, _ in counts.most_common())
         found: list[Event] = []
         quoted = continued_quotes(draft.article.text, draft.sentences)
+        # (sentence, type, participants) of every event coded so far, kept or not: the model
+        # reads whether an event repeats one coded before (a recap, or one action coded twice)
+        coded: list[tuple[int, str, frozenset[str]]] = []
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
             if sent is None:
                 continue
-            found.extend(self._sentence(draft, sentence, sent, mentions, quoted.get(sentence.index)))
+            found.extend(self._sentence(draft, sentence, sent, mentions, coded, quoted.get(sentence.index)))
             mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
         return replace(draft, events=tuple(found))
 
     # -- triggers --------------------------------------------------------------------------
 
     def _sentence(
-        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions, quoted: Certainty | None = None
+        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
+        coded: list[tuple[int, str, frozenset[str]]], quoted: Certainty | None = None,
     ) -> Iterator[Event]:
         """The events of one sentence; ``quoted`` is the attribution a quotation opened in an
         earlier sentence carries into this one (:func:`continued_quotes`)."""
@@ -182,14 +187,17 @@ class EventCoder(TriggerFinder):
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
             heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
-            feats = None
+            context = None
             if self.model is not None or self.trace is not None:
                 governed = ("negated" if override is not None and override[0] is None
                             else override[2] or "governed" if override is not None else kind)
-                feats = features(_context(draft, sentence, f, code, certainty, sources, targets, given,
-                                          background, governed, where is not None, trig_span, heuristic))
+                parties = frozenset(a.key for a in (*sources, *targets))
+                context = event_context(draft, sentence, sent, f, code, certainty, sources, targets, given,
+                                        background, governed, where is not None, trig_span, heuristic,
+                                        _repeats(coded, sentence.index, code.type or "", parties))
+                coded.append((sentence.index, code.type or "", parties))
             if self.model is not None:
-                confidence = round(self.model.probability(feats), 4)
+                confidence = round(self.model.confidence(context), 4)
                 if confidence < self.model.threshold:
                     continue  # most likely no event, or not of this type
             else:
@@ -214,8 +222,8 @@ class EventCoder(TriggerFinder):
                     # a role filled by position is no evidence that the event is right
                     confidence=confidence,
                 )
-                if self.trace is not None and feats is not None:
-                    self.trace(event, feats)
+                if self.trace is not None and context is not None:
+                    self.trace(event, context)
                 yield event
 
 
@@ -392,29 +400,10 @@ def _performed(verb: Token, subjects: tuple[Token, ...]) -> bool:
     return not any(c.dep_ == "aux" and c.lower_ in ("did", "had", "was", "were") for c in verb.children)
 
 
-_QUOTES_OPEN, _QUOTES_CLOSE = "“‘", "”’"
-
-
-def _context(draft: Draft, sentence: Sentence, f: _Found, code: Code, certainty: Certainty,
-             sources: list[ActorRef], targets: list[ActorRef], given: tuple[bool, bool], background: bool,
-             governed: str, located: bool, trig_span: tuple[int, int], prior: float) -> EventContext:
-    """What the event model reads of one coded event (see :mod:`flashpoint.models.event_model`)."""
-    before = draft.article.text[sentence.span[0]:trig_span[0]]
-    in_quote = before.count('"') % 2 == 1 or sum(before.count(q) for q in _QUOTES_OPEN) > sum(
-        before.count(q) for q in _QUOTES_CLOSE)
-    anchor = f.anchor
-    own = {s.country for s in sources if s.country}
-    return EventContext(
-        type=code.type or "", quad_class=code.quad_class, cameo=code.cameo, certainty=certainty.label,
-        source_given=given[0], target_given=given[1], sources=len(sources), targets=len(targets),
-        nominal=f.nominal, depth=_depth(anchor), background=background, governed=governed,
-        dep=anchor.dep_, head_lemma=anchor.head.lemma_.lower(),
-        # a lemma's learned weight is for the sense its lexicon row codes: "attacked the
-        # investigation" is not as sure an event as "attacked the town"
-        lemma=anchor.lemma_.lower() + (f"/{code.type}" if f.sensed else ""),
-        sentence=sentence.index, in_quote=in_quote, located=located,
-        self_dyad=any(t.country in own for t in targets if t.country),
-        source_sector=(sources[0].sector or "") if sources else "",
-        target_sector=(targets[0].sector or "") if targets else "",
-        prior=prior, article_sentences=len(draft.sentences),
-    )
+def _repeats(coded: list[tuple[int, str, frozenset[str]]], sentence: int, type_: str,
+             parties: frozenset[str]) -> tuple[bool, bool]:
+    """Whether an event of this type sharing a participant was coded before: in an earlier
+    sentence (a recap: "the strike", "the attack"), and earlier in this sentence (one action
+    named twice: "a car bombing killed five")."""
+    earlier = [s for s, t, p in coded if t == type_ and p & parties]
+    return any(s < sentence for s in earlier), any(s == sentence for s in earlier)
