@@ -222,6 +222,12 @@ _FUTURE_WINDOW = 60
 # ("the Oct. 1 deadline"); farther ahead it is read as past, as most news reports the past.
 _AHEAD_DAYS = 60
 
+# How far back a year named in the text sets the year of a bare day or month (about three
+# sentences): see _in_year_of.
+_ANCHOR_CHARS = 400
+_EDGES = ("early", "mid", "late")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s")
+
 Resolved = tuple[str, str]  # (value, granularity)
 
 
@@ -236,6 +242,7 @@ def find_times(
     end = len(text) if end is None else end
     found: list[TimeExpression] = []
     last_kind = ""
+    anchor: tuple[int, int, bool] | None = None  # the last year named: where, in a date?
     pos = start
     while (match := _SCANNER.search(text, pos, end)) is not None:
         kind = match.lastgroup or ""
@@ -252,6 +259,10 @@ def find_times(
         resolved = _resolve(kind, groups, text, match, published, previous)
         if resolved is None:
             continue
+        if "y" in groups and kind not in ("cont", "yrp"):
+            anchor = (int(groups["y"]), e, resolved[1] != "year")
+        elif anchor is not None and _in_year_of(kind, groups, published, anchor, text, s):
+            resolved = _in_year(resolved, anchor[0])
         if _POSSESSIVE.match(text, e, end):
             e += 2
         if kind in _DAY_KINDS and last_kind == "wd" and previous is not None:
@@ -260,6 +271,30 @@ def find_times(
         found.append(TimeExpression((s, e), *resolved))
         last_kind = kind
     return tuple(found)
+
+
+def _in_year_of(kind: str, g: dict[str, str], p: date | None, anchor: tuple[int, int, bool],
+                text: str, at: int) -> bool:
+    """Whether a day or month named without a year ("on November 21", "until July") belongs
+    to the year the text named just before: a story told in a past year stays in it. That
+    year must be the publication's (which the resolution already assumes) and come in a date
+    of the same paragraph ("on November 15, 2017. … on November 21") or in the same sentence
+    ("In the 2016 election, … until July"); a bare year in an earlier sentence is as often a
+    name ("the Voting Rights Act of 1965. In late June, …")."""
+    year, end, in_date = anchor
+    bare = kind in ("mdy", "dmy", "mo", "mop") or (kind == "mom" and "dir" in g and
+                                                   _words(g["dir"]).rstrip("-") in _EDGES)
+    if not bare or p is None or year == p.year or at - end > _ANCHOR_CHARS:
+        return False
+    between = text[end:at]
+    return "\n\n" not in between and (in_date or _SENTENCE_END.search(between) is None)
+
+
+def _in_year(resolved: Resolved, year: int) -> Resolved:
+    value, granularity = resolved
+    if granularity == "month":
+        return _month(year, int(value[5:7]))
+    return _day_of(year, int(value[5:7]), int(value[8:10])) or resolved
 
 
 def tag_times(draft: Draft) -> Draft:
@@ -414,8 +449,11 @@ def _period(p: date, direction: str, unit: str) -> Resolved | None:
         return None
     shift = {"last": -1, "this past": -1, "next": 1}.get(direction, 0)
     if unit == "week":
-        monday = p - timedelta(days=p.weekday()) + timedelta(weeks=shift)
-        return _month(monday.year, monday.month)
+        # The annotation guide's reading: the month of the day a week from P ("last week" →
+        # the month of P − 7 days), not of that week's Monday, which a Friday-to-Sunday
+        # story's Monday can push into the previous month.
+        day = p + timedelta(weeks=shift)
+        return _month(day.year, day.month)
     if unit == "month":
         return _month(*_add_months(p.year, p.month, shift))
     return _year(p.year + shift)
@@ -503,6 +541,20 @@ def _year(year: int) -> Resolved:
 # 2021 agreement". Such a date names the noun, not the event the trigger reports.
 _PREMODIFIER = frozenset({"poss", "compound", "nmod", "amod", "nummod"})
 _NOMINAL = frozenset({"NOUN", "PROPN"})
+# Ranks of a time expression for an event, best first (:func:`_rank`): attached to the trigger
+# through verbs and prepositions only ("shelled ... on Tuesday"); through a noun ("the attack
+# on Tuesday"); not governed by the trigger (allowed when it modifies a clause holding the
+# trigger: "On Monday, Fars reported Iran issued warrants"); inside a clause under the trigger
+# that has its own verb ("agreed after Turkey began an offensive on Wednesday": that clause's
+# own event; still better than nothing: "When announcing the shutdown on Monday, he called
+# on …"). Never: pre-modifying another noun ("November 2020's ceasefire"), or ending a period
+# ("delayed the election until June": June is when the delay ends).
+_GOVERNED, _THROUGH_NOUN, _UNGOVERNED, _SUBCLAUSE, _OTHER_NOUN, _PERIOD_END = range(6)
+# Clauses with a verb of their own: adverbial, relative, clausal modifiers and complements; a
+# relative or modifying clause of the trigger noun itself describes it ("the martial law
+# imposed in 1972") and does not count.
+_CLAUSES = frozenset({"advcl", "relcl", "acl", "ccomp", "csubj"})
+_UNTIL = frozenset({"until", "till"})
 # Tokens between a possessive date and its noun: "last week's deadly cross-border shelling".
 _POSSESSED_WINDOW = 6
 
@@ -552,9 +604,9 @@ def _publication(published: date | None) -> EventDate:
 
 def _may_date(doc: Doc, span: Span, trigger: Token) -> bool:
     rank = _rank(doc, span, trigger)
-    if rank <= 1:
+    if rank in (_GOVERNED, _THROUGH_NOUN, _SUBCLAUSE):
         return True
-    if rank == 3:
+    if rank in (_OTHER_NOUN, _PERIOD_END):
         return False
     chars = _tokens(doc, span)
     if chars is None:
@@ -570,24 +622,31 @@ def _tokens(doc: Doc, span: Span) -> SpacySpan | None:
 
 
 def _rank(doc: Doc, span: Span, trigger: Token) -> int:
+    """How a time expression relates to the trigger: one of the ``_GOVERNED`` … ``_PERIOD_END``
+    ranks, best first."""
     chars = _tokens(doc, span)
     if chars is None:
-        return 2
+        return _UNGOVERNED
     if chars.text.endswith(("'s", "’s")):  # (Doc.text would rebuild the whole text)
         # A possessive date determines a noun just after it, whatever the parse says (the
         # parser often misreads "November 2020's ceasefire"): the trigger's if it is that noun.
         owned = chars.end <= trigger.i < chars.end + _POSSESSED_WINDOW and trigger.pos_ in _NOMINAL
-        return 0 if owned else 3
+        return _GOVERNED if owned else _OTHER_NOUN
     root = chars.root
     head = root.head
     premodifier = root.dep_ in _PREMODIFIER and root.i < head.i and head.pos_ in _NOMINAL
     if premodifier and head.i != trigger.i:
-        return 3
-    through_noun = False
+        return _OTHER_NOUN
+    through_noun = subclause = False
     node = root
     while node.head.i != node.i:
+        if node.head.lower_ in _UNTIL:
+            return _PERIOD_END
+        describes_trigger = node.head.i == trigger.i and node.dep_ in ("acl", "relcl")
+        if node.pos_ == "VERB" and node.dep_ in _CLAUSES and not describes_trigger:
+            subclause = True
         node = node.head
         if node.i == trigger.i:
-            return 1 if through_noun else 0
+            return _SUBCLAUSE if subclause else _THROUGH_NOUN if through_noun else _GOVERNED
         through_noun = through_noun or node.pos_ in _NOMINAL
-    return 2
+    return _UNGOVERNED
