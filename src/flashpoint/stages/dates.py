@@ -4,7 +4,8 @@
 word lists in ``data/dates.toml`` and resolves every match against the publication date P
 to a :class:`TimeExpression`, whose ``value`` is an ISO date cut to its granularity: day
 ``2022-09-13``, month ``2022-09`` or year ``2022``. :func:`tag_times` is the pipeline stage;
-:func:`event_date` picks the date of one event.
+:func:`event_date` picks the date of one event from its own sentence (the event-dates stage,
+:mod:`flashpoint.stages.event_dates`, decides for the events it leaves undated).
 
 Resolution (expressions relative to P are skipped when P is unknown):
 
@@ -17,8 +18,9 @@ Resolution (expressions relative to P are skipped when P is unknown):
   P + 1; "overnight" → P − 1: wire copy is mostly filed in the morning about the night
   before, whose events fall on the previous calendar day.
 * Weeks have no granularity in the contract: "last week", "this week", "earlier this week",
-  "next week" and "N weeks ago" give the *month* of that week's Monday (of the date N weeks
-  back) — coarse but true, where a day would be false precision.
+  "next week" and "N weeks ago" give the *month* of the day that many weeks from P ("last
+  week" → the month of P − 7 days, as the annotation guide reads it) — coarse but true,
+  where a day would be false precision.
 * Weekends: "last weekend", "over the weekend" → the last Saturday before P (a weekend is two
   days; its Saturday stands for it), granularity day; "this weekend" → the Saturday of P's
   weekend, or of the coming one on a weekday; "next weekend" → the first Saturday after P.
@@ -34,6 +36,10 @@ Resolution (expressions relative to P are skipped when P is unknown):
   ("Sept. 13"): the latest such day on or before P, unless the next one is at most 60 days
   ahead or a future cue precedes it (then that next one, or P itself). Slashed dates only
   when unambiguous (one of day and month above 12).
+* A day or month without a year ("on November 21", "until July") takes the year of a story
+  told in a past or coming year: that of a date with a year shortly before it in the same
+  paragraph ("on November 15, 2017"), or of any year earlier in its sentence ("In the 2016
+  campaign … until July").
 * Years: 1900–2099 and only after a cue word ("in 2014", "since 2008", "the 2020 war"),
   with early/mid/late ("mid-2014"), as a possessive ("2020's"), after a month, or continuing
   a range ("between 2008 and 2014"); never before a count noun ("in 2000 cases").
@@ -300,68 +306,6 @@ def _in_year(resolved: Resolved, year: int) -> Resolved:
 def tag_times(draft: Draft) -> Draft:
     """Pipeline stage: attach the article's time expressions to the draft."""
     return replace(draft, times=find_times(draft.article.text, draft.article.published))
-
-
-def date_events(draft: Draft) -> Draft:
-    """Pipeline stage: give every event its own date (:func:`event_date`); an event its own
-    sentence does not date takes the date the paragraph's narrative is at (:func:`carried`)."""
-    spans = {s.index: s.span for s in draft.sentences}
-    published = draft.article.published
-    dated = []
-    for e in draft.events:
-        when = event_date(draft.times, spans[e.sentence], e.trigger, published, draft.doc)
-        if when.basis == "publication":
-            if _undated(draft.doc, e.trigger):
-                when = UNDATED
-            else:
-                when = carried(draft.times, draft.article.text, spans[e.sentence], published) or when
-        dated.append(replace(e, date=when))
-    return replace(draft, events=tuple(dated))
-
-
-# An event no text dates that happened before the story's time ("had been petitioned"): the
-# publication date would be wrong, and the text gives no other. (Future and hypothetical
-# events were tried too: better on the Wikinews dev split, worse on Giveme5W1H's lead events.)
-UNDATED = EventDate(None, None, None, "none")
-
-
-def _undated(doc: Doc | None, trigger: Span) -> bool:
-    tokens = _tokens(doc, trigger) if doc is not None else None
-    if tokens is None:
-        return False
-    verb = tokens.root
-    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ != "ROOT" and verb.head is not verb:
-        verb = verb.head  # a noun trigger is dated by the verb it hangs on
-    # past perfect (a present simple is no sign: news leads tell today's events in it)
-    return any(c.lower_ == "had" for c in verb.children if c.dep_ in ("aux", "auxpass"))
-
-
-# How far back a date carries: news narrates one happening over a few sentences of a
-# paragraph ("On Thursday the court convicted … The officers said they would appeal."), and a
-# new paragraph often moves on in time.
-CARRY_SENTENCES_CHARS = 600
-# Only the news of the last days carries: a day named before, at most this far before the
-# publication date (a week and a weekend: "last Friday" in a Monday paper).
-CARRY_MAX_DAYS = 10
-
-
-def carried(times: tuple[TimeExpression, ...], text: str, sentence_span: Span,
-            published: date | None) -> EventDate | None:
-    """The latest time expression before the sentence in its own paragraph, within a few
-    sentences, that is not after the publication date: the date the narrative is at."""
-    start = sentence_span[0]
-    paragraph = text.rfind("\n\n", 0, start)
-    floor = max(paragraph, start - CARRY_SENTENCES_CHARS)
-    before = [t for t in times if floor <= t.span[0] and t.span[1] <= start]
-    if not before:
-        return None
-    best = max(before, key=lambda t: t.span[0])
-    if best.granularity != "day" or published is None:
-        return None  # a year or month named before is background ("in 2014", "last year")
-    day = date.fromisoformat(best.value)
-    if not timedelta(0) <= published - day <= timedelta(days=CARRY_MAX_DAYS):
-        return None  # an announced date, or one far back in the story's background
-    return EventDate(best.value, best.granularity, best.span, "text")
 
 
 def _resolve(
