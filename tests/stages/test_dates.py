@@ -101,6 +101,10 @@ CASES = [
     ("The pact was signed in March.", THU, [("March", "2022-03", "month")]),
     ("The vote took place in November.", THU, [("November", "2021-11", "month")]),
     ("Elections are scheduled for November.", THU, [("November", "2022-11", "month")]),
+    ("He intends to leave the bloc by the end of January.", THU, [("January", "2023-01", "month")]),
+    ("The State Department named him in March of this year.", THU,
+     [("March of this year", "2022-03", "month")]),
+    ("Talks failed in late May of last year.", THU, [("late May of last year", "2021-05", "month")]),
     ("Troops left last July.", THU, [("last July", "2022-07", "month")]),
     ("The summit opens next February.", THU, [("next February", "2023-02", "month")]),
     ("Fighting flared in mid-August.", THU, [("mid-August", "2022-08", "month")]),
@@ -314,6 +318,9 @@ def test_event_date_ignores_the_end_of_a_period(nlp: Language) -> None:
     chosen, _ = _date_event("The envoy, who served until December, criticized the decision.",
                             "criticized", nlp)
     assert chosen == EventDate("2022-09-15", "day", None, "publication")
+    # "not … until": the time is when it happened
+    chosen, chosen_text = _date_event("He did not endorse her until July.", "endorse", nlp)
+    assert (chosen_text, chosen.value) == ("July", "2022-07")
 
 
 def test_event_date_without_a_parse_takes_the_nearest_expression() -> None:

@@ -30,7 +30,8 @@ Resolution (expressions relative to P are skipped when P is unknown):
   summer" → the one after the latest to have begun; "last summer" → the latest to have
   ended; "this summer" → the current one, else the one starting in P's year.
 * Months: "in July" → the latest July on or before P's month (the next one after a future
-  cue); "last July" → strictly before; "next July" → strictly after; "July 2021" → 2021-07.
+  cue); "last July" → strictly before; "next July" → strictly after; "July 2021" → 2021-07;
+  "March of this year" → P's year, "of last year" → the one before.
   A bare month needs a cue word ("in", "since", "the", ...) or a possessive ("July's").
 * Dates: "September 13, 2022", "13 September 2022", "2022-09-13" → day. Without a year
   ("Sept. 13"): the latest such day on or before P, unless the next one is at most 60 days
@@ -187,6 +188,8 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
                     r"(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|decade)s?"
                     r"(?P<h2>\s+and\s+a\s+half)?\s+ago)\b", ""),
         ("sea", "", rf"\b(?i:(?P<dir>{directions})\s+{season})\b", ""),
+        # (its optional cue lets it start where "mo" would: "in March of this year")
+        ("moy", rf"(?:{cue})?", rf"\b(?:{edge})?{mon}\s+(?i:of)\s+(?P<dir>(?i:this|last|next))\s+(?i:year)\b", ""),
         ("mo", cue, rf"(?:{edge})?{mon}{undated}", ""),
         ("mom", "", rf"\b(?P<dir>(?i:last|next|this|early|mid|late)(?:-|\s+)){mon}{undated}", ""),
         ("mop", "", rf"\b(?P<m>{no_may})", r"(?=['’]s\b)"),
@@ -351,6 +354,8 @@ def _resolve(
     if kind == "sea":
         return _season(p, _LEX.seasons[g["s"].lower()], _words(g["dir"]))
     month = _month_number(g["m"])
+    if kind == "moy":  # "in March of this year", "May of last year"
+        return _month(p.year + {"last": -1, "next": 1}.get(g["dir"].lower(), 0), month)
     cue = _words(text[match.start() : match.start(kind)])
     if kind == "mo" and g["m"] == "May" and cue == "the":
         return None  # "the May government"
@@ -584,8 +589,8 @@ def _rank(doc: Doc, span: Span, trigger: Token) -> int:
     through_noun = subclause = False
     node = root
     while node.head.i != node.i:
-        if node.head.lower_ in _UNTIL:
-            return _PERIOD_END
+        if node.head.lower_ in _UNTIL and not _negated(node.head.head):
+            return _PERIOD_END  # (but "did not endorse her until July": July is when she did)
         describes_trigger = node.head.i == trigger.i and node.dep_ in ("acl", "relcl")
         if node.pos_ == "VERB" and node.dep_ in _CLAUSES and not describes_trigger:
             subclause = True
@@ -594,3 +599,7 @@ def _rank(doc: Doc, span: Span, trigger: Token) -> int:
             return _SUBCLAUSE if subclause else _THROUGH_NOUN if through_noun else _GOVERNED
         through_noun = through_noun or node.pos_ in _NOMINAL
     return _UNGOVERNED
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
