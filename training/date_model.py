@@ -2,7 +2,7 @@
 set's **dev** split only — the test split is never read here.
 
 Every dev gold event whose own sentence names no time for it (and which is not in the article's
-lead, the first sentence with an event) is one choice: the options :func:`flashpoint.stages.event_dates.options` offers
+first sentence) is one choice: the options :func:`flashpoint.stages.event_dates.options` offers
 at the gold trigger (publication, the carried day, a month or year just before, no date), each
 labelled 1 when its date equals the gold date (value and granularity; no date for a gold
 ``null``). A logistic regression scores the options; the best-scoring one is the event's date.
@@ -65,12 +65,13 @@ def collect(gold_dir: Path) -> list[tuple[int, Any, dict[str, tuple[Any, dict[st
                 located.append((gold, trigger, sentence))
         lead = min((sentence.index for _, _, sentence in located), default=0)
         for gold, trigger, sentence in located:
-            if sentence.index <= lead:  # the lead keeps the publication date (event_dates.py)
+            if sentence.index == 0:  # the first sentence keeps the publication date
                 continue
             own = event_date(draft.times, sentence.span, trigger, published, draft.doc)
             if own.basis != "publication":
                 continue
-            offered = options(draft.doc, text, draft.sentences, draft.times, sentence, trigger, published)
+            offered = options(draft.doc, text, draft.sentences, draft.times, sentence, trigger, published,
+                              lead=sentence.index <= lead)
             choices.append((number, gold.date, offered))
     return choices
 

@@ -159,6 +159,20 @@ def test_the_stage_asks_the_model_only_for_events_after_the_lead(nlp: Language) 
 
 
 @pytest.mark.slow
+def test_a_lead_after_a_dated_sentence_is_news_never_background(nlp: Language) -> None:
+    text = "It happened on Saturday. Police had arrested twenty people. Rebels had shelled the town."
+    offered = _offered(nlp, text, "arrested")
+    assert set(offered) == {"publication", "carried", "none"}
+    at = text.index("arrested")
+    lead = options(nlp(text), text, _sentences(text), find_times(text, THU), _sentences(text)[1],
+                   (at, at + len("arrested")), THU, lead=True)
+    assert list(lead) == ["publication", "carried"]
+    model = _model(**{"none|t:pastperf": 5.0, "carried|t:pastperf": 1.0})
+    lead_event, later = (e.date for e in EventDater(model)(_draft(nlp, text, "arrested", "shelled")).events)
+    assert lead_event.value == "2022-09-10" and later == EventDate(None, None, None, "none")
+
+
+@pytest.mark.slow
 def test_the_stage_carries_the_story_day_when_the_model_says_so(nlp: Language) -> None:
     text = "Rebels shelled the town. On Saturday thousands marched. Police arrested twenty people."
     draft = EventDater(_model(**{"carried|samepara": 0.5, "carried|gap:4-7": 0.5}))(

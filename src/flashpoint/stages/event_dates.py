@@ -23,10 +23,12 @@ paragraph and whether it is the article's first day. The option with the highest
 Trained by ``training/date_model.py`` on the Wikinews gold set's **dev** split only, shipped as
 ``data/dates/date_model.json``.
 
-The article's lead — the first sentence that reports an event — keeps the publication date
-when it names no time: a news story opens with its news, and the chooser, trained on events all
-through the article, would too often read a lead's passive or perfect ("Five people have been
-hurt …") as background.
+The article's lead — the first sentence that reports an event — is news, not background: when
+it names no time it takes the publication date or, after a sentence that named a day ("On
+Saturday thousands marched in London. Protesters carried placards …"), maybe that day; never
+no date (the chooser would read a lead's passive or perfect, "Five people have been hurt …",
+as background). The article's first sentence, with nothing before it, keeps the publication
+date.
 """
 
 from __future__ import annotations
@@ -123,20 +125,21 @@ class EventDater:
         for e in draft.events:
             sentence = sentences[e.sentence]
             when = event_date(draft.times, sentence.span, e.trigger, article.published, draft.doc)
-            if when.basis == "publication" and sentence.index > lead:
+            if when.basis == "publication" and sentence.index > 0:
                 offered = options(draft.doc, article.text, draft.sentences, draft.times, sentence,
-                                  e.trigger, article.published)
+                                  e.trigger, article.published, lead=sentence.index <= lead)
                 when = self.model.choose(offered)
             dated.append(replace(e, date=when))
         return replace(draft, events=tuple(dated))
 
 
 def options(doc: Doc, text: str, sentences: tuple[Sentence, ...], times: tuple[TimeExpression, ...],
-            sentence: Sentence, trigger: Span, published: date | None
+            sentence: Sentence, trigger: Span, published: date | None, *, lead: bool = False
             ) -> dict[str, tuple[EventDate, dict[str, float]]]:
     """The dates an event its sentence does not date may take, each with its features for
     :class:`DateModel` (``training/date_model.py`` calls this too, so training and runtime
-    cannot drift apart)."""
+    cannot drift apart). An event of the ``lead`` is news: publication or the day named
+    before it, never background."""
     shared = sentence_features(doc, text, sentences, sentence, trigger)
     start = sentence.span[0]
     before = [t for t in times if t.span[1] <= start]
@@ -155,6 +158,8 @@ def options(doc: Doc, text: str, sentences: tuple[Sentence, ...], times: tuple[T
         if day is days[0]:
             own["firstday"] = 1.0  # the article's first day: usually the lead's, the story's
         offered["carried"] = (EventDate(day.value, "day", day.span, "text"), _joined("carried", shared, own))
+    if lead:
+        return offered
     near = [t for t in before if start - t.span[1] <= CONTEXT_CHARS and _same_paragraph(text, t.span[0], start)]
     if near and near[-1].granularity != "day":
         last = near[-1]
