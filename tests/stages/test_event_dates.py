@@ -100,6 +100,13 @@ def test_without_a_publication_date_nothing_is_carried(nlp: Language) -> None:
 def test_a_quotation_is_a_feature(nlp: Language) -> None:
     offered = _offered(nlp, 'Shells fell on Monday. He said, "They attacked us first."', "attacked")
     assert "none|quote" in offered["none"][1]
+    assert "none|background" not in offered["none"][1]
+
+
+@pytest.mark.slow
+def test_a_background_word_is_a_feature(nlp: Language) -> None:
+    offered = _offered(nlp, "Shells fell on Monday. The then-minister was previously jailed.", "jailed")
+    assert {"none|background", "none|passive"} <= set(offered["none"][1])
 
 
 # -- the model -------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 
     from flashpoint.draft import Draft
 
-__all__ = ["event_date", "find_times", "tag_times"]
+__all__ = ["background_cue", "event_date", "find_times", "tag_times"]
 
 DATA_FILE = data_file("dates", "dates.toml")
 
@@ -86,6 +86,7 @@ class _Lexicon:
     cues: tuple[str, ...]
     not_after_year: tuple[str, ...]
     future: tuple[str, ...]
+    background: tuple[str, ...]
 
 
 def _load_lexicon(path: Path = DATA_FILE) -> _Lexicon:
@@ -129,6 +130,7 @@ def _load_lexicon(path: Path = DATA_FILE) -> _Lexicon:
         cues=words("cues"),
         not_after_year=words("not_after_year"),
         future=words("future"),
+        background=words("background"),
     )
 
 
@@ -215,6 +217,7 @@ def _compile(lex: _Lexicon) -> re.Pattern[str]:
 _LEX = _load_lexicon()
 _SCANNER = _compile(_LEX)
 _FUTURE = re.compile(rf"(?<!\w)(?i:{_alt(_LEX.future)})\b")
+_BACKGROUND = re.compile(rf"(?<!\w)(?i:{_alt(_LEX.background)})(?:\b|(?<=-))")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _JOIN = re.compile(r",?\s*")
 _DAY_KINDS = frozenset({"iso", "slash", "mdy", "dmy"})
@@ -304,6 +307,11 @@ def _in_year(resolved: Resolved, year: int) -> Resolved:
     if granularity == "month":
         return _month(year, int(value[5:7]))
     return _day_of(year, int(value[5:7]), int(value[8:10])) or resolved
+
+
+def background_cue(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a word of ``dates.toml``'s background list."""
+    return _BACKGROUND.search(text, start, end) is not None
 
 
 def tag_times(draft: Draft) -> Draft:

@@ -17,7 +17,8 @@ among the dates the article offers (:func:`options`):
 
 The chooser is a logistic regression over each option joined with what the sentence says of the
 event's time: the tense of the trigger's verb (past perfect, present perfect, modal …), a
-passive, the sentence's certainty label, a quotation, how far into the article it stands, and
+passive, the sentence's certainty label, a quotation, a background word ("previously", "once",
+"former": ``dates.toml``), how far into the article it stands, and
 for the carried day how many days before publication it lies, whether it is in the same
 paragraph and whether it is the article's first day. The option with the highest score wins.
 Trained by ``training/date_model.py`` on the Wikinews gold set's **dev** split only, shipped as
@@ -45,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flashpoint.models.logistic import logistic_fields, read_model
 from flashpoint.records import EventDate, Sentence, Span, TimeExpression
 from flashpoint.resources import data_file
-from flashpoint.stages.dates import event_date
+from flashpoint.stages.dates import background_cue, event_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -187,6 +188,8 @@ def sentence_features(doc: Doc, text: str, sentences: tuple[Sentence, ...], sent
     if text[sentence.span[0] : sentence.span[0] + 1] in _QUOTES or sum(lead_in.count(q) for q in _QUOTES) % 2:
         found["quote"] = 1.0
     found["pos:" + _bucket(sentence.index, ((1, "1"), (4, "2-4"), (9, "5-9")), "10+")] = 1.0
+    if background_cue(text, sentence.span[0], sentence.span[1]):
+        found["background"] = 1.0  # "previously", "once", "former" … (dates.toml)
     return found
 
 
