@@ -21,7 +21,7 @@ from flashpoint.inputs import clean as ingest
 from flashpoint.models.event_model import EventModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
-from flashpoint.stages import actors, certainty, dates, events, parser, sentences
+from flashpoint.stages import actors, certainty, dates, event_dates, events, parser, sentences
 from flashpoint.stages.locations import Places
 from flashpoint.stages.parser import load_pipeline
 
@@ -62,7 +62,7 @@ class Pipeline:
                     "id", "sentence", "trigger", "source", "target", "type", "mode", "context", "cameo",
                     "quad_class", "goldstein", "location", "certainty", "confidence")),
             ),
-            Stage("event-dates", dates.date_events, needs=("sentences", "times", "events"),
+            Stage("event-dates", event_dates.EventDater(), needs=("sentences", "times", "events"),
                   assigns=("events[].date",)),
             Stage("actor-summary", actors.ActorSummary(gazetteer), needs=("mentions",), makes=("actors",),
                   assigns=tuple(f"actors[].{k}" for k in ("key", "name", "country", "org", "sector", "mentions"))),

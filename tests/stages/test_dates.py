@@ -61,6 +61,8 @@ CASES = [
     # weeks resolve to the month of their Monday; weekends to their Saturday
     ("Earlier this week, the mayor resigned.", THU, [("Earlier this week", "2022-09", "month")]),
     ("The strike ended last week.", date(2022, 9, 2), [("last week", "2022-08", "month")]),
+    # the month of P − 7 days (the annotation guide), not of that week's Monday (December)
+    ("He was killed last week.", date(2020, 1, 9), [("last week", "2020-01", "month")]),
     ("Inspectors return next week.", date(2022, 9, 29), [("next week", "2022-10", "month")]),
     ("After last weekend's clashes, the road closed.", THU,
      [("last weekend's", "2022-09-10", "day")]),
@@ -99,6 +101,10 @@ CASES = [
     ("The pact was signed in March.", THU, [("March", "2022-03", "month")]),
     ("The vote took place in November.", THU, [("November", "2021-11", "month")]),
     ("Elections are scheduled for November.", THU, [("November", "2022-11", "month")]),
+    ("He intends to leave the bloc by the end of January.", THU, [("January", "2023-01", "month")]),
+    ("The State Department named him in March of this year.", THU,
+     [("March of this year", "2022-03", "month")]),
+    ("Talks failed in late May of last year.", THU, [("late May of last year", "2021-05", "month")]),
     ("Troops left last July.", THU, [("last July", "2022-07", "month")]),
     ("The summit opens next February.", THU, [("next February", "2023-02", "month")]),
     ("Fighting flared in mid-August.", THU, [("mid-August", "2022-08", "month")]),
@@ -167,6 +173,25 @@ def test_resolves(sentence: str, published: date, expected: list[tuple[str, str,
 @pytest.mark.parametrize("sentence", NOT_TIMES)
 def test_not_a_time(sentence: str) -> None:
     assert find_times(sentence, THU) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a date with a year sets the year of the bare dates after it in its paragraph
+        ("He fell on November 15, 2017. He resigned on November 21.", "2017-11-21"),
+        # a bare year does so within its sentence
+        ("In the 2016 campaign he held out and did not concede until July.", "2016-07"),
+        # but not from an earlier sentence: years there are as often names
+        ("He cited the Voting Rights Act of 1965. In late June, the court ruled.", "2022-06"),
+        # nor across a paragraph
+        ("He fell on November 15, 2017.\n\nHe resigned on November 21.", "2021-11-21"),
+        # and a year that is the publication's changes nothing
+        ("The accord of May 2022 held. On November 21 it broke.", "2021-11-21"),
+    ],
+)
+def test_bare_dates_take_the_year_the_story_is_in(text: str, expected: str) -> None:
+    assert find_times(text, THU)[-1].value == expected
 
 
 def test_without_publication_date_relative_expressions_are_skipped() -> None:
@@ -267,6 +292,18 @@ def _date_event(
          "on Monday", "2022-09-12"),
         ("Russia condemned Tuesday's deadly attack on the village.", "attack",
          "Tuesday's", "2022-09-13"),
+        # a time in a clause with its own verb dates that clause: last choice, not first
+        ("On Monday the rebels agreed to a truce after the army began an offensive on Tuesday.",
+         "agreed", "On Monday", "2022-09-12"),
+        ("On Monday the court charged him with a murder pertaining to a shooting on Friday.",
+         "charged", "On Monday", "2022-09-12"),
+        ("When announcing the closure on Monday, the minister called on parents to help.",
+         "called on", "on Monday", "2022-09-12"),
+        # ... but a clause describing the trigger noun dates it
+        ("He recalled the martial law imposed by the army in 1972.", "martial law", "1972", "1972"),
+        # "until June" ends the period the trigger opens
+        ("On Tuesday the governor signed an order delaying the election until June.", "delaying",
+         "On Tuesday", "2022-09-13"),
     ],
 )
 def test_event_date_prefers_the_expression_the_trigger_governs(
@@ -274,6 +311,16 @@ def test_event_date_prefers_the_expression_the_trigger_governs(
 ) -> None:
     chosen, chosen_text = _date_event(text, trigger, nlp)
     assert (chosen_text, chosen.value, chosen.basis) == (expected_text, expected_value, "text")
+
+
+@pytest.mark.slow
+def test_event_date_ignores_the_end_of_a_period(nlp: Language) -> None:
+    chosen, _ = _date_event("The envoy, who served until December, criticized the decision.",
+                            "criticized", nlp)
+    assert chosen == EventDate("2022-09-15", "day", None, "publication")
+    # "not … until": the time is when it happened
+    chosen, chosen_text = _date_event("He did not endorse her until July.", "endorse", nlp)
+    assert (chosen_text, chosen.value) == ("July", "2022-07")
 
 
 def test_event_date_without_a_parse_takes_the_nearest_expression() -> None:

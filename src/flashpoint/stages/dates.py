@@ -4,7 +4,8 @@
 word lists in ``data/dates.toml`` and resolves every match against the publication date P
 to a :class:`TimeExpression`, whose ``value`` is an ISO date cut to its granularity: day
 ``2022-09-13``, month ``2022-09`` or year ``2022``. :func:`tag_times` is the pipeline stage;
-:func:`event_date` picks the date of one event.
+:func:`event_date` picks the date of one event from its own sentence (the event-dates stage,
+:mod:`flashpoint.stages.event_dates`, decides for the events it leaves undated).
 
 Resolution (expressions relative to P are skipped when P is unknown):
 
@@ -17,8 +18,9 @@ Resolution (expressions relative to P are skipped when P is unknown):
   P + 1; "overnight" → P − 1: wire copy is mostly filed in the morning about the night
   before, whose events fall on the previous calendar day.
 * Weeks have no granularity in the contract: "last week", "this week", "earlier this week",
-  "next week" and "N weeks ago" give the *month* of that week's Monday (of the date N weeks
-  back) — coarse but true, where a day would be false precision.
+  "next week" and "N weeks ago" give the *month* of the day that many weeks from P ("last
+  week" → the month of P − 7 days, as the annotation guide reads it) — coarse but true,
+  where a day would be false precision.
 * Weekends: "last weekend", "over the weekend" → the last Saturday before P (a weekend is two
   days; its Saturday stands for it), granularity day; "this weekend" → the Saturday of P's
   weekend, or of the coming one on a weekday; "next weekend" → the first Saturday after P.
@@ -28,12 +30,17 @@ Resolution (expressions relative to P are skipped when P is unknown):
   summer" → the one after the latest to have begun; "last summer" → the latest to have
   ended; "this summer" → the current one, else the one starting in P's year.
 * Months: "in July" → the latest July on or before P's month (the next one after a future
-  cue); "last July" → strictly before; "next July" → strictly after; "July 2021" → 2021-07.
+  cue); "last July" → strictly before; "next July" → strictly after; "July 2021" → 2021-07;
+  "March of this year" → P's year, "of last year" → the one before.
   A bare month needs a cue word ("in", "since", "the", ...) or a possessive ("July's").
 * Dates: "September 13, 2022", "13 September 2022", "2022-09-13" → day. Without a year
   ("Sept. 13"): the latest such day on or before P, unless the next one is at most 60 days
   ahead or a future cue precedes it (then that next one, or P itself). Slashed dates only
   when unambiguous (one of day and month above 12).
+* A day or month without a year ("on November 21", "until July") takes the year of a story
+  told in a past or coming year: that of a date with a year shortly before it in the same
+  paragraph ("on November 15, 2017"), or of any year earlier in its sentence ("In the 2016
+  campaign … until July").
 * Years: 1900–2099 and only after a cue word ("in 2014", "since 2008", "the 2020 war"),
   with early/mid/late ("mid-2014"), as a possessive ("2020's"), after a month, or continuing
   a range ("between 2008 and 2014"); never before a count noun ("in 2000 cases").
@@ -63,7 +70,7 @@ if TYPE_CHECKING:
 
     from flashpoint.draft import Draft
 
-__all__ = ["event_date", "find_times", "tag_times"]
+__all__ = ["background_cue", "event_date", "find_times", "tag_times"]
 
 DATA_FILE = data_file("dates", "dates.toml")
 
@@ -79,6 +86,7 @@ class _Lexicon:
     cues: tuple[str, ...]
     not_after_year: tuple[str, ...]
     future: tuple[str, ...]
+    background: tuple[str, ...]
 
 
 def _load_lexicon(path: Path = DATA_FILE) -> _Lexicon:
@@ -122,6 +130,7 @@ def _load_lexicon(path: Path = DATA_FILE) -> _Lexicon:
         cues=words("cues"),
         not_after_year=words("not_after_year"),
         future=words("future"),
+        background=words("background"),
     )
 
 
@@ -181,6 +190,8 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
                     r"(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|decade)s?"
                     r"(?P<h2>\s+and\s+a\s+half)?\s+ago)\b", ""),
         ("sea", "", rf"\b(?i:(?P<dir>{directions})\s+{season})\b", ""),
+        # (its optional cue lets it start where "mo" would: "in March of this year")
+        ("moy", rf"(?:{cue})?", rf"\b(?:{edge})?{mon}\s+(?i:of)\s+(?P<dir>(?i:this|last|next))\s+(?i:year)\b", ""),
         ("mo", cue, rf"(?:{edge})?{mon}{undated}", ""),
         ("mom", "", rf"\b(?P<dir>(?i:last|next|this|early|mid|late)(?:-|\s+)){mon}{undated}", ""),
         ("mop", "", rf"\b(?P<m>{no_may})", r"(?=['’]s\b)"),
@@ -206,6 +217,7 @@ def _compile(lex: _Lexicon) -> re.Pattern[str]:
 _LEX = _load_lexicon()
 _SCANNER = _compile(_LEX)
 _FUTURE = re.compile(rf"(?<!\w)(?i:{_alt(_LEX.future)})\b")
+_BACKGROUND = re.compile(rf"(?<!\w)(?i:{_alt(_LEX.background)})(?:\b|(?<=-))")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _JOIN = re.compile(r",?\s*")
 _DAY_KINDS = frozenset({"iso", "slash", "mdy", "dmy"})
@@ -222,6 +234,12 @@ _FUTURE_WINDOW = 60
 # ("the Oct. 1 deadline"); farther ahead it is read as past, as most news reports the past.
 _AHEAD_DAYS = 60
 
+# How far back a year named in the text sets the year of a bare day or month (about three
+# sentences): see _in_year_of.
+_ANCHOR_CHARS = 400
+_EDGES = ("early", "mid", "late")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s")
+
 Resolved = tuple[str, str]  # (value, granularity)
 
 
@@ -236,6 +254,7 @@ def find_times(
     end = len(text) if end is None else end
     found: list[TimeExpression] = []
     last_kind = ""
+    anchor: tuple[int, int, bool] | None = None  # the last year named: where, in a date?
     pos = start
     while (match := _SCANNER.search(text, pos, end)) is not None:
         kind = match.lastgroup or ""
@@ -252,6 +271,10 @@ def find_times(
         resolved = _resolve(kind, groups, text, match, published, previous)
         if resolved is None:
             continue
+        if "y" in groups and kind not in ("cont", "yrp"):
+            anchor = (int(groups["y"]), e, resolved[1] != "year")
+        elif anchor is not None and _in_year_of(kind, groups, published, anchor, text, s):
+            resolved = _in_year(resolved, anchor[0])
         if _POSSESSIVE.match(text, e, end):
             e += 2
         if kind in _DAY_KINDS and last_kind == "wd" and previous is not None:
@@ -262,71 +285,38 @@ def find_times(
     return tuple(found)
 
 
+def _in_year_of(kind: str, g: dict[str, str], p: date | None, anchor: tuple[int, int, bool],
+                text: str, at: int) -> bool:
+    """Whether a day or month named without a year ("on November 21", "until July") belongs
+    to the year the text named just before: a story told in a past year stays in it. That
+    year must be the publication's (which the resolution already assumes) and come in a date
+    of the same paragraph ("on November 15, 2017. … on November 21") or in the same sentence
+    ("In the 2016 election, … until July"); a bare year in an earlier sentence is as often a
+    name ("the Voting Rights Act of 1965. In late June, …")."""
+    year, end, in_date = anchor
+    bare = kind in ("mdy", "dmy", "mo", "mop") or (kind == "mom" and "dir" in g and
+                                                   _words(g["dir"]).rstrip("-") in _EDGES)
+    if not bare or p is None or year == p.year or at - end > _ANCHOR_CHARS:
+        return False
+    between = text[end:at]
+    return "\n\n" not in between and (in_date or _SENTENCE_END.search(between) is None)
+
+
+def _in_year(resolved: Resolved, year: int) -> Resolved:
+    value, granularity = resolved
+    if granularity == "month":
+        return _month(year, int(value[5:7]))
+    return _day_of(year, int(value[5:7]), int(value[8:10])) or resolved
+
+
+def background_cue(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a word of ``dates.toml``'s background list."""
+    return _BACKGROUND.search(text, start, end) is not None
+
+
 def tag_times(draft: Draft) -> Draft:
     """Pipeline stage: attach the article's time expressions to the draft."""
     return replace(draft, times=find_times(draft.article.text, draft.article.published))
-
-
-def date_events(draft: Draft) -> Draft:
-    """Pipeline stage: give every event its own date (:func:`event_date`); an event its own
-    sentence does not date takes the date the paragraph's narrative is at (:func:`carried`)."""
-    spans = {s.index: s.span for s in draft.sentences}
-    published = draft.article.published
-    dated = []
-    for e in draft.events:
-        when = event_date(draft.times, spans[e.sentence], e.trigger, published, draft.doc)
-        if when.basis == "publication":
-            if _undated(draft.doc, e.trigger):
-                when = UNDATED
-            else:
-                when = carried(draft.times, draft.article.text, spans[e.sentence], published) or when
-        dated.append(replace(e, date=when))
-    return replace(draft, events=tuple(dated))
-
-
-# An event no text dates that happened before the story's time ("had been petitioned"): the
-# publication date would be wrong, and the text gives no other. (Future and hypothetical
-# events were tried too: better on the Wikinews dev split, worse on Giveme5W1H's lead events.)
-UNDATED = EventDate(None, None, None, "none")
-
-
-def _undated(doc: Doc | None, trigger: Span) -> bool:
-    tokens = _tokens(doc, trigger) if doc is not None else None
-    if tokens is None:
-        return False
-    verb = tokens.root
-    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ != "ROOT" and verb.head is not verb:
-        verb = verb.head  # a noun trigger is dated by the verb it hangs on
-    # past perfect (a present simple is no sign: news leads tell today's events in it)
-    return any(c.lower_ == "had" for c in verb.children if c.dep_ in ("aux", "auxpass"))
-
-
-# How far back a date carries: news narrates one happening over a few sentences of a
-# paragraph ("On Thursday the court convicted … The officers said they would appeal."), and a
-# new paragraph often moves on in time.
-CARRY_SENTENCES_CHARS = 600
-# Only the news of the last days carries: a day named before, at most this far before the
-# publication date (a week and a weekend: "last Friday" in a Monday paper).
-CARRY_MAX_DAYS = 10
-
-
-def carried(times: tuple[TimeExpression, ...], text: str, sentence_span: Span,
-            published: date | None) -> EventDate | None:
-    """The latest time expression before the sentence in its own paragraph, within a few
-    sentences, that is not after the publication date: the date the narrative is at."""
-    start = sentence_span[0]
-    paragraph = text.rfind("\n\n", 0, start)
-    floor = max(paragraph, start - CARRY_SENTENCES_CHARS)
-    before = [t for t in times if floor <= t.span[0] and t.span[1] <= start]
-    if not before:
-        return None
-    best = max(before, key=lambda t: t.span[0])
-    if best.granularity != "day" or published is None:
-        return None  # a year or month named before is background ("in 2014", "last year")
-    day = date.fromisoformat(best.value)
-    if not timedelta(0) <= published - day <= timedelta(days=CARRY_MAX_DAYS):
-        return None  # an announced date, or one far back in the story's background
-    return EventDate(best.value, best.granularity, best.span, "text")
 
 
 def _resolve(
@@ -372,6 +362,8 @@ def _resolve(
     if kind == "sea":
         return _season(p, _LEX.seasons[g["s"].lower()], _words(g["dir"]))
     month = _month_number(g["m"])
+    if kind == "moy":  # "in March of this year", "May of last year"
+        return _month(p.year + {"last": -1, "next": 1}.get(g["dir"].lower(), 0), month)
     cue = _words(text[match.start() : match.start(kind)])
     if kind == "mo" and g["m"] == "May" and cue == "the":
         return None  # "the May government"
@@ -414,8 +406,11 @@ def _period(p: date, direction: str, unit: str) -> Resolved | None:
         return None
     shift = {"last": -1, "this past": -1, "next": 1}.get(direction, 0)
     if unit == "week":
-        monday = p - timedelta(days=p.weekday()) + timedelta(weeks=shift)
-        return _month(monday.year, monday.month)
+        # The annotation guide's reading: the month of the day a week from P ("last week" →
+        # the month of P − 7 days), not of that week's Monday, which a Friday-to-Sunday
+        # story's Monday can push into the previous month.
+        day = p + timedelta(weeks=shift)
+        return _month(day.year, day.month)
     if unit == "month":
         return _month(*_add_months(p.year, p.month, shift))
     return _year(p.year + shift)
@@ -503,6 +498,20 @@ def _year(year: int) -> Resolved:
 # 2021 agreement". Such a date names the noun, not the event the trigger reports.
 _PREMODIFIER = frozenset({"poss", "compound", "nmod", "amod", "nummod"})
 _NOMINAL = frozenset({"NOUN", "PROPN"})
+# Ranks of a time expression for an event, best first (:func:`_rank`): attached to the trigger
+# through verbs and prepositions only ("shelled ... on Tuesday"); through a noun ("the attack
+# on Tuesday"); not governed by the trigger (allowed when it modifies a clause holding the
+# trigger: "On Monday, Fars reported Iran issued warrants"); inside a clause under the trigger
+# that has its own verb ("agreed after Turkey began an offensive on Wednesday": that clause's
+# own event; still better than nothing: "When announcing the shutdown on Monday, he called
+# on …"). Never: pre-modifying another noun ("November 2020's ceasefire"), or ending a period
+# ("delayed the election until June": June is when the delay ends).
+_GOVERNED, _THROUGH_NOUN, _UNGOVERNED, _SUBCLAUSE, _OTHER_NOUN, _PERIOD_END = range(6)
+# Clauses with a verb of their own: adverbial, relative, clausal modifiers and complements; a
+# relative or modifying clause of the trigger noun itself describes it ("the martial law
+# imposed in 1972") and does not count.
+_CLAUSES = frozenset({"advcl", "relcl", "acl", "ccomp", "csubj"})
+_UNTIL = frozenset({"until", "till"})
 # Tokens between a possessive date and its noun: "last week's deadly cross-border shelling".
 _POSSESSED_WINDOW = 6
 
@@ -552,9 +561,9 @@ def _publication(published: date | None) -> EventDate:
 
 def _may_date(doc: Doc, span: Span, trigger: Token) -> bool:
     rank = _rank(doc, span, trigger)
-    if rank <= 1:
+    if rank in (_GOVERNED, _THROUGH_NOUN, _SUBCLAUSE):
         return True
-    if rank == 3:
+    if rank in (_OTHER_NOUN, _PERIOD_END):
         return False
     chars = _tokens(doc, span)
     if chars is None:
@@ -570,24 +579,35 @@ def _tokens(doc: Doc, span: Span) -> SpacySpan | None:
 
 
 def _rank(doc: Doc, span: Span, trigger: Token) -> int:
+    """How a time expression relates to the trigger: one of the ``_GOVERNED`` … ``_PERIOD_END``
+    ranks, best first."""
     chars = _tokens(doc, span)
     if chars is None:
-        return 2
+        return _UNGOVERNED
     if chars.text.endswith(("'s", "’s")):  # (Doc.text would rebuild the whole text)
         # A possessive date determines a noun just after it, whatever the parse says (the
         # parser often misreads "November 2020's ceasefire"): the trigger's if it is that noun.
         owned = chars.end <= trigger.i < chars.end + _POSSESSED_WINDOW and trigger.pos_ in _NOMINAL
-        return 0 if owned else 3
+        return _GOVERNED if owned else _OTHER_NOUN
     root = chars.root
     head = root.head
     premodifier = root.dep_ in _PREMODIFIER and root.i < head.i and head.pos_ in _NOMINAL
     if premodifier and head.i != trigger.i:
-        return 3
-    through_noun = False
+        return _OTHER_NOUN
+    through_noun = subclause = False
     node = root
     while node.head.i != node.i:
+        if node.head.lower_ in _UNTIL and not _negated(node.head.head):
+            return _PERIOD_END  # (but "did not endorse her until July": July is when she did)
+        describes_trigger = node.head.i == trigger.i and node.dep_ in ("acl", "relcl")
+        if node.pos_ == "VERB" and node.dep_ in _CLAUSES and not describes_trigger:
+            subclause = True
         node = node.head
         if node.i == trigger.i:
-            return 1 if through_noun else 0
+            return _SUBCLAUSE if subclause else _THROUGH_NOUN if through_noun else _GOVERNED
         through_noun = through_noun or node.pos_ in _NOMINAL
-    return 2
+    return _UNGOVERNED
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
