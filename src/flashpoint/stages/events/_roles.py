@@ -53,6 +53,7 @@ class _Mentions:
         # none in its own sentence ("Azerbaijan lost its patience. It struck …")
         self.topic: list[ActorRef] = []
         self.countries: tuple[str, ...] = ()
+        self.country_names: dict[str, str] = {}  # ISO3 → the name of a plain country mention
 
     def within(self, start: int, end: int) -> list[ActorRef]:
         i = bisect_left(self.starts, start)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from flashpoint.models.event_model import EventContext, EventModel, features
+from flashpoint.models.role_model import RoleModel
 from flashpoint.records import (
     ActorRef,
     Certainty,
@@ -29,6 +30,7 @@ from flashpoint.stages.events._governors import (
     _sends_people,
 )
 from flashpoint.stages.events._lexicon import Code, Lexicon
+from flashpoint.stages.events._ranker import Candidate, event_context, keep_features, target_candidates
 from flashpoint.stages.events._roles import (
     _actors_of,
     _confidence,
@@ -63,6 +65,8 @@ class EventCoder(TriggerFinder):
         places: Places | None = None,
         model: EventModel | None = None,
         trace: Callable[[Event, dict[str, float]], None] | None = None,
+        roles: RoleModel | None = None,
+        role_trace: Callable[[int, tuple[int, int], list[Candidate]], None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
@@ -71,12 +75,18 @@ class EventCoder(TriggerFinder):
         # threshold are dropped; without one, the first-cut heuristic confidence stays
         self.model = model
         self.trace = trace  # training/event_model.py reads each event's features through it
+        # the learned role model: the target of an event whose parse names none, chosen among
+        # candidates (stages/events/_ranker.py); without one, the clause's nearest actor
+        self.roles = roles
+        self.role_trace = role_trace  # training/role_model.py reads the candidates through it
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
         # the article's countries, most mentioned first: they decide between namesake towns
         counts = Counter(m.country for m in draft.mentions if m.country)
         mentions.countries = tuple(c for c, _ in counts.most_common())
+        mentions.country_names = {m.country: m.name for m in draft.mentions
+                                  if m.country and not m.sector and not m.org and ":" not in m.key}
         found: list[Event] = []
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
@@ -147,9 +157,9 @@ class EventCoder(TriggerFinder):
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
+            own = {s.country for s in sources}
             if code.cameo in _DEPLOYMENTS:
                 # the troops sent are the sender's, not whom the deployment is aimed at
-                own = {s.country for s in sources}
                 targets = [t for t in targets if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
@@ -163,6 +173,16 @@ class EventCoder(TriggerFinder):
                 if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
+            # the role model's target for an event whose parse named none, if it prefers one to
+            # the first cut; the event model still reads the first-cut roles it was trained on.
+            # It learnt from whole articles: a lone sentence (a headline, a benchmark sentence)
+            # keeps the first cut
+            ranked = (self._ranked_target(f, sentence, trig_span, code, sources, targets, mentions,
+                                          background, override is not None)
+                      if not given[1] and not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1)
+                      and len(draft.sentences) > 1 else [])
+            if code.cameo in _DEPLOYMENTS:
+                ranked = [t for t in ranked if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
             feats = None
             if self.model is not None or self.trace is not None:
@@ -176,7 +196,8 @@ class EventCoder(TriggerFinder):
                     continue  # most likely no event, or not of this type
             else:
                 confidence = heuristic
-            pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
+            symmetric = f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets)
+            pairs = _pairs(sources, ranked or targets, symmetric)
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
                 event = Event(
@@ -200,6 +221,23 @@ class EventCoder(TriggerFinder):
                     self.trace(event, feats)
                 yield event
 
+
+    def _ranked_target(self, f: _Found, sentence: Sentence, trig_span: tuple[int, int], code: Code,
+                       sources: list[ActorRef], filled: list[ActorRef], mentions: _Mentions,
+                       background: bool, governed: bool) -> list[ActorRef]:
+        """The target the role model picks among the candidates of an event whose parse
+        named none; none (the first cut stands) if no candidate is likely enough."""
+        if self.roles is None and self.role_trace is None:
+            return []
+        context = event_context(f, sources, code.type or "", code.quad_class, background, governed)
+        candidates = target_candidates(f, sources, filled, mentions, sentence.span, code.type or "",
+                                       code.quad_class, context)
+        if self.role_trace is not None:
+            self.role_trace(sentence.index, trig_span, [*candidates, Candidate(None, keep_features(candidates, filled, context))])
+        if self.roles is None:
+            return []
+        best = self.roles.best([*(c.features for c in candidates), keep_features(candidates, filled, context)])
+        return [] if best is None or best == len(candidates) else [candidates[best].ref]
 
     def _governed(
         self, found: list[_Found], sent: Span
