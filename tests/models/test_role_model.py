@@ -37,7 +37,7 @@ def test_a_model_file_round_trips_and_bad_files_are_refused(tmp_path):
 
 def test_the_shipped_model_loads():
     model = RoleModel.load()
-    assert model is not None and 0 < model.threshold < 1 and "via=implicit" in model.weights
+    assert model is not None and 0 < model.threshold < 1 and "target|via=implicit" in model.weights and "source|via=mention" in model.weights
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def _targets(pipeline, text, trigger):
 
 
 def test_a_pronoun_object_takes_the_actor_it_refers_back_to(pipeline, coder, monkeypatch):
-    monkeypatch.setattr(coder, "roles", RoleModel({"via=pronoun": 4.0}, bias=-2.0, threshold=0.5))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5))
     text = "Germany summoned the French ambassador on Monday. Italy later criticised him."
     assert _targets(pipeline, text, "criticised") == [("FRA", "him")]
     monkeypatch.setattr(coder, "roles", None)
@@ -67,21 +67,35 @@ def test_an_object_no_dictionary_knows_stands_for_the_source_country(pipeline, c
     text = "Protests went on in Manila. The Philippine government shut down the casino on Tuesday."
     monkeypatch.setattr(coder, "roles", None)
     assert _targets(pipeline, text, "shut") == []  # the first cut: no one acted upon
-    monkeypatch.setattr(coder, "roles", RoleModel({"via=implicit": 4.0}, bias=-2.0, threshold=0.5))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=implicit": 4.0}, bias=-2.0, threshold=0.5))
     assert _targets(pipeline, text, "shut") == [("PHL", "the casino")]
+
+
+def test_a_sector_alone_and_an_unknown_name_are_coded_by_the_article_country(pipeline, coder, monkeypatch):
+    text = ("Protests went on in Manila, the Philippines. The protesters were later released after Senator "
+            "Ana Cruz appealed on Friday. Two reporters were detained on Saturday, Maria Lopez said.")
+    monkeypatch.setattr(coder, "roles", None)
+    seen = []
+    monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
+    pipeline.analyze(text, published="2023-03-15")
+    coded = {(c.ref.code, text[c.ref.span[0]:c.ref.span[1]], next(k for k in c.features if "|via=" in k))
+             for _, cands in seen for c in cands if c.ref is not None}
+    assert ("PHLLEG", "Senator Ana Cruz", "source|via=bare") in coded, coded
+    assert ("PHL", "Maria Lopez", "source|via=entity_PERSON") in coded, coded
 
 
 def test_a_lone_sentence_keeps_the_first_cut(pipeline, coder, monkeypatch):
     # the model learnt from whole articles, not from headlines or benchmark sentences
-    monkeypatch.setattr(coder, "roles", RoleModel({"via=implicit": 4.0}, bias=-2.0, threshold=0.5))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=implicit": 4.0}, bias=-2.0, threshold=0.5))
     assert _targets(pipeline, "The Philippine government shut down the casino on Tuesday.", "shut") == []
 
 
 def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
     seen = []
-    monkeypatch.setattr(coder, "role_trace", lambda sentence, trigger, candidates: seen.append(candidates))
-    monkeypatch.setattr(coder, "roles", RoleModel({"keep": 4.0}, bias=-2.0, threshold=0.5))
+    monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|keep": 4.0, "source|keep": 4.0}, bias=-2.0, threshold=0.5))
     text = "Protests went on in Manila. The Philippine government shut down the casino on Tuesday."
     assert _targets(pipeline, text, "shut") == []
-    kinds = [[next(k for k in c.features if k.startswith(("via=", "keep"))) for c in cands] for cands in seen]
-    assert ["via=implicit", "keep"] in kinds
+    kinds = [(role, [next(k for k in c.features if k.startswith((f"{role}|via=", f"{role}|keep"))) for c in cands])
+             for role, cands in seen]
+    assert ("target", ["target|via=implicit", "target|keep"]) in kinds

@@ -1,17 +1,21 @@
-"""Choosing an event's target when the parse names none: the candidates and what the role
-model (:mod:`flashpoint.models.role_model`) reads of each.
+"""Choosing an event's source and target when the parse names none: the candidates and what
+the role model (:mod:`flashpoint.models.role_model`) reads of each.
 
-The parse gives no target for many real events of whole articles: the object is a pronoun
+The parse gives no role for many real events of whole articles: the object is a pronoun
 ("accusing her"), a noun no dictionary knows in a domestic story ("threatened the network",
-"urged states"), or an actor named elsewhere in the clause. The candidates are
+"urged states"), the actor is named elsewhere in the clause, by a sector alone ("police
+arrested …") or by a name no dictionary knows ("Katigbak apologized"). The candidates are
 
-* every actor mention of the sentence (not the source's own),
-* for a pronoun object, the actor it most likely refers back to (the nearest one named
-  before it that is not the source),
-* for an object that names no known actor, the source's own country (in a story about one
-  country its parties are that country's, as an event coder codes them),
+* every actor of the sentence but the other role's: its actor mentions; mentions by a sector
+  alone and people or organisations the parser names, both coded by the article's most
+  mentioned country;
+* for a target, a pronoun object's referent (the nearest actor named before it that is not
+  the source), and an object that names no known actor standing for the source's country (in
+  a story about one country its parties are that country's, as an event coder codes them);
+* keeping the first cut (the clause's nearest actor, the place's country, or none).
 
-and the role model scores each: the best one above the model's threshold becomes the target.
+The role model scores each (one logistic regression; each role's features carry its name):
+the best one wins if it reaches the model's threshold, else the first cut stands.
 """
 
 from __future__ import annotations
@@ -44,65 +48,25 @@ _LOOK_BACK = 400
 class Candidate:
     """One possible target: the mention it would be, and the model's features of it."""
 
-    ref: ActorRef | None  # None: keep the first-cut target (:func:`keep_features`)
+    ref: ActorRef | None  # None: keep the first cut (:func:`keep_candidate`)
     features: dict[str, float]
 
 
 def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef], mentions: _Mentions,
-                      bounds: tuple[int, int], type_: str, quad: int, context: dict[str, float]
-                      ) -> list[Candidate]:
+                      bounds: tuple[int, int], context: dict[str, float]) -> list[Candidate]:
     """Every candidate target of an event the parse gave none (module docstring); ``context``:
     features of the event itself (:func:`event_context`), shared by all its candidates."""
-    doc = f.anchor.doc
-    anchor = f.anchor
-    t_start, t_end = doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1])
+    found = _actor_candidates(f, sources, filled, mentions, bounds, context)
     own_spans = {s.span for s in sources}
     own_keys = {s.key for s in sources}
     own_countries = {s.country for s in sources if s.country}
-    filled_spans = {t.span for t in filled}
-    common = dict(context)
-    found: list[Candidate] = []
-    seen: set[tuple[int, int]] = set()
-    in_sentence = [m for m in mentions.within(*bounds)
-                   if m.span not in own_spans and (m.country or m.org)
-                   and not (m.span[0] < t_end and t_start < m.span[1])]
-    after = [m for m in in_sentence if m.span[0] >= t_end]
-    before = [m for m in in_sentence if m.span[1] <= t_start]
-    for m in in_sentence:
-        span = doc.char_span(*m.span, alignment_mode="expand")
-        if span is None:
-            continue
-        root = span[-1] if span.root.dep_ == "det" and len(span) > 1 else span.root
-        side = "after" if m.span[0] >= t_end else "before"
-        feats = {
-            **common,
-            "via=mention": 1.0,
-            f"side={side}": 1.0,
-            f"side={side}|quad={quad}": 1.0,
-            f"dist={_bucket(abs(root.i - anchor.i))}": 1.0,
-            f"dep={root.dep_ if root.dep_ in _DEPS else 'other'}": 1.0,
-            f"link={_link(root, anchor)}": 1.0,
-            f"kind={_kind(m)}": 1.0,
-            "same_clause": float(_clause_of(root) == _clause_of(anchor)),
-            "same_country": float(bool(m.country) and m.country in own_countries),
-            "same_key": float(m.key in own_keys),
-            "filled": float(m.span in filled_spans),
-            "speaker": float(root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _REPORTING),
-            "place": float(root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS),
-            "nearest": float(m is (after[0] if after else None) or m is (before[-1] if before else None)),
-        }
-        if root.dep_ == "pobj":
-            feats[f"prep={root.head.lower_ if root.head.lower_ in _PREPS else 'other'}"] = 1.0
-        if f.nominal:
-            feats[f"nominal|link={_link(root, anchor)}"] = 1.0
-        found.append(Candidate(m, feats))
-        seen.add(m.span)
+    seen = [c.ref.span for c in found if c.ref is not None]
     for obj in _objects(f):
         if obj.lower_ in _OBJECT_PRONOUNS:
             referent = _referent(obj, mentions, bounds, own_spans, own_keys)
             if referent is not None:
                 span = (obj.idx, obj.idx + len(obj))
-                feats = {**common, "via=pronoun": 1.0, f"obj_dep={_dep(obj)}": 1.0,
+                feats = {**context, "via=pronoun": 1.0, f"obj_dep={_dep(obj)}": 1.0,
                          f"kind={_kind(referent)}": 1.0,
                          "earlier_sentence": float(referent.span[0] < bounds[0]),
                          "same_country": float(bool(referent.country) and referent.country in own_countries)}
@@ -114,13 +78,100 @@ def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef]
         country = next((s.country for s in sources if s.country), None)
         if country is None:
             continue
-        feats = {**common, "via=implicit": 1.0, f"obj_dep={_dep(obj)}": 1.0,
+        feats = {**context, "via=implicit": 1.0, f"obj_dep={_dep(obj)}": 1.0,
                  f"obj_ent={obj.ent_type_ or 'none'}": 1.0, f"obj_pos={obj.pos_}": 1.0,
-                 f"implicit|type={type_}": 1.0, "plural": float(obj.tag_ in ("NNS", "NNPS"))}
-        ref = ActorRef(span=(lo, hi), key=country, country=country, code=country,
-                       name=mentions.country_names.get(country, country))
-        found.append(Candidate(ref, feats))
+                 "plural": float(obj.tag_ in ("NNS", "NNPS"))}
+        feats.update({f"implicit|{k}": 1.0 for k in context if k.startswith("type=")})
+        found.append(Candidate(_country_ref((lo, hi), country, mentions), feats))
+    return [_prefixed(c, "target") for c in found]
+
+
+def source_candidates(f: _Found, targets: list[ActorRef], filled: list[ActorRef], mentions: _Mentions,
+                      bounds: tuple[int, int], context: dict[str, float]) -> list[Candidate]:
+    """Every candidate source of an event the parse gave none: the sentence's actors (a
+    speaker, an agent of a passive, an actor named before the trigger …)."""
+    return [_prefixed(c, "source") for c in _actor_candidates(f, targets, filled, mentions, bounds, context)]
+
+
+def _prefixed(c: Candidate, role: str) -> Candidate:
+    """A candidate's features named for its role: one model scores both roles, each with its
+    own weights."""
+    return Candidate(c.ref, {f"{role}|{k}": v for k, v in c.features.items()})
+
+
+def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], mentions: _Mentions,
+                      bounds: tuple[int, int], context: dict[str, float]) -> list[Candidate]:
+    """The actors of the sentence as candidates for one role (``other``: the actors of the
+    other role, left out): resolved mentions; mentions by a sector alone ("police", "the
+    authorities") and people or organisations the parser names but no dictionary knows
+    ("Katigbak"), both coded by the article's most mentioned country."""
+    doc = f.anchor.doc
+    anchor = f.anchor
+    t_start, t_end = doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1])
+    other_spans = {s.span for s in other}
+    other_keys = {s.key for s in other}
+    other_countries = {s.country for s in other if s.country}
+    filled_spans = {t.span for t in filled}
+    top = mentions.countries[0] if mentions.countries else None
+    refs: list[tuple[ActorRef, str]] = []
+    for m in mentions.within(*bounds):
+        if m.span in other_spans or (m.span[0] < t_end and t_start < m.span[1]):
+            continue
+        if m.country or m.org:
+            refs.append((m, "mention"))
+        elif m.sector and top is not None:
+            code = top + m.sector
+            refs.append((replace(m, key=code, country=top, code=code), "bare"))
+    sent = doc.char_span(*bounds, alignment_mode="expand")
+    if top is not None and sent is not None:
+        for ent in sent.ents:
+            lo, hi = ent.start_char, ent.end_char
+            if (ent.label_ in ("PERSON", "ORG") and not mentions.within(lo - 1, hi + 1)
+                    and mentions.covering(lo, hi) is None and not (lo < t_end and t_start < hi)):
+                refs.append((_country_ref((lo, hi), top, mentions), f"entity_{ent.label_}"))
+    refs.sort(key=lambda r: r[0].span)
+    after = [m for m, _ in refs if m.span[0] >= t_end]
+    before = [m for m, _ in refs if m.span[1] <= t_start]
+    nearest = {id(after[0]) if after else None, id(before[-1]) if before else None}
+    found: list[Candidate] = []
+    quad = next((k for k in context if k.startswith("quad=")), "quad=0")
+    for m, via in refs:
+        span = doc.char_span(*m.span, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span[-1] if span.root.dep_ == "det" and len(span) > 1 else span.root
+        side = "after" if m.span[0] >= t_end else "before"
+        link = _link(root, anchor)
+        feats = {
+            **context,
+            f"via={via}": 1.0,
+            f"side={side}": 1.0,
+            f"side={side}|{quad}": 1.0,
+            f"dist={_bucket(abs(root.i - anchor.i))}": 1.0,
+            f"dep={_dep(root)}": 1.0,
+            f"link={link}": 1.0,
+            f"link={link}|side={side}": 1.0,
+            f"kind={_kind(m)}": 1.0,
+            "same_clause": float(_clause_of(root) == _clause_of(anchor)),
+            "same_country": float(bool(m.country) and m.country in other_countries),
+            "same_key": float(m.key in other_keys),
+            "filled": float(m.span in filled_spans),
+            "speaker": float(root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _REPORTING),
+            "place": float(root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS),
+            "nearest": float(id(m) in nearest),
+            "dominant": float(mentions.dominant),
+        }
+        if root.dep_ == "pobj":
+            feats[f"prep={root.head.lower_ if root.head.lower_ in _PREPS else 'other'}"] = 1.0
+        if f.nominal:
+            feats[f"nominal|link={link}"] = 1.0
+        found.append(Candidate(m, feats))
     return found
+
+
+def _country_ref(span: tuple[int, int], country: str, mentions: _Mentions) -> ActorRef:
+    return ActorRef(span=span, key=country, country=country, code=country,
+                    name=mentions.country_names.get(country, country))
 
 
 def _objects(f: _Found) -> list[Token]:
@@ -182,19 +233,21 @@ def _bucket(n: int) -> str:
     return "far"
 
 
-def event_context(f: _Found, sources: list[ActorRef], type_: str, quad: int, background: bool,
+def event_context(f: _Found, other: list[ActorRef], type_: str, quad: int, background: bool,
                   governed: bool) -> dict[str, float]:
-    """What every candidate of one event shares: its type, its kind of trigger and clause."""
+    """What every candidate of one event shares: its type, its kind of trigger and clause,
+    whether the other role is filled."""
     return {f"type={type_}": 1.0, f"quad={quad}": 1.0, "nominal": float(f.nominal),
-            "no_source": float(not sources), "background": float(background), "governed": float(governed)}
+            "no_other": float(not other), "background": float(background), "governed": float(governed)}
 
 
-def keep_features(candidates: list[Candidate], filled: list[ActorRef], context: dict[str, float]) -> dict[str, float]:
-    """The features of the choice to keep the first-cut target (the clause's nearest actor,
-    the place's country, or none): scored as one more candidate."""
-    vias = {k for c in candidates for k in c.features if k.startswith("via=")}
+def keep_candidate(role: str, candidates: list[Candidate], filled: list[ActorRef],
+                   context: dict[str, float]) -> Candidate:
+    """The choice to keep the first cut (the clause's nearest actor, the place's country, or
+    none), scored as one more candidate; it has no actor of its own."""
+    vias = {k.split("|", 1)[1] for c in candidates for k in c.features if k.split("|", 1)[1].startswith("via=")}
     feats = {"keep": 1.0, f"keep|first_cut={'some' if filled else 'none'}": 1.0,
              f"keep|candidates={_bucket(len(candidates))}": 1.0}
     feats.update({f"keep|{k}": v for k, v in context.items() if v})
     feats.update({f"keep|has_{v[4:]}": 1.0 for v in vias})
-    return feats
+    return _prefixed(Candidate(None, feats), role)

@@ -54,6 +54,7 @@ class _Mentions:
         self.topic: list[ActorRef] = []
         self.countries: tuple[str, ...] = ()
         self.country_names: dict[str, str] = {}  # ISO3 → the name of a plain country mention
+        self.dominant = False  # the most mentioned country at least twice as often as the next
 
     def within(self, start: int, end: int) -> list[ActorRef]:
         i = bisect_left(self.starts, start)

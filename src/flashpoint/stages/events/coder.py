@@ -30,7 +30,13 @@ from flashpoint.stages.events._governors import (
     _sends_people,
 )
 from flashpoint.stages.events._lexicon import Code, Lexicon
-from flashpoint.stages.events._ranker import Candidate, event_context, keep_features, target_candidates
+from flashpoint.stages.events._ranker import (
+    Candidate,
+    event_context,
+    keep_candidate,
+    source_candidates,
+    target_candidates,
+)
 from flashpoint.stages.events._roles import (
     _actors_of,
     _confidence,
@@ -66,7 +72,7 @@ class EventCoder(TriggerFinder):
         model: EventModel | None = None,
         trace: Callable[[Event, dict[str, float]], None] | None = None,
         roles: RoleModel | None = None,
-        role_trace: Callable[[int, tuple[int, int], list[Candidate]], None] | None = None,
+        role_trace: Callable[[str, int, tuple[int, int], list[Candidate]], None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
@@ -75,8 +81,8 @@ class EventCoder(TriggerFinder):
         # threshold are dropped; without one, the first-cut heuristic confidence stays
         self.model = model
         self.trace = trace  # training/event_model.py reads each event's features through it
-        # the learned role model: the target of an event whose parse names none, chosen among
-        # candidates (stages/events/_ranker.py); without one, the clause's nearest actor
+        # the learned role model: the source and target of an event whose parse names none,
+        # chosen among candidates (stages/events/_ranker.py); without one, the first cut
         self.roles = roles
         self.role_trace = role_trace  # training/role_model.py reads the candidates through it
 
@@ -87,6 +93,8 @@ class EventCoder(TriggerFinder):
         mentions.countries = tuple(c for c, _ in counts.most_common())
         mentions.country_names = {m.country: m.name for m in draft.mentions
                                   if m.country and not m.sector and not m.org and ":" not in m.key}
+        ranked = counts.most_common(2)
+        mentions.dominant = bool(ranked) and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
         found: list[Event] = []
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
@@ -157,9 +165,9 @@ class EventCoder(TriggerFinder):
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
             code = self._by_parties(code, f, sources)
-            own = {s.country for s in sources}
             if code.cameo in _DEPLOYMENTS:
                 # the troops sent are the sender's, not whom the deployment is aimed at
+                own = {s.country for s in sources}
                 targets = [t for t in targets if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             where = (
                 find_location(f.anchor, doc, self.places, countries=mentions.countries)
@@ -173,15 +181,20 @@ class EventCoder(TriggerFinder):
                 if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
-            # the role model's target for an event whose parse named none, if it prefers one to
-            # the first cut; the event model still reads the first-cut roles it was trained on.
-            # It learnt from whole articles: a lone sentence (a headline, a benchmark sentence)
-            # keeps the first cut
-            ranked = (self._ranked_target(f, sentence, trig_span, code, sources, targets, mentions,
-                                          background, override is not None)
-                      if not given[1] and not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1)
-                      and len(draft.sentences) > 1 else [])
+            # the role model's roles for an event whose parse named none, where it prefers them
+            # to the first cut; the event model still reads the first-cut roles it was trained
+            # on. It learnt from whole articles: a lone sentence (a headline, a benchmark
+            # sentence) keeps the first cut
+            ranked_sources: list[ActorRef] = []
+            ranked: list[ActorRef] = []
+            if not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1) and len(draft.sentences) > 1:
+                ranking = (sentence, trig_span, code, mentions, background, override is not None)
+                if not given[0]:
+                    ranked_sources = self._ranked("source", f, targets, sources, *ranking)
+                if not given[1]:
+                    ranked = self._ranked("target", f, ranked_sources or sources, targets, *ranking)
             if code.cameo in _DEPLOYMENTS:
+                own = {s.country for s in ranked_sources or sources}
                 ranked = [t for t in ranked if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
             feats = None
@@ -197,7 +210,7 @@ class EventCoder(TriggerFinder):
             else:
                 confidence = heuristic
             symmetric = f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets)
-            pairs = _pairs(sources, ranked or targets, symmetric)
+            pairs = _pairs(ranked_sources or sources, ranked or targets, symmetric)
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
                 event = Event(
@@ -222,22 +235,25 @@ class EventCoder(TriggerFinder):
                 yield event
 
 
-    def _ranked_target(self, f: _Found, sentence: Sentence, trig_span: tuple[int, int], code: Code,
-                       sources: list[ActorRef], filled: list[ActorRef], mentions: _Mentions,
-                       background: bool, governed: bool) -> list[ActorRef]:
-        """The target the role model picks among the candidates of an event whose parse
-        named none; none (the first cut stands) if no candidate is likely enough."""
+    def _ranked(self, role: str, f: _Found, other: list[ActorRef], filled: list[ActorRef], sentence: Sentence,
+                trig_span: tuple[int, int], code: Code, mentions: _Mentions, background: bool, governed: bool
+                ) -> list[ActorRef]:
+        """The ``role`` ("source" or "target") the role model picks among the candidates of an
+        event whose parse named none; none (the first cut stands) if it prefers the first cut
+        or no candidate is likely enough. ``other``: the other role's actors."""
         if self.roles is None and self.role_trace is None:
             return []
-        context = event_context(f, sources, code.type or "", code.quad_class, background, governed)
-        candidates = target_candidates(f, sources, filled, mentions, sentence.span, code.type or "",
-                                       code.quad_class, context)
+        context = event_context(f, other, code.type or "", code.quad_class, background, governed)
+        found = source_candidates if role == "source" else target_candidates
+        candidates = found(f, other, filled, mentions, sentence.span, context)
+        candidates.append(keep_candidate(role, candidates, filled, context))
         if self.role_trace is not None:
-            self.role_trace(sentence.index, trig_span, [*candidates, Candidate(None, keep_features(candidates, filled, context))])
+            self.role_trace(role, sentence.index, trig_span, candidates)
         if self.roles is None:
             return []
-        best = self.roles.best([*(c.features for c in candidates), keep_features(candidates, filled, context)])
-        return [] if best is None or best == len(candidates) else [candidates[best].ref]
+        best = self.roles.best([c.features for c in candidates])
+        ref = candidates[best].ref if best is not None else None
+        return [ref] if ref is not None else []
 
     def _governed(
         self, found: list[_Found], sent: Span
