@@ -7,13 +7,16 @@ gold event (the matcher of ``flashpoint eval wikinews``), a candidate is labelle
 actor is, at country level, one of the gold event's actors in that role, and the candidate
 "keep the first cut" when the first cut is right. A logistic regression learns which
 candidates are right. The regularisation and the threshold (below it, the first cut stands)
-are chosen by cross-validation grouped by article: the most roles right at country level among
-the settings that keep as many right with the full code as the first cut (a role the gold
-leaves empty is right when it stays empty); the model is then refit on the whole dev split.
+are chosen by cross-validation grouped by article: the most events with both roles right at
+country level among the settings that keep as many events right with the full codes as the
+first cut (a role the gold leaves empty is right when it stays empty); the model is then refit
+on the whole dev split.
 
     pip install -e '.[train]'
     python training/role_model.py                # writes the model, prints the CV figures
     python training/role_model.py --dry-run      # only prints
+    python training/role_model.py --dry-run --held-out   # and scores the dev split end to end,
+                                                         # each article by a model not fitted on it
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,54 +48,113 @@ def traced_pipeline() -> tuple[Any, dict[tuple[str, int, tuple[int, int]], list[
     return pipe, traced
 
 
-def collect(gold_dir: Path) -> tuple[list[list[dict[str, float]]], list[list[tuple[int, int]]],
-                                     list[tuple[int, int]], list[str], list[str]]:
-    """Per role of a matched event with candidates: the candidates' features, their labels
-    (right at country level, right with the full code), whether the first cut is right at each
-    level, the article url and the role."""
+@dataclass
+class Rows:
+    """The training rows: one per role of a matched event that the parse left without an actor."""
+
+    feats: list[list[dict[str, float]]] = field(default_factory=list)  # per row, its candidates'
+    labels: list[list[tuple[int, int]]] = field(default_factory=list)  # (right at country level, full code)
+    first_cut: list[tuple[int, int]] = field(default_factory=list)  # the first cut right, at each level
+    groups: list[str] = field(default_factory=list)  # the article's url
+    roles: list[str] = field(default_factory=list)
+    event: list[int] = field(default_factory=list)  # the row's event
+    fixed: list[list[tuple[int, int]]] = field(default_factory=list)  # per event: its roles the parse named, right?
+
+
+def collect(gold_dir: Path) -> Rows:
+    """The rows of every matched event of the dev split (:class:`Rows`)."""
     from flashpoint.evaluation.runner import wikinews_article
     from flashpoint.evaluation.sets import country_unit, load_wikinews
     from flashpoint.evaluation.wikinews import match, output_events, resolved_code
 
     pipe, traced = traced_pipeline()
-    feats, labels, first_cut, groups, roles = [], [], [], [], []
+    rows = Rows()
     for record in load_wikinews(gold_dir, "dev"):  # never "test"
         traced.clear()
         analysis = pipe.analyze_article(wikinews_article(record))
         outputs = output_events(analysis, record.text)
         for pair in match(record.events, outputs):
             event = analysis.events[pair.output]
+            fixed = []
             for role in ("source", "target"):
-                candidates = traced.get((role, event.sentence, event.trigger))
-                if candidates is None:
-                    continue  # the parse named this role
                 gold = set(getattr(record.events[pair.gold], role))
                 gold_countries = {country_unit(g) for g in gold}
                 chosen = {code for t in getattr(event, role) if (code := resolved_code(t))}
                 kept = (int({country_unit(c) for c in chosen} == gold_countries), int(chosen == gold))
-                feats.append([c.features for c in candidates])
+                candidates = traced.get((role, event.sentence, event.trigger))
+                if candidates is None:  # the parse named this role
+                    fixed.append(kept)
+                    continue
+                rows.feats.append([c.features for c in candidates])
                 # a candidate is right when its actor is a gold actor of the role; keeping the
                 # first cut (the candidate with no actor) when the first cut is right
-                labels.append([kept if c.ref is None else
-                               (int(bool(code) and country_unit(code) in gold_countries), int(bool(code) and code in gold))
-                               for c in candidates for code in (resolved_code(c.ref) if c.ref else None,)])
-                first_cut.append(kept)
-                groups.append(record.url)
-                roles.append(role)
-    return feats, labels, first_cut, groups, roles
+                rows.labels.append([kept if c.ref is None else
+                                    (int(bool(code) and country_unit(code) in gold_countries),
+                                     int(bool(code) and code in gold))
+                                    for c in candidates for code in (resolved_code(c.ref) if c.ref else None,)])
+                rows.first_cut.append(kept)
+                rows.groups.append(record.url)
+                rows.roles.append(role)
+                rows.event.append(len(rows.fixed))
+            if len(fixed) < 2:  # (both roles named by the parse: nothing to learn from the event)
+                rows.fixed.append(fixed)
+    return rows
 
 
-def right(probs: list[list[float]], labels: list[list[tuple[int, int]]], first_cut: list[tuple[int, int]],
-          threshold: float) -> tuple[int, int]:
-    """Events whose target comes out right, at country level and with the full code: the best
-    candidate (the last one: keep the first cut) if it reaches the threshold, else the first cut."""
-    country = full = 0
-    for p, y, base in zip(probs, labels, first_cut, strict=True):
+def right(probs: list[list[float]], rows: Rows, threshold: float, keep: set[int] | None = None) -> tuple[int, ...]:
+    """How many come out right, each role by the best candidate (the one with no actor: keep
+    the first cut) if it reaches the threshold, else by the first cut: (roles right at country
+    level, roles right with the full code, events with both roles right at country level,
+    events with both right with the full code). ``keep``: only these rows."""
+    got: list[tuple[int, int]] = []
+    for k, (p, y) in enumerate(zip(probs, rows.labels, strict=True)):
         top = max(range(len(p)), key=lambda i: (p[i], -i)) if p else None
-        got = y[top] if top is not None and p[top] >= threshold else base
-        country += got[0]
-        full += got[1]
-    return country, full
+        got.append(y[top] if top is not None and p[top] >= threshold else rows.first_cut[k])
+    keep = set(range(len(got))) if keep is None else keep
+    events: dict[int, list[tuple[int, int]]] = {}
+    for k in keep:
+        events.setdefault(rows.event[k], list(rows.fixed[rows.event[k]])).append(got[k])
+    return (sum(got[k][0] for k in keep), sum(got[k][1] for k in keep),
+            sum(all(r[0] for r in e) for e in events.values()), sum(all(r[1] for r in e) for e in events.values()))
+
+
+def held_out_scores(gold_dir: Path, flat: list[dict[str, float]], y: Any, owner: Any, groups: list[str],
+                    c: float, threshold: float, folds: int = 5) -> None:
+    """The dev split's Wikinews scores with every article's roles chosen by a model fitted on
+    the articles of the other folds (folds by a hash of the url): an estimate of the scores
+    on articles the model has not seen."""
+    import hashlib
+
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from flashpoint.evaluation.runner import wikinews_article
+    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.wikinews import score_wikinews
+    from flashpoint.models.role_model import RoleModel
+    from flashpoint.pipeline import Pipeline
+    from flashpoint.stages.events import EventCoder
+
+    def fold(url: str) -> int:
+        return int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % folds
+
+    row_fold = np.array([fold(groups[k]) for k in owner])
+    pipe = Pipeline()
+    coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
+    records = load_wikinews(gold_dir, "dev")  # never "test"
+    analyses: dict[str, Any] = {}
+    for k in range(folds):
+        rows = [i for i in range(len(flat)) if row_fold[i] != k]
+        vec = DictVectorizer()
+        fit = LogisticRegression(C=c, max_iter=3000).fit(vec.fit_transform([flat[i] for i in rows]), y[rows])
+        coder.roles = RoleModel(dict(zip(vec.get_feature_names_out(), map(float, fit.coef_[0]))),
+                                float(fit.intercept_[0]), threshold)
+        for record in records:
+            if fold(record.url) == k:
+                analyses[record.url] = pipe.analyze_article(wikinews_article(record))
+    scores, _ = score_wikinews(records, [analyses[r.url] for r in records])
+    print("held-out dev scores:", {s.metric: round(s.value, 4) for s in scores if s.metric.startswith(("dyad", "event_"))})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--held-out", action="store_true",
+                        help="score the dev split with each article's roles chosen by a model fitted on the other folds")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -106,19 +171,23 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    feats, labels, first_cut, groups, roles = collect(args.gold)
-    n_events = len(feats)
-    base = (sum(b[0] for b in first_cut), sum(b[1] for b in first_cut))
+    rows = collect(args.gold)
+    feats, labels, groups = rows.feats, rows.labels, rows.groups
+    n_rows = len(feats)
+    first = [[0.0] * len(f) for f in feats]  # no candidate reaches the threshold: the first cut
+    base = right(first, rows, 1.0)
     oracle = sum(max([v[0] for v in y], default=0) for y in labels)
-    print(f"dev: {n_events} roles of matched events the parse left empty "
-          f"({roles.count('source')} sources, {roles.count('target')} targets), {sum(len(f) for f in feats)} "
-          f"candidates; right (country, full code): first cut {base}, best possible at country level {oracle}")
+    print(f"dev: {n_rows} roles the parse left empty in {len(rows.fixed)} matched events "
+          f"({rows.roles.count('source')} sources, {rows.roles.count('target')} targets), "
+          f"{sum(len(f) for f in feats)} candidates; best possible at country level {oracle} roles")
+    print("right (roles at country level, roles with the full code, events with both roles right at country "
+          f"level, events with both right with the full code): first cut {base}")
     flat = [f for fs in feats for f in fs]
     y = np.array([v[0] for ys in labels for v in ys])
     owner = np.array([k for k, fs in enumerate(feats) for _ in fs])
     vec = DictVectorizer()
     M = vec.fit_transform(flat)
-    folds = list(GroupKFold(n_splits=5).split(np.zeros(n_events), groups=groups))
+    folds = list(GroupKFold(n_splits=5).split(np.zeros(n_rows), groups=groups))
 
     def cv_probs(c: float) -> list[list[float]]:
         out = np.zeros(len(y))
@@ -126,28 +195,27 @@ def main(argv: list[str] | None = None) -> int:
             rows_fit, rows_held = np.isin(owner, fit), np.isin(owner, held)
             model = LogisticRegression(C=c, max_iter=3000).fit(M[rows_fit], y[rows_fit])
             out[rows_held] = model.predict_proba(M[rows_held])[:, 1]
-        return [list(out[owner == k]) for k in range(n_events)]
+        return [list(out[owner == k]) for k in range(n_rows)]
 
     thresholds = [round(float(t), 2) for t in np.arange(0.05, 0.8, 0.05)]
     table = {}
     for c in (0.03, 0.1, 0.3, 1.0, 3.0):
         probs = cv_probs(c)
-        table[c] = {float(t): right(probs, labels, first_cut, t) for t in thresholds}
-        print(f"C={c}: right (country, full code) by threshold", table[c])
-    # the most roles right at country level among the settings that keep at least as many right
-    # with the full code as the first cut (a role right only at country level must not cost
-    # the full codes the first cut had right); none such: the most right at both levels
+        table[c] = {float(t): right(probs, rows, t) for t in thresholds}
+        print(f"C={c}:", {t: v[2:] for t, v in table[c].items()})
+    # the most events with both roles right at country level among the settings that keep at
+    # least as many events right with the full codes as the first cut (an actor right only at
+    # country level must not cost the full codes the first cut had right); none such: the
+    # most right at both levels
     settings = [(c, t) for c in table for t in table[c]]
-    fair = [ct for ct in settings if table[ct[0]][ct[1]][1] >= base[1]] or settings
-    best_c, threshold = max(fair, key=lambda ct: (table[ct[0]][ct[1]][0], table[ct[0]][ct[1]][1], -ct[0], -ct[1]))
-    print(f"chosen C={best_c}, threshold {threshold}: {table[best_c][threshold]} of {n_events} right on held-out "
-          f"folds (first cut {base})")
+    fair = [ct for ct in settings if table[ct[0]][ct[1]][3] >= base[3]] or settings
+    best_c, threshold = max(fair, key=lambda ct: (table[ct[0]][ct[1]][2], table[ct[0]][ct[1]][3], -ct[0], -ct[1]))
+    print(f"chosen C={best_c}, threshold {threshold}: {table[best_c][threshold]} on held-out folds (first cut {base})")
     chosen = cv_probs(best_c)
     for role in ("source", "target"):
-        keep = [k for k in range(n_events) if roles[k] == role]
-        got = right([chosen[k] for k in keep], [labels[k] for k in keep], [first_cut[k] for k in keep], threshold)
-        was = (sum(first_cut[k][0] for k in keep), sum(first_cut[k][1] for k in keep))
-        print(f"  {role}s: {len(keep)} roles, right (country, full code) {was} -> {got}")
+        keep = {k for k in range(n_rows) if rows.roles[k] == role}
+        print(f"  {role}s: {len(keep)} roles right (country, full code) {right(first, rows, 1.0, keep)[:2]} -> "
+              f"{right(chosen, rows, threshold, keep)[:2]}")
 
     final = LogisticRegression(C=best_c, max_iter=3000).fit(M, y)
     weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
@@ -155,12 +223,16 @@ def main(argv: list[str] | None = None) -> int:
     model = {
         "format": "flashpoint-role-model-1",
         "trained_on": "Wikinews gold set, dev split (benchmarks/gold/wikinews), by training/role_model.py",
-        "roles": n_events, "candidates": len(flat), "C": best_c,
-        "cv": {"right": list(table[best_c][threshold]), "first_cut": list(base), "best_possible": oracle},
+        "roles": n_rows, "candidates": len(flat), "C": best_c,
+        "cv": {"right": list(table[best_c][threshold]), "first_cut": list(base),
+               "counts": "roles right at country level, roles right with the full code, events with both roles "
+                         "right at country level, events with both right with the full code"},
         "bias": round(float(final.intercept_[0]), 5),
         "threshold": threshold,
         "weights": dict(sorted(weights.items())),
     }
+    if args.held_out:
+        held_out_scores(args.gold, flat, y, owner, groups, best_c, threshold)
     if args.dry_run:
         return 0
     args.out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -143,6 +143,8 @@ class EventCoder(TriggerFinder):
             if not sources and not targets and not any(_named(t) for t in f.subjects + f.objects):
                 continue  # no one takes part: description, not an event
             given = (bool(sources), bool(targets))  # before any role is filled
+            # the roles the parse names an actor of known country or organisation in
+            named = (any(s.country or s.org for s in sources), any(t.country or t.org for t in targets))
             background = _embedded(f, anchors)
             if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
@@ -189,9 +191,11 @@ class EventCoder(TriggerFinder):
             ranked: list[ActorRef] = []
             if not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1) and len(draft.sentences) > 1:
                 ranking = (sentence, trig_span, code, mentions, background, override is not None)
-                if not given[0]:
+                # a role the parse filled only with sector nouns of no known country ("police",
+                # "a man") names no actor either: the candidates give them the article's country
+                if not named[0]:
                     ranked_sources = self._ranked("source", f, targets, sources, *ranking)
-                if not given[1]:
+                if not named[1]:
                     ranked = self._ranked("target", f, ranked_sources or sources, targets, *ranking)
             if code.cameo in _DEPLOYMENTS:
                 own = {s.country for s in ranked_sources or sources}
