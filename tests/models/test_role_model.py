@@ -1,6 +1,6 @@
 """The role model: its file format, its choice among candidates, and the candidates the events
-stage gives it (an actor mention, a pronoun's referent, an object standing for the source's
-country, keeping the first cut)."""
+stage gives it (an actor mention, a mention by a sector alone, a name the parser finds, a
+pronoun's referent, keeping the first cut)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_a_model_file_round_trips_and_bad_files_are_refused(tmp_path):
 
 def test_the_shipped_model_loads():
     model = RoleModel.load()
-    assert model is not None and 0 < model.threshold < 1 and "target|via=implicit" in model.weights and "source|via=mention" in model.weights
+    assert model is not None and 0 < model.threshold < 1 and "target|via=pronoun" in model.weights and "source|via=mention" in model.weights
 
 
 @pytest.fixture
@@ -63,12 +63,11 @@ def test_a_pronoun_object_takes_the_actor_it_refers_back_to(pipeline, coder, mon
     assert _targets(pipeline, text, "criticised") == []  # the parse reads "him" as Italy itself
 
 
-def test_an_object_no_dictionary_knows_stands_for_the_source_country(pipeline, coder, monkeypatch):
+def test_an_object_no_dictionary_knows_is_no_candidate(pipeline, coder, monkeypatch):
+    # tried and left out: most such objects are no actor ("outlawing abortion")
     text = "Protests went on in Manila. The Philippine government shut down the casino on Tuesday."
-    monkeypatch.setattr(coder, "roles", None)
-    assert _targets(pipeline, text, "shut") == []  # the first cut: no one acted upon
-    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=implicit": 4.0}, bias=-2.0, threshold=0.5))
-    assert _targets(pipeline, text, "shut") == [("PHL", "the casino")]
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=mention": 4.0}, bias=-2.0, threshold=0.5))
+    assert _targets(pipeline, text, "shut") == []
 
 
 def test_a_sector_alone_and_an_unknown_name_are_coded_by_the_article_country(pipeline, coder, monkeypatch):
@@ -86,16 +85,17 @@ def test_a_sector_alone_and_an_unknown_name_are_coded_by_the_article_country(pip
 
 def test_a_lone_sentence_keeps_the_first_cut(pipeline, coder, monkeypatch):
     # the model learnt from whole articles, not from headlines or benchmark sentences
-    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=implicit": 4.0}, bias=-2.0, threshold=0.5))
-    assert _targets(pipeline, "The Philippine government shut down the casino on Tuesday.", "shut") == []
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5))
+    text = "Germany summoned the French ambassador on Monday; Italy later criticised him."
+    assert _targets(pipeline, text, "criticised") == []
 
 
 def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
     seen = []
     monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
     monkeypatch.setattr(coder, "roles", RoleModel({"target|keep": 4.0, "source|keep": 4.0}, bias=-2.0, threshold=0.5))
-    text = "Protests went on in Manila. The Philippine government shut down the casino on Tuesday."
-    assert _targets(pipeline, text, "shut") == []
+    text = "Germany summoned the French ambassador on Monday. Italy later criticised him."
+    assert _targets(pipeline, text, "criticised") == []  # the first cut: no target
     kinds = [(role, [next(k for k in c.features if k.startswith((f"{role}|via=", f"{role}|keep"))) for c in cands])
              for role, cands in seen]
-    assert ("target", ["target|via=implicit", "target|keep"]) in kinds
+    assert ("target", ["target|via=pronoun", "target|keep"]) in kinds, kinds

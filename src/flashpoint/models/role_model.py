@@ -1,11 +1,11 @@
-"""The learned role model: how likely a candidate actor is the target of an event whose
-parse names none (the candidates and their features: ``stages/events/_ranker.py``).
+"""The learned role model: how likely a candidate actor is the source or target of an event
+whose parse names none (the candidates and their features: ``stages/events/_ranker.py``).
 
 A logistic regression over each candidate's place in the parse (its side of the trigger, its
 distance, how it hangs on the trigger), its kind (country, organisation, person, sector), and
-how it came to be a candidate (an actor mention, a pronoun's referent, an object with no known
-actor standing for the source's country). The best candidate whose probability reaches the
-model's ``threshold`` becomes the target. Trained by ``training/role_model.py`` on the **dev**
+how it came to be a candidate (an actor mention, a mention by a sector alone, a name the parser
+finds, a pronoun's referent, keeping the first cut). The best candidate whose probability
+reaches the model's ``threshold`` fills the role. Trained by ``training/role_model.py`` on the **dev**
 split of the Wikinews gold set only; shipped as ``data/events/role_model.json`` with a format
 marker.
 """

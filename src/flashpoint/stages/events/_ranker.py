@@ -2,17 +2,20 @@
 the role model (:mod:`flashpoint.models.role_model`) reads of each.
 
 The parse gives no role for many real events of whole articles: the object is a pronoun
-("accusing her"), a noun no dictionary knows in a domestic story ("threatened the network",
-"urged states"), the actor is named elsewhere in the clause, by a sector alone ("police
+("accusing her"), the actor is named elsewhere in the clause, by a sector alone ("police
 arrested …") or by a name no dictionary knows ("Katigbak apologized"). The candidates are
 
 * every actor of the sentence but the other role's: its actor mentions; mentions by a sector
   alone and people or organisations the parser names, both coded by the article's most
   mentioned country;
 * for a target, a pronoun object's referent (the nearest actor named before it that is not
-  the source), and an object that names no known actor standing for the source's country (in
-  a story about one country its parties are that country's, as an event coder codes them);
+  the source);
 * keeping the first cut (the clause's nearest actor, the place's country, or none).
+
+(An object no dictionary knows standing for the source's country — "threatened the network"
+in a story about one country — was tried as a candidate too: on held-out folds it added no
+event right at country level and cost full codes, as most such objects are no actor at all:
+"outlawing abortion", "a withdrawal from the region".)
 
 The role model scores each (one logistic regression; each role's features carry its name):
 the best one wins if it reaches the model's threshold, else the first cut stands.
@@ -26,7 +29,6 @@ from spacy.tokens import Token
 
 from flashpoint.records import ActorRef
 from flashpoint.stages.events._roles import _PLACE_PREPS, _clause_of, _Found, _Mentions
-from flashpoint.stages.events._syntax import _np_range
 
 # what the model reads of a candidate's dependency label and preposition (others: "other")
 _DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "compound", "appos", "conj", "dative",
@@ -60,29 +62,17 @@ def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef]
     own_spans = {s.span for s in sources}
     own_keys = {s.key for s in sources}
     own_countries = {s.country for s in sources if s.country}
-    seen = [c.ref.span for c in found if c.ref is not None]
     for obj in _objects(f):
-        if obj.lower_ in _OBJECT_PRONOUNS:
-            referent = _referent(obj, mentions, bounds, own_spans, own_keys)
-            if referent is not None:
-                span = (obj.idx, obj.idx + len(obj))
-                feats = {**context, "via=pronoun": 1.0, f"obj_dep={_dep(obj)}": 1.0,
-                         f"kind={_kind(referent)}": 1.0,
-                         "earlier_sentence": float(referent.span[0] < bounds[0]),
-                         "same_country": float(bool(referent.country) and referent.country in own_countries)}
-                found.append(Candidate(replace(referent, span=span), feats))
+        if obj.lower_ not in _OBJECT_PRONOUNS:
             continue
-        lo, hi = _np_range(obj)
-        if obj.pos_ not in ("NOUN", "PROPN") or mentions.within(lo, hi) or any(s[0] < hi and lo < s[1] for s in seen):
-            continue
-        country = next((s.country for s in sources if s.country), None)
-        if country is None:
-            continue
-        feats = {**context, "via=implicit": 1.0, f"obj_dep={_dep(obj)}": 1.0,
-                 f"obj_ent={obj.ent_type_ or 'none'}": 1.0, f"obj_pos={obj.pos_}": 1.0,
-                 "plural": float(obj.tag_ in ("NNS", "NNPS"))}
-        feats.update({f"implicit|{k}": 1.0 for k in context if k.startswith("type=")})
-        found.append(Candidate(_country_ref((lo, hi), country, mentions), feats))
+        referent = _referent(obj, mentions, bounds, own_spans, own_keys)
+        if referent is not None:
+            span = (obj.idx, obj.idx + len(obj))
+            feats = {**context, "via=pronoun": 1.0, f"obj_dep={_dep(obj)}": 1.0,
+                     f"kind={_kind(referent)}": 1.0,
+                     "earlier_sentence": float(referent.span[0] < bounds[0]),
+                     "same_country": float(bool(referent.country) and referent.country in own_countries)}
+            found.append(Candidate(replace(referent, span=span), feats))
     return [_prefixed(c, "target") for c in found]
 
 
@@ -150,7 +140,6 @@ def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], 
             f"dist={_bucket(abs(root.i - anchor.i))}": 1.0,
             f"dep={_dep(root)}": 1.0,
             f"link={link}": 1.0,
-            f"link={link}|side={side}": 1.0,
             f"kind={_kind(m)}": 1.0,
             "same_clause": float(_clause_of(root) == _clause_of(anchor)),
             "same_country": float(bool(m.country) and m.country in other_countries),
@@ -237,17 +226,20 @@ def event_context(f: _Found, other: list[ActorRef], type_: str, quad: int, backg
                   governed: bool) -> dict[str, float]:
     """What every candidate of one event shares: its type, its kind of trigger and clause,
     whether the other role is filled."""
-    return {f"type={type_}": 1.0, f"quad={quad}": 1.0, "nominal": float(f.nominal),
+    return {f"quad={quad}": 1.0, "nominal": float(f.nominal),
             "no_other": float(not other), "background": float(background), "governed": float(governed)}
 
 
 def keep_candidate(role: str, candidates: list[Candidate], filled: list[ActorRef],
-                   context: dict[str, float]) -> Candidate:
+                   context: dict[str, float], type_: str = "") -> Candidate:
     """The choice to keep the first cut (the clause's nearest actor, the place's country, or
-    none), scored as one more candidate; it has no actor of its own."""
+    none), scored as one more candidate; it has no actor of its own. ``type_``: the event's
+    PLOVER type."""
     vias = {k.split("|", 1)[1] for c in candidates for k in c.features if k.split("|", 1)[1].startswith("via=")}
     feats = {"keep": 1.0, f"keep|first_cut={'some' if filled else 'none'}": 1.0,
              f"keep|candidates={_bucket(len(candidates))}": 1.0}
     feats.update({f"keep|{k}": v for k, v in context.items() if v})
     feats.update({f"keep|has_{v[4:]}": 1.0 for v in vias})
+    if type_:  # some types rarely name whom they act on (a protest, a deployment)
+        feats[f"keep|type={type_}"] = 1.0
     return _prefixed(Candidate(None, feats), role)

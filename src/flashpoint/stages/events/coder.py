@@ -250,7 +250,7 @@ class EventCoder(TriggerFinder):
         context = event_context(f, other, code.type or "", code.quad_class, background, governed)
         found = source_candidates if role == "source" else target_candidates
         candidates = found(f, other, filled, mentions, sentence.span, context)
-        candidates.append(keep_candidate(role, candidates, filled, context))
+        candidates.append(keep_candidate(role, candidates, filled, context, code.type or ""))
         if self.role_trace is not None:
             self.role_trace(role, sentence.index, trig_span, candidates)
         if self.roles is None:
