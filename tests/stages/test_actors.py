@@ -163,17 +163,3 @@ def test_the_other_party_named_twice_does_not_localise_the_agent(nlp, tagger):
     codes = _codes(nlp, tagger, "The junta accused France of planning an intervention, a claim Paris denied.")
     assert codes.get("The junta") == "MIL"
 
-
-
-def test_a_surname_alone_is_the_person_named_in_full_before(pipeline, tagger):
-    # an article about the US: a name no dictionary knows is coded USA, unless named in full
-    # before with a title
-    text = ("Senator Bernie Sanders criticised the plan in Washington on Monday. The United States "
-            "Congress and the US government disagree. Sanders said the US plan would fail. "
-            "Later, Miller said the same.")
-    doc = pipeline.nlp(text)
-    mentions = list(tagger.mentions(doc, date(2019, 3, 15)))
-    codes = {text[m.span[0]:m.span[1]]: m.code for m in mentions}
-    assert codes["Senator Bernie Sanders"] == "USALEG"
-    assert codes["Sanders"] == "USALEG", codes
-    assert codes.get("Miller", "USA") == "USA"  # no one named Miller before

@@ -296,7 +296,7 @@ class ActorTagger:
         refs = sorted(found + localised, key=lambda r: r.span)
         phrases = self._noun_phrases(doc, refs, {r.span for r in localised})
         named = list(self._named_entities(doc, phrases, home)) if home is not None else []
-        everything = _surnames(doc, sorted(phrases + named, key=lambda r: r.span))
+        everything = sorted(phrases + named, key=lambda r: r.span)
         yield from sorted(everything + _references(doc, everything, self.gaz.country_names), key=lambda r: r.span)
 
     def _named_entities(self, doc: Doc, refs: list[ActorRef], home: str) -> Iterator[ActorRef]:
@@ -538,32 +538,7 @@ _PLACES = ("GPE", "LOC", "FAC")
 _NP_LINKS = {"compound", "amod", "poss", "nmod", "npadvmod"}
 
 
-# -- references to actors named before: a surname, "the latter", "its neighbour" -------------
-
-
-def _surnames(doc: Doc, refs: list[ActorRef]) -> list[ActorRef]:
-    """A person named again by the surname alone is the actor the full mention was: "Senator
-    Bernie Sanders … Sanders said" is USALEG both times, not the article's country the second
-    (a named entity no dictionary knows is coded by that alone). Only a one-word name the
-    parser tags as a person, after a longer mention of some sector that ends with it."""
-    out: list[ActorRef] = []
-    last: dict[str, ActorRef] = {}  # surname → its latest full mention with a sector
-    for ref in refs:
-        words = doc.char_span(*ref.span, alignment_mode="expand")
-        if words is None:
-            out.append(ref)
-            continue
-        names = [t for t in words if t.ent_type_ == "PERSON" and t.pos_ == "PROPN"]
-        if len(names) == 1 and len(words) == 1 and not ref.sector and names[0].text in last:
-            full = last[names[0].text]
-            if ref.country in (None, full.country) or ":" in ref.key:
-                ref = replace(full, span=ref.span)
-        elif names and len(words) > 1 and ref.sector and (ref.country or ref.org):
-            last[names[-1].text] = ref
-        out.append(ref)
-    return out
-
-
+# -- references to actors named before: "the latter", "its neighbour" ------------------------
 
 _ORDINAL_REFS = {"latter": -1, "former": -2}
 _NEIGHBOURS = frozenset({"neighbor", "neighbour", "neighbors", "neighbours"})
