@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from flashpoint.records import ActorRef
 from flashpoint.stages.events._roles import _PLACE_PREPS, _clause_of, _Found, _Mentions
@@ -58,7 +58,8 @@ def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef]
                       bounds: tuple[int, int], context: dict[str, float]) -> list[Candidate]:
     """Every candidate target of an event the parse gave none (module docstring); ``context``:
     features of the event itself (:func:`event_context`), shared by all its candidates."""
-    found = _actor_candidates(f, sources, filled, mentions, bounds, context)
+    # who reports an event is not whom it is aimed at: "…, Armenian media reported"
+    found = [c for c in _actor_candidates(f, sources, filled, mentions, bounds, context) if not c.features["speaker"]]
     own_spans = {s.span for s in sources}
     own_keys = {s.key for s in sources}
     own_countries = {s.country for s in sources if s.country}
@@ -105,7 +106,8 @@ def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], 
     top = mentions.countries[0] if mentions.countries else None
     refs: list[tuple[ActorRef, str]] = []
     for m in mentions.within(*bounds):
-        if m.span in other_spans or (m.span[0] < t_end and t_start < m.span[1]):
+        # an actor does not act on itself: the other role's actor is no candidate, under any name
+        if m.span in other_spans or m.key in other_keys or (m.span[0] < t_end and t_start < m.span[1]):
             continue
         if m.country or m.org:
             refs.append((m, "mention"))
@@ -143,9 +145,8 @@ def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], 
             f"kind={_kind(m)}": 1.0,
             "same_clause": float(_clause_of(root) == _clause_of(anchor)),
             "same_country": float(bool(m.country) and m.country in other_countries),
-            "same_key": float(m.key in other_keys),
             "filled": float(m.span in filled_spans),
-            "speaker": float(root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _REPORTING),
+            "speaker": float(_speaker(root)),
             "place": float(root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS),
             "nearest": float(id(m) in nearest),
             "dominant": float(mentions.dominant),
@@ -158,9 +159,33 @@ def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], 
     return found
 
 
+def _speaker(root: Token) -> bool:
+    """Whether a mention reports rather than acts: the subject of a reporting verb ("officials
+    said"), or the object of "according to"."""
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return root.head.lemma_.lower() in _REPORTING
+    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"
+
+
 def _country_ref(span: tuple[int, int], country: str, mentions: _Mentions) -> ActorRef:
     return ActorRef(span=span, key=country, country=country, code=country,
                     name=mentions.country_names.get(country, country))
+
+
+def with_conjuncts(best: Candidate, candidates: list[Candidate], doc: Doc) -> list[ActorRef]:
+    """The chosen actor with the candidates coordinated with it: "talks hosted by Putin with
+    Aliyev and Pashinyan" acts on both, not on the first alone."""
+    assert best.ref is not None
+    span = doc.char_span(*best.ref.span, alignment_mode="expand")
+    if span is None:
+        return [best.ref]
+    tied = {t.idx for t in span.root.conjuncts} | {span.root.head.idx for _ in (0,) if span.root.dep_ == "conj"}
+    found = [best.ref]
+    for c in candidates:
+        if c.ref is not None and c is not best and c.ref.key != best.ref.key and any(
+                c.ref.span[0] <= i < c.ref.span[1] for i in tied):
+            found.append(c.ref)
+    return found
 
 
 def _objects(f: _Found) -> list[Token]:

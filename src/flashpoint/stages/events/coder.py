@@ -36,6 +36,7 @@ from flashpoint.stages.events._ranker import (
     keep_candidate,
     source_candidates,
     target_candidates,
+    with_conjuncts,
 )
 from flashpoint.stages.events._roles import (
     _actors_of,
@@ -256,8 +257,9 @@ class EventCoder(TriggerFinder):
         if self.roles is None:
             return []
         best = self.roles.best([c.features for c in candidates])
-        ref = candidates[best].ref if best is not None else None
-        return [ref] if ref is not None else []
+        if best is None or candidates[best].ref is None:
+            return []
+        return with_conjuncts(candidates[best], candidates, f.anchor.doc)
 
     def _governed(
         self, found: list[_Found], sent: Span
