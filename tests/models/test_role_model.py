@@ -99,3 +99,36 @@ def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
     kinds = [(role, [next(k for k in c.features if k.startswith((f"{role}|via=", f"{role}|keep"))) for c in cands])
              for role, cands in seen]
     assert ("target", ["target|via=pronoun", "target|keep"]) in kinds, kinds
+
+
+def test_who_reports_an_event_is_no_target_candidate(pipeline, coder, monkeypatch):
+    seen = []
+    monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
+    text = "Talks went on in Geneva. France criticised the plan on Monday, German officials said."
+    pipeline.analyze(text, published="2023-03-15")
+    targets = [text[c.ref.span[0]:c.ref.span[1]] for role, cands in seen if role == "target"
+               for c in cands if c.ref is not None]
+    assert not any("German" in t for t in targets), targets
+    text = "Talks went on in Geneva. France criticised the plan on Monday and German officials left."
+    seen.clear()
+    pipeline.analyze(text, published="2023-03-15")
+    assert any("German officials" in text[c.ref.span[0]:c.ref.span[1]] for role, cands in seen
+               if role == "target" for c in cands if c.ref is not None)  # not a speaker: a candidate
+
+
+def test_a_chosen_actor_keeps_those_coordinated_with_it(pipeline):
+    from flashpoint.records import ActorRef
+    from flashpoint.stages.events._ranker import Candidate, with_conjuncts
+
+    text = "Putin hosted talks with Armenia and Azerbaijan while Turkey waited."
+    doc = pipeline.nlp(text)
+
+    def cand(word: str, key: str) -> Candidate:
+        start = text.index(word)
+        return Candidate(ActorRef(span=(start, start + len(word)), key=key, country=key, code=key), {})
+
+    arm, aze, tur = cand("Armenia", "ARM"), cand("Azerbaijan", "AZE"), cand("Turkey", "TUR")
+    keep = Candidate(None, {})
+    assert [r.key for r in with_conjuncts(arm, [arm, aze, tur, keep], doc)] == ["ARM", "AZE"]
+    assert [r.key for r in with_conjuncts(aze, [arm, aze, tur, keep], doc)] == ["AZE", "ARM"]
+    assert [r.key for r in with_conjuncts(tur, [arm, aze, tur, keep], doc)] == ["TUR"]

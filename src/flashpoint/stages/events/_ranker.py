@@ -5,9 +5,10 @@ The parse gives no role for many real events of whole articles: the object is a 
 ("accusing her"), the actor is named elsewhere in the clause, by a sector alone ("police
 arrested …") or by a name no dictionary knows ("Katigbak apologized"). The candidates are
 
-* every actor of the sentence but the other role's: its actor mentions; mentions by a sector
-  alone and people or organisations the parser names, both coded by the article's most
-  mentioned country;
+* every actor of the sentence but the other role's (an actor does not act on itself): its
+  actor mentions; mentions by a sector alone and people or organisations the parser names,
+  both coded by the article's most mentioned country; for a target, not whoever reports the
+  event ("…, a Z spokesman said", "according to Z");
 * for a target, a pronoun object's referent (the nearest actor named before it that is not
   the source);
 * keeping the first cut (the clause's nearest actor, the place's country, or none).
@@ -18,7 +19,8 @@ event right at country level and cost full codes, as most such objects are no ac
 "outlawing abortion", "a withdrawal from the region".)
 
 The role model scores each (one logistic regression; each role's features carry its name):
-the best one wins if it reaches the model's threshold, else the first cut stands.
+the best one wins, with the candidates coordinated with it, if it reaches the model's
+threshold; else the first cut stands.
 """
 
 from __future__ import annotations
