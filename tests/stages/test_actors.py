@@ -162,4 +162,3 @@ def test_his_country_is_the_country_of_the_person_named_before(nlp, tagger):
 def test_the_other_party_named_twice_does_not_localise_the_agent(nlp, tagger):
     codes = _codes(nlp, tagger, "The junta accused France of planning an intervention, a claim Paris denied.")
     assert codes.get("The junta") == "MIL"
-
