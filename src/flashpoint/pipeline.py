@@ -19,6 +19,7 @@ from flashpoint.draft import Draft, Stage, check_order
 from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
 from flashpoint.models.event_model import EventModel
+from flashpoint.models.role_model import RoleModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
 from flashpoint.stages import actors, certainty, dates, event_dates, events, parser, sentences
@@ -55,7 +56,8 @@ class Pipeline:
             # named ("imposed a curfew in Algiers").
             Stage(
                 "events",
-                events.EventCoder(certainty=cues, places=Places.load(self.settings), model=EventModel.load()),
+                events.EventCoder(certainty=cues, places=Places.load(self.settings), model=EventModel.load(),
+                                 roles=RoleModel.load()),
                 needs=("sentences", "mentions"),
                 makes=("events",),
                 assigns=tuple(f"events[].{k}" for k in (

@@ -55,6 +55,8 @@ class _Mentions:
         # none in its own sentence ("Azerbaijan lost its patience. It struck …")
         self.topic: list[ActorRef] = []
         self.countries: tuple[str, ...] = ()
+        self.country_names: dict[str, str] = {}  # ISO3 → the name of a plain country mention
+        self.dominant = False  # the most mentioned country at least twice as often as the next
 
     def within(self, start: int, end: int) -> list[ActorRef]:
         i = bisect_left(self.starts, start)

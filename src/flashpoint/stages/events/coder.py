@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from flashpoint.models.event_model import EventContext, EventModel
+from flashpoint.models.role_model import RoleModel
 from flashpoint.records import (
     ActorRef,
     Certainty,
@@ -30,6 +31,14 @@ from flashpoint.stages.events._governors import (
     _sends_people,
 )
 from flashpoint.stages.events._lexicon import Code, Lexicon
+from flashpoint.stages.events._ranker import (
+    Candidate,
+    keep_candidate,
+    shared_features,
+    source_candidates,
+    target_candidates,
+    with_conjuncts,
+)
 from flashpoint.stages.events._roles import (
     _actors_of,
     _confidence,
@@ -64,6 +73,8 @@ class EventCoder(TriggerFinder):
         places: Places | None = None,
         model: EventModel | None = None,
         trace: Callable[[Event, EventContext], None] | None = None,
+        roles: RoleModel | None = None,
+        role_trace: Callable[[str, int, tuple[int, int], list[Candidate]], None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
@@ -72,12 +83,20 @@ class EventCoder(TriggerFinder):
         # threshold are dropped; without one, the first-cut heuristic confidence stays
         self.model = model
         self.trace = trace  # training/event_model.py reads each event's context through it
+        # the learned role model: the source and target of an event whose parse names none,
+        # chosen among candidates (stages/events/_ranker.py); without one, the first cut
+        self.roles = roles
+        self.role_trace = role_trace  # training/role_model.py reads the candidates through it
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
         # the article's countries, most mentioned first: they decide between namesake towns
         counts = Counter(m.country for m in draft.mentions if m.country)
         mentions.countries = tuple(c for c, _ in counts.most_common())
+        mentions.country_names = {m.country: m.name for m in draft.mentions
+                                  if m.country and not m.sector and not m.org and ":" not in m.key}
+        ranked = counts.most_common(2)
+        mentions.dominant = bool(ranked) and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
         found: list[Event] = []
         quoted = continued_quotes(draft.article.text, draft.sentences)
         # (sentence, type, participants) of every event coded so far, kept or not: the model
@@ -141,6 +160,8 @@ class EventCoder(TriggerFinder):
             given = (bool(sources), bool(targets))  # before any role is filled
             if senses is not None and f.code.cameo in senses.hosting and not given[1]:
                 continue  # "received two-thirds of the votes": no visitor, no one hosted
+            # the roles the parse names an actor of known country or organisation in
+            named = (any(s.country or s.org for s in sources), any(t.country or t.org for t in targets))
             background = _embedded(f, anchors)
             if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
@@ -186,6 +207,23 @@ class EventCoder(TriggerFinder):
                 if place.key in {s.key for s in sources}:  # "protesters in Minsk" went on strike
                     place = _country_actor(where)
                 targets = [place] if place.key not in {s.key for s in sources} else []
+            # the role model's roles for an event whose parse named none, where it prefers them
+            # to the first cut; the event model still reads the first-cut roles it was trained
+            # on. It learnt from whole articles: a lone sentence (a headline, a benchmark
+            # sentence) keeps the first cut
+            ranked_sources: list[ActorRef] = []
+            ranked: list[ActorRef] = []
+            if not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1) and len(draft.sentences) > 1:
+                ranking = (sentence, trig_span, code, mentions, background, override is not None)
+                # a role the parse filled only with sector nouns of no known country ("police",
+                # "a man") names no actor either: the candidates give them the article's country
+                if not named[0]:
+                    ranked_sources = self._ranked("source", f, targets, sources, *ranking)
+                if not named[1]:
+                    ranked = self._ranked("target", f, ranked_sources or sources, targets, *ranking)
+            if code.cameo in _DEPLOYMENTS:
+                own = {s.country for s in ranked_sources or sources}
+                ranked = [t for t in ranked if not (t.sector == "MIL" and (t.country is None or t.country in own))]
             heuristic = _confidence(given[0], given[1], f.nominal, certainty, _depth(f.anchor), background)
             context = None
             if self.model is not None or self.trace is not None:
@@ -202,7 +240,8 @@ class EventCoder(TriggerFinder):
                     continue  # most likely no event, or not of this type
             else:
                 confidence = heuristic
-            pairs = _pairs(sources, targets, f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets))
+            symmetric = f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets)
+            pairs = _pairs(ranked_sources or sources, ranked or targets, symmetric)
             for n, (src, tgt) in enumerate(pairs):
                 part = f"{n}" if len(pairs) > 1 else ""
                 event = Event(
@@ -226,6 +265,27 @@ class EventCoder(TriggerFinder):
                     self.trace(event, context)
                 yield event
 
+
+    def _ranked(self, role: str, f: _Found, other: list[ActorRef], filled: list[ActorRef], sentence: Sentence,
+                trig_span: tuple[int, int], code: Code, mentions: _Mentions, background: bool, governed: bool
+                ) -> list[ActorRef]:
+        """The ``role`` ("source" or "target") the role model picks among the candidates of an
+        event whose parse named none; none (the first cut stands) if it prefers the first cut
+        or no candidate is likely enough. ``other``: the other role's actors."""
+        if self.roles is None and self.role_trace is None:
+            return []
+        context = shared_features(f, other, code.type or "", code.quad_class, background, governed)
+        found = source_candidates if role == "source" else target_candidates
+        candidates = found(f, other, filled, mentions, sentence.span, context)
+        candidates.append(keep_candidate(role, candidates, filled, context, code.type or ""))
+        if self.role_trace is not None:
+            self.role_trace(role, sentence.index, trig_span, candidates)
+        if self.roles is None:
+            return []
+        best = self.roles.best([c.features for c in candidates])
+        if best is None or candidates[best].ref is None:
+            return []
+        return with_conjuncts(candidates[best], candidates, f.anchor.doc)
 
     def _governed(
         self, found: list[_Found], sent: Span

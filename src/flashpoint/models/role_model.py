@@ -1,0 +1,80 @@
+"""The learned role model: how likely a candidate actor is the source or target of an event
+whose parse names none (the candidates and their features: ``stages/events/_ranker.py``).
+
+A logistic regression over each candidate's place in the parse (its side of the trigger, its
+distance, how it hangs on the trigger), its kind (country, organisation, person, sector), and
+how it came to be a candidate (an actor mention, a mention by a sector alone, a name the parser
+finds, a pronoun's referent, keeping the first cut). The best candidate whose probability
+reaches the model's ``threshold`` fills the role. Trained by ``training/role_model.py`` on the **dev**
+split of the Wikinews gold set only; shipped as ``data/events/role_model.json`` with a format
+marker.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.resources import data_file
+
+
+@dataclass(frozen=True, slots=True)
+class RoleModel:
+    """A logistic regression over candidate features; ``best`` picks a candidate or none."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    FORMAT: ClassVar[str] = "flashpoint-role-model-1"
+    FILE: ClassVar[str] = "role_model.json"
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> RoleModel | None:
+        """The shipped model (None when the package ships none), or the one at ``path``."""
+        if path is not None:
+            return cls._read(Path(path), str(path))
+        return _shipped()
+
+    @classmethod
+    def _read(cls, path: Path | Traversable, name: str) -> RoleModel:
+        return read_model(path, name, "role model", cls.from_dict)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RoleModel:
+        """Build a model from its JSON form, refusing anything malformed."""
+        weights, bias, threshold, meta = logistic_fields(
+            data, fmt=cls.FORMAT, what="role model", file=cls.FILE, retrain="training/role_model.py",
+            zero_threshold=False)
+        return cls(weights, bias, threshold, meta)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
+                "weights": dict(sorted(self.weights.items()))}
+
+    def probability(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def best(self, candidates: list[dict[str, float]]) -> int | None:
+        """The index of the most probable candidate if it reaches the threshold, else None
+        (ties: the first, in the order given)."""
+        if not candidates:
+            return None
+        scores = [self.probability(c) for c in candidates]
+        top = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        return top if scores[top] >= self.threshold else None
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> RoleModel | None:
+    path = data_file("events", RoleModel.FILE)
+    if not path.is_file():
+        return None
+    return RoleModel._read(path, RoleModel.FILE)
