@@ -153,7 +153,10 @@ class Projection:
         (another spaCy pipeline, or a word it has no vector for)."""
         if len(vector) != self.mean.shape[0] or not any(vector):
             return {}
-        reduced = self.components @ (np.asarray(vector, dtype="float64") - self.mean)
+        # a product and a sum rather than ``@``: the matrix product goes to the BLAS library,
+        # whose threads, one set per worker process, fought over the cores (two workers ran at
+        # 0.68 of raw spaCy's speed instead of 0.97); the numbers are the same
+        reduced = (self.components * (np.asarray(vector, dtype="float64") - self.mean)).sum(axis=1)
         return {f"vec{i}": float(x) for i, x in enumerate(reduced)}
 
     @classmethod
