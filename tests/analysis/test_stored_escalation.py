@@ -152,3 +152,20 @@ def test_the_series_of_a_few_keys_are_those_of_the_whole_store(materialise):
         for key in keys:
             for name, values in whole[key].channels.items():
                 np.testing.assert_array_equal(some[key].channels[name], values)
+
+
+def test_the_rules_preset_fits_the_store_not_the_query():
+    """A busy store (120 articles on one day) is wire-scale; a dyad in it with one article was
+    given the articles preset, so its page and the overview labelled it by different rules."""
+    from flashpoint.analysis.stored_escalation import choose_rules
+
+    h = HandStore()
+    for k in range(120):
+        h.event(f"a{k}", 0, "RUS", "UKR", incident=f"i{k}")
+    h.event("lone", 0, "ARM", "AZE", incident="lone")
+    store = h.write(Store(":memory:"))
+    whole, why = choose_rules(store, EventQuery())
+    assert whole.name == "wire", why
+    for query in (EventQuery(dyad="ARM-AZE"), EventQuery(actors=("ARM",)), EventQuery(types=("ASSAULT",))):
+        assert choose_rules(store, query)[0].name == "wire"
+    assert choose_rules(store, EventQuery(since=date(2030, 1, 1)))[0].name == "articles"  # an empty window

@@ -80,9 +80,13 @@ class Escalation:
 
 
 def choose_rules(store: Any, query: EventQuery | None = None) -> tuple[EscalationRules, str]:
-    """The preset that fits the store's volume, and why (see the module's docstring)."""
+    """The preset that fits the store's volume, and why (see the module's docstring).
+
+    Only the query's window counts, not its other filters: the preset fits the corpus, so a
+    dyad's page and the overview label that dyad by the same rules (a dyad's own trickle of
+    articles in a wire-scale store picked the articles preset while the overview used wire)."""
     query = query or EventQuery()
-    where = query.events_where("e")
+    where = EventQuery(since=query.since, until=query.until).events_where("e")
     sql = f"""
 SELECT count(*) FILTER (a.outlet LIKE 'import:%'), count(*),
        count(DISTINCT a.id) FILTER (a.outlet IS NULL OR a.outlet NOT LIKE 'import:%'),
