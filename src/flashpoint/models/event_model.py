@@ -17,14 +17,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import finite, logistic_fields, read_model
+from flashpoint.models.logistic import ModelFile, finite
 from flashpoint.resources import data_file
 
 
@@ -178,7 +177,7 @@ class Projection:
 
 
 @dataclass(frozen=True, slots=True)
-class EventModel:
+class EventModel(ModelFile):
     """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped."""
 
     weights: dict[str, float]
@@ -193,24 +192,20 @@ class EventModel:
 
     FORMAT: ClassVar[str] = "flashpoint-event-model-2"
     FILE: ClassVar[str] = "event_model.json"
+    WHAT: ClassVar[str] = "event model"
+    RETRAIN: ClassVar[str] = "training/event_model.py"
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventModel | None:
         """The shipped model (None when the package ships none), or the one at ``path``."""
         if path is not None:
-            return cls._read(Path(path), str(path))
+            return cls.read_file(Path(path))
         return _shipped()
-
-    @classmethod
-    def _read(cls, path: Path | Traversable, name: str) -> EventModel:
-        return read_model(path, name, "event model", cls.from_dict)
 
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:
         """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, threshold, meta = logistic_fields(
-            data, fmt=cls.FORMAT, what="event model", file=cls.FILE, retrain="training/event_model.py",
-            zero_threshold=True)
+        weights, bias, threshold, meta = cls.fields(data)
         projection = meta.pop("projection", None)
         calibration = meta.pop("calibration", None)
         if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
@@ -257,4 +252,4 @@ def _shipped() -> EventModel | None:
     path = data_file("events", EventModel.FILE)
     if not path.is_file():
         return None
-    return EventModel._read(path, EventModel.FILE)
+    return EventModel.read_file(path, EventModel.FILE)

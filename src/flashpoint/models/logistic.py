@@ -1,6 +1,6 @@
 """What Flashpoint's learned models share: a logistic regression kept in a JSON file with a
 format marker, read and checked here once (the certainty stage's weasel model, the events
-stage's event model)."""
+stage's event and role models, the event dates' chooser): :class:`ModelFile`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from flashpoint.errors import DataFileError
 
@@ -58,3 +58,32 @@ def logistic_fields(data: Any, *, fmt: str, what: str, file: str, retrain: str, 
 def finite(value: Any) -> bool:
     """A real, finite number (not a bool)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+class ModelFile:
+    """A learned model's file: its format marker, file name, what it is called in messages and
+    the script that retrains it; :meth:`read_file` reads and checks one, :meth:`fields` checks
+    the logistic part of its JSON form. The model classes (frozen dataclasses) add their own
+    ``from_dict`` and where their shipped file is."""
+
+    __slots__ = ()
+    FORMAT: ClassVar[str]
+    FILE: ClassVar[str]
+    WHAT: ClassVar[str]  # "event model"
+    RETRAIN: ClassVar[str]  # "training/event_model.py"
+    ZERO_THRESHOLD: ClassVar[bool] = True  # a threshold of 0 (nothing dropped) is allowed
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def read_file(cls, path: Path | Traversable, name: str | None = None) -> Any:
+        """The model in ``path`` (``name`` in messages: the path unless given)."""
+        return read_model(path, str(path) if name is None else name, cls.WHAT, cls.from_dict)
+
+    @classmethod
+    def fields(cls, data: Any) -> tuple[dict[str, float], float, float, dict[str, Any]]:
+        """:func:`logistic_fields` of ``data`` with this model's format and messages."""
+        return logistic_fields(data, fmt=cls.FORMAT, what=cls.WHAT, file=cls.FILE, retrain=cls.RETRAIN,
+                               zero_threshold=cls.ZERO_THRESHOLD)

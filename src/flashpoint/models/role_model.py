@@ -15,16 +15,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.models.logistic import ModelFile
 from flashpoint.resources import data_file
 
 
 @dataclass(frozen=True, slots=True)
-class RoleModel:
+class RoleModel(ModelFile):
     """A logistic regression over candidate features; ``best`` picks a candidate or none."""
 
     weights: dict[str, float]
@@ -34,24 +33,21 @@ class RoleModel:
 
     FORMAT: ClassVar[str] = "flashpoint-role-model-1"
     FILE: ClassVar[str] = "role_model.json"
+    WHAT: ClassVar[str] = "role model"
+    RETRAIN: ClassVar[str] = "training/role_model.py"
+    ZERO_THRESHOLD: ClassVar[bool] = False
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> RoleModel | None:
         """The shipped model (None when the package ships none), or the one at ``path``."""
         if path is not None:
-            return cls._read(Path(path), str(path))
+            return cls.read_file(Path(path))
         return _shipped()
-
-    @classmethod
-    def _read(cls, path: Path | Traversable, name: str) -> RoleModel:
-        return read_model(path, name, "role model", cls.from_dict)
 
     @classmethod
     def from_dict(cls, data: Any) -> RoleModel:
         """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, threshold, meta = logistic_fields(
-            data, fmt=cls.FORMAT, what="role model", file=cls.FILE, retrain="training/role_model.py",
-            zero_threshold=False)
+        weights, bias, threshold, meta = cls.fields(data)
         return cls(weights, bias, threshold, meta)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,4 +73,4 @@ def _shipped() -> RoleModel | None:
     path = data_file("events", RoleModel.FILE)
     if not path.is_file():
         return None
-    return RoleModel._read(path, RoleModel.FILE)
+    return RoleModel.read_file(path, RoleModel.FILE)

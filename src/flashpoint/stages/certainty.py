@@ -26,14 +26,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from spacy.tokens import Span, Token
 
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.models.logistic import ModelFile
 from flashpoint.records import (
     CERTAINTY_LABELS,
     Article,
@@ -197,7 +196,7 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(frozen=True, slots=True)
-class WeaselModel:
+class WeaselModel(ModelFile):
     """The learned sentence model: a logistic regression over a sentence's words, word pairs,
     lemmas and a few dependency-tagged words (:meth:`features`).
 
@@ -212,23 +211,20 @@ class WeaselModel:
 
     FORMAT: ClassVar[str] = "flashpoint-weasel-2"
     FILE: ClassVar[str] = "weasel_model.json"
+    WHAT: ClassVar[str] = "weasel model"
+    RETRAIN: ClassVar[str] = "training/weasel_model.py"
+    ZERO_THRESHOLD: ClassVar[bool] = False
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> WeaselModel:
         """Read and check a model file; the shipped one (read once per process) unless
         ``path`` is given."""
-        return _shipped_model() if path is None else cls._read(Path(path), str(path))
-
-    @classmethod
-    def _read(cls, path: Path | Traversable, name: str) -> WeaselModel:
-        return read_model(path, name, "weasel model", cls.from_dict)
+        return _shipped_model() if path is None else cls.read_file(Path(path))
 
     @classmethod
     def from_dict(cls, data: Any) -> WeaselModel:
         """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, threshold, meta = logistic_fields(
-            data, fmt=cls.FORMAT, what="weasel model", file=cls.FILE, retrain="training/weasel_model.py",
-            zero_threshold=False)
+        weights, bias, threshold, meta = cls.fields(data)
         return cls(weights, bias, threshold, meta)
 
     @staticmethod
@@ -304,7 +300,7 @@ class WeaselModel:
 
 @lru_cache(maxsize=1)
 def _shipped_model() -> WeaselModel:
-    return WeaselModel._read(data_file("certainty", WeaselModel.FILE), WeaselModel.FILE)
+    return WeaselModel.read_file(data_file("certainty", WeaselModel.FILE), WeaselModel.FILE)
 
 
 def _explain(pushed: list[tuple[str, float]], most: int = 3) -> tuple[str, ...]:

@@ -39,11 +39,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flashpoint.models.logistic import logistic_fields, read_model
+from flashpoint.models.logistic import ModelFile
 from flashpoint.records import EventDate, Sentence, Span, TimeExpression
 from flashpoint.resources import data_file
 from flashpoint.stages.dates import background_cue, event_date
@@ -69,7 +68,7 @@ _QUOTES = "\"“”"
 
 
 @dataclass(frozen=True, slots=True)
-class DateModel:
+class DateModel(ModelFile):
     """The learned chooser: weights over ``option|feature`` names (:func:`options`)."""
 
     weights: dict[str, float]
@@ -78,23 +77,19 @@ class DateModel:
 
     FORMAT: ClassVar[str] = "flashpoint-date-model-1"
     FILE: ClassVar[str] = "date_model.json"
+    WHAT: ClassVar[str] = "date model"
+    RETRAIN: ClassVar[str] = "training/date_model.py"
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> DateModel:
         """Read and check a model file; the shipped one (read once per process) unless
         ``path`` is given."""
-        return _shipped_model() if path is None else cls._read(Path(path), str(path))
-
-    @classmethod
-    def _read(cls, path: Path | Traversable, name: str) -> DateModel:
-        return read_model(path, name, "date model", cls.from_dict)
+        return _shipped_model() if path is None else cls.read_file(Path(path))
 
     @classmethod
     def from_dict(cls, data: Any) -> DateModel:
         """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, _, meta = logistic_fields(
-            data, fmt=cls.FORMAT, what="date model", file=cls.FILE, retrain="training/date_model.py",
-            zero_threshold=True)
+        weights, bias, _, meta = cls.fields(data)
         return cls(weights, bias, meta)
 
     def score(self, features: dict[str, float]) -> float:
@@ -109,7 +104,7 @@ class DateModel:
 
 @lru_cache(maxsize=1)
 def _shipped_model() -> DateModel:
-    return DateModel._read(data_file("dates", DateModel.FILE), DateModel.FILE)
+    return DateModel.read_file(data_file("dates", DateModel.FILE), DateModel.FILE)
 
 
 class EventDater:
