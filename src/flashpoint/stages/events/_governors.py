@@ -18,6 +18,23 @@ if TYPE_CHECKING:
     from flashpoint.stages.events._roles import _Found
 
 
+def read_word_rules(resource, source: str, what: str) -> dict:
+    """The TOML of a word-rules file (``governors.toml``, ``senses.toml``); a file that cannot
+    be read or parsed is a :class:`DataFileError` naming ``source``."""
+    try:
+        return tomllib.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"cannot read the {what}: {exc}", source=source) from exc
+
+
+def word_set(data: dict, section: str, key: str, source: str) -> frozenset[str]:
+    """``[section] key`` of a word-rules file: a non-empty list of words, lower-cased."""
+    value = data.get(section, {}).get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+        raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=source)
+    return frozenset(w.lower() for w in value)
+
+
 @dataclass(frozen=True, slots=True)
 class Governors:
     """Words that govern an action in their complement (``data/governors.toml``): intent
@@ -43,16 +60,10 @@ class Governors:
 
     @classmethod
     def load(cls, resource) -> Governors:
-        try:
-            data = tomllib.loads(resource.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise DataFileError(f"cannot read the governor words: {exc}", source=cls.FILE) from exc
+        data = read_word_rules(resource, cls.FILE, "governor words")
 
         def words(section: str, key: str) -> frozenset[str]:
-            value = data.get(section, {}).get(key)
-            if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
-                raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=cls.FILE)
-            return frozenset(w.lower() for w in value)
+            return word_set(data, section, key, cls.FILE)
 
         return cls(
             intent=words("intent", "words"),

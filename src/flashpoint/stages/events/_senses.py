@@ -7,7 +7,6 @@ subject ("the court ruled").
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ from spacy.tokens import Token
 from spacy.vocab import Vocab
 
 from flashpoint.errors import DataFileError
+from flashpoint.stages.events._governors import read_word_rules, word_set
 
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "``", "''"})
 # named entities that can be received as visitors
@@ -91,16 +91,10 @@ class Senses:
 
     @classmethod
     def load(cls, resource) -> Senses:
-        try:
-            data = tomllib.loads(resource.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise DataFileError(f"cannot read the sense rules: {exc}", source=cls.FILE) from exc
+        data = read_word_rules(resource, cls.FILE, "sense rules")
 
         def words(section: str, key: str) -> frozenset[str]:
-            value = data.get(section, {}).get(key)
-            if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
-                raise DataFileError(f"[{section}] {key} must be a non-empty list of words", source=cls.FILE)
-            return frozenset(w.lower() for w in value)
+            return word_set(data, section, key, cls.FILE)
 
         def code(section: str, key: str = "code") -> str:
             value = data.get(section, {}).get(key)
