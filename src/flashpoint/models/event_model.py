@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from flashpoint.errors import DataFileError
 from flashpoint.models.logistic import ModelFile, finite
-from flashpoint.resources import data_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,15 +189,10 @@ class EventModel(ModelFile):
 
     FORMAT: ClassVar[str] = "flashpoint-event-model-2"
     FILE: ClassVar[str] = "event_model.json"
+    STAGE: ClassVar[str] = "events"
+    OPTIONAL: ClassVar[bool] = True
     WHAT: ClassVar[str] = "event model"
     RETRAIN: ClassVar[str] = "training/event_model.py"
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> EventModel | None:
-        """The shipped model (None when the package ships none), or the one at ``path``."""
-        if path is not None:
-            return cls.read_file(Path(path))
-        return _shipped()
 
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:
@@ -245,11 +237,3 @@ class EventModel(ModelFile):
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-@lru_cache(maxsize=1)
-def _shipped() -> EventModel | None:
-    path = data_file("events", EventModel.FILE)
-    if not path.is_file():
-        return None
-    return EventModel.read_file(path, EventModel.FILE)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from flashpoint.errors import DataFileError
+from flashpoint.resources import data_file
 
 T = TypeVar("T")
 
@@ -62,16 +64,24 @@ def finite(value: Any) -> bool:
 
 class ModelFile:
     """A learned model's file: its format marker, file name, what it is called in messages and
-    the script that retrains it; :meth:`read_file` reads and checks one, :meth:`fields` checks
-    the logistic part of its JSON form. The model classes (frozen dataclasses) add their own
-    ``from_dict`` and where their shipped file is."""
+    the script that retrains it; :meth:`load` gives the shipped model (read once per process)
+    or another file's, :meth:`fields` checks the logistic part of its JSON form. The model
+    classes (frozen dataclasses) add their own ``from_dict``."""
 
     __slots__ = ()
     FORMAT: ClassVar[str]
     FILE: ClassVar[str]
+    STAGE: ClassVar[str]  # the data folder the shipped file is in (data/<stage>/FILE)
+    OPTIONAL: ClassVar[bool] = False  # without a shipped file the stage works without the model
     WHAT: ClassVar[str]  # "event model"
     RETRAIN: ClassVar[str]  # "training/event_model.py"
     ZERO_THRESHOLD: ClassVar[bool] = True  # a threshold of 0 (nothing dropped) is allowed
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Self | None:
+        """The model at ``path``, else the shipped one — None only for an :attr:`OPTIONAL`
+        model the package ships no file of."""
+        return cls.read_file(Path(path)) if path is not None else _shipped(cls)
 
     @classmethod
     def from_dict(cls, data: Any) -> Any:
@@ -87,3 +97,11 @@ class ModelFile:
         """:func:`logistic_fields` of ``data`` with this model's format and messages."""
         return logistic_fields(data, fmt=cls.FORMAT, what=cls.WHAT, file=cls.FILE, retrain=cls.RETRAIN,
                                zero_threshold=cls.ZERO_THRESHOLD)
+
+
+@cache
+def _shipped(cls: type[ModelFile]) -> Any:
+    path = data_file(cls.STAGE, cls.FILE)
+    if cls.OPTIONAL and not path.is_file():
+        return None
+    return cls.read_file(path, cls.FILE)

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, ClassVar
 
 from flashpoint.models.logistic import ModelFile
-from flashpoint.resources import data_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +30,11 @@ class RoleModel(ModelFile):
 
     FORMAT: ClassVar[str] = "flashpoint-role-model-1"
     FILE: ClassVar[str] = "role_model.json"
+    STAGE: ClassVar[str] = "events"
+    OPTIONAL: ClassVar[bool] = True
     WHAT: ClassVar[str] = "role model"
     RETRAIN: ClassVar[str] = "training/role_model.py"
     ZERO_THRESHOLD: ClassVar[bool] = False
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> RoleModel | None:
-        """The shipped model (None when the package ships none), or the one at ``path``."""
-        if path is not None:
-            return cls.read_file(Path(path))
-        return _shipped()
 
     @classmethod
     def from_dict(cls, data: Any) -> RoleModel:
@@ -66,11 +58,3 @@ class RoleModel(ModelFile):
         scores = [self.probability(c) for c in candidates]
         top = max(range(len(scores)), key=lambda i: (scores[i], -i))
         return top if scores[top] >= self.threshold else None
-
-
-@lru_cache(maxsize=1)
-def _shipped() -> RoleModel | None:
-    path = data_file("events", RoleModel.FILE)
-    if not path.is_file():
-        return None
-    return RoleModel.read_file(path, RoleModel.FILE)

@@ -211,15 +211,10 @@ class WeaselModel(ModelFile):
 
     FORMAT: ClassVar[str] = "flashpoint-weasel-2"
     FILE: ClassVar[str] = "weasel_model.json"
+    STAGE: ClassVar[str] = "certainty"
     WHAT: ClassVar[str] = "weasel model"
     RETRAIN: ClassVar[str] = "training/weasel_model.py"
     ZERO_THRESHOLD: ClassVar[bool] = False
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> WeaselModel:
-        """Read and check a model file; the shipped one (read once per process) unless
-        ``path`` is given."""
-        return _shipped_model() if path is None else cls.read_file(Path(path))
 
     @classmethod
     def from_dict(cls, data: Any) -> WeaselModel:
@@ -296,11 +291,6 @@ class WeaselModel(ModelFile):
                     pushed[shown] = pushed.get(shown, 0.0) + weight
         probability = 1 / (1 + math.exp(-logit)) if logit > -500 else 0.0
         return probability, sorted(pushed.items(), key=lambda kv: -kv[1])
-
-
-@lru_cache(maxsize=1)
-def _shipped_model() -> WeaselModel:
-    return WeaselModel.read_file(data_file("certainty", WeaselModel.FILE), WeaselModel.FILE)
 
 
 def _explain(pushed: list[tuple[str, float]], most: int = 3) -> tuple[str, ...]:

@@ -38,13 +38,10 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flashpoint.models.logistic import ModelFile
 from flashpoint.records import EventDate, Sentence, Span, TimeExpression
-from flashpoint.resources import data_file
 from flashpoint.stages.dates import background_cue, event_date
 
 if TYPE_CHECKING:
@@ -77,14 +74,9 @@ class DateModel(ModelFile):
 
     FORMAT: ClassVar[str] = "flashpoint-date-model-1"
     FILE: ClassVar[str] = "date_model.json"
+    STAGE: ClassVar[str] = "dates"
     WHAT: ClassVar[str] = "date model"
     RETRAIN: ClassVar[str] = "training/date_model.py"
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> DateModel:
-        """Read and check a model file; the shipped one (read once per process) unless
-        ``path`` is given."""
-        return _shipped_model() if path is None else cls.read_file(Path(path))
 
     @classmethod
     def from_dict(cls, data: Any) -> DateModel:
@@ -100,11 +92,6 @@ class DateModel(ModelFile):
         """The best-scoring option's date; ties go to the option listed first in ``OPTIONS``."""
         best = max(offered, key=lambda name: (self.score(offered[name][1]), -OPTIONS.index(name)))
         return offered[best][0]
-
-
-@lru_cache(maxsize=1)
-def _shipped_model() -> DateModel:
-    return DateModel.read_file(data_file("dates", DateModel.FILE), DateModel.FILE)
 
 
 class EventDater:
