@@ -102,6 +102,12 @@ def collect(gold_dir: Path) -> Rows:
     return rows
 
 
+def bucket(key: str, n: int) -> int:
+    """A fixed fold (0 … n − 1) for ``key`` (an article's url, seeded or not): a hash, so the
+    same article is in the same fold on every run."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % n
+
+
 def right(probs: list[list[float]], rows: Rows, threshold: float, keep: set[int] | None = None) -> tuple[int, ...]:
     """How many come out right, each role by the best candidate (the one with no actor: keep
     the first cut) if it reaches the threshold, else by the first cut: (roles right at country
@@ -124,8 +130,6 @@ def held_out_scores(gold_dir: Path, flat: list[dict[str, float]], y: Any, owner:
     """The dev split's Wikinews scores with every article's roles chosen by a model fitted on
     the articles of the other folds (folds by a hash of the url): an estimate of the scores
     on articles the model has not seen."""
-    import hashlib
-
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -138,7 +142,7 @@ def held_out_scores(gold_dir: Path, flat: list[dict[str, float]], y: Any, owner:
     from flashpoint.stages.events import EventCoder
 
     def fold(url: str) -> int:
-        return int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % folds
+        return bucket(url, folds)
 
     row_fold = np.array([fold(groups[k]) for k in owner])
     pipe = Pipeline()
@@ -190,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     # 5-fold CV grouped by article, repeated with 5 assignments of articles to folds (by a
     # seeded hash of the url) and averaged: with some hundred events one split is noisy
     def folds_of(seed: int) -> list[tuple[Any, Any]]:
-        fold = np.array([int(hashlib.sha256(f"{seed}:{g}".encode()).hexdigest()[:8], 16) % 5 for g in groups])
+        fold = np.array([bucket(f"{seed}:{g}", 5) for g in groups])
         return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(5)]
 
     def cv_probs(c: float, seed: int) -> list[list[float]]:
