@@ -36,13 +36,7 @@ TYPE_QUAD = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 2, "COOPERATE": 
 
 
 def load_ann(path):
-    out = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                out[r["url"]] = r.get("events") or []
-    return out
+    return {url: record.get("events") or [] for url, record in load_articles(path).items()}
 
 
 def actor_units(actors, countries):
