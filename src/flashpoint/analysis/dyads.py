@@ -223,10 +223,7 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, mate
         raise QueryError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     if unit not in UNITS:
         raise QueryError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
-    pairs, params = (_stored_pairs if materialised else _joined_pairs)(query, period, directed, unit)
-    if keep:
-        head, select = pairs.rsplit("pairs AS (", 1)  # the last CTE of both builders
-        pairs = f"{head}pairs AS (SELECT * FROM ({select} WHERE {keep})"
+    pairs, params = (_stored_pairs if materialised else _joined_pairs)(query, period, directed, unit, keep)
     labels = "['" + "', '".join(STRENGTH) + "']"
     strength = f"list_position({labels}, p.certainty)"
     strongest = f"{labels}[min(strength)]"
@@ -267,7 +264,14 @@ def _fits(period: str) -> str:
     return f"date_trunc('{period}', e.date_start) = date_trunc('{period}', e.date_end)"
 
 
-def _joined_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> tuple[str, dict[str, Any]]:
+def _pairs_cte(select: str, keep: str) -> str:
+    """The ``pairs`` CTE of a SELECT, only the pairs that meet ``keep`` when given (a condition
+    on its ``actor1`` and ``actor2``)."""
+    return f"pairs AS (SELECT * FROM ({select}) WHERE {keep})" if keep else f"pairs AS ({select})"
+
+
+def _joined_pairs(query: EventQuery, period: str, directed: bool, unit: str, keep: str = ""
+                  ) -> tuple[str, dict[str, Any]]:
     """``pairs`` from the event tables: events, articles, incident links and actors joined."""
     where = query.events_where("e").and_("e.date_start IS NOT NULL").and_(_fits(period))
     a, b = ("s.member", "t.member") if directed else ("least(s.member, t.member)", "greatest(s.member, t.member)")
@@ -280,6 +284,12 @@ def _joined_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> 
     def only(table: str, key: str) -> str:
         return f"(SELECT * FROM {table} WHERE {key} IN (SELECT article_id FROM e0))" if narrow else table
 
+    paired = _pairs_cte(f"""
+    SELECT DISTINCT ev.*, {a} AS actor1, {b} AS actor2
+    FROM ev
+    JOIN sides s ON s.article_id = ev.article_id AND s.event_position = ev.position AND s.role = 'source'
+    JOIN sides t ON t.article_id = ev.article_id AND t.event_position = ev.position AND t.role = 'target'
+    {pair_filter}""", keep)
     sql = f"""e0 AS (
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
            date_trunc('{period}', e.date_start)::DATE AS period
@@ -296,12 +306,7 @@ sides AS (
     SELECT x.article_id, x.event_position, x.role, x.code, coalesce(x.org, x.country) AS member
     FROM {only("event_actors", "article_id")} x
     WHERE coalesce(x.org, x.country) IS NOT NULL),
-pairs AS (
-    SELECT DISTINCT ev.*, {a} AS actor1, {b} AS actor2
-    FROM ev
-    JOIN sides s ON s.article_id = ev.article_id AND s.event_position = ev.position AND s.role = 'source'
-    JOIN sides t ON t.article_id = ev.article_id AND t.event_position = ev.position AND t.role = 'target'
-    {pair_filter})"""
+{paired}"""
     return sql, where.params
 
 
@@ -310,7 +315,8 @@ def _any_prefix(codes: str, param: str) -> str:
     return f"len(list_filter({codes}, lambda c: starts_with(c, ${param}))) > 0"
 
 
-def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> tuple[str, dict[str, Any]]:
+def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str, keep: str = ""
+                  ) -> tuple[str, dict[str, Any]]:
     """``pairs`` from the materialised ``dyad_events``: one scan, no join. The filters mean what
     :meth:`EventQuery.events_where` says: actors and dyad sides on the event's codes, sources on
     its incident's."""
@@ -340,12 +346,12 @@ def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str) -> 
     if not directed:
         where = where.and_("NOT e.mirror")
     a, b = ("e.actor1", "e.actor2") if directed else ("least(e.actor1, e.actor2)", "greatest(e.actor1, e.actor2)")
-    sql = f"""pairs AS (
+    sql = _pairs_cte(f"""
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
            date_trunc('{period}', e.date_start)::DATE AS period, e.root, e.incident_id,
            {_unit_id(unit, 'e.incident_id')} AS unit_id, {a} AS actor1, {b} AS actor2
     FROM dyad_events e
-    {where.sql})"""
+    {where.sql}""", keep)
     return sql, params
 
 
