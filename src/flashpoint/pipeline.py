@@ -20,6 +20,7 @@ from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
 from flashpoint.models.event_model import EventModel
 from flashpoint.models.role_model import RoleModel
+from flashpoint.models.type_model import TypeModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
 from flashpoint.stages import actors, certainty, dates, event_dates, events, parser, sentences
@@ -57,7 +58,7 @@ class Pipeline:
             Stage(
                 "events",
                 events.EventCoder(certainty=cues, places=Places.load(self.settings), model=EventModel.load(),
-                                 roles=RoleModel.load()),
+                                 roles=RoleModel.load(), types=TypeModel.load()),
                 needs=("sentences", "mentions"),
                 makes=("events",),
                 assigns=tuple(f"events[].{k}" for k in (

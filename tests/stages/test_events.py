@@ -405,7 +405,8 @@ def test_who_was_guilty_is_the_source(pipeline):
         pytest.param("The President mourned the victims of the attack in Nice.", "018", id="mourned"),
         pytest.param("Putin held a phone conversation with Erdogan.", "041", id="phone-conversation"),
         pytest.param("Qatar interceded with the Taliban on behalf of the prisoners.", "045", id="interceded"),
-        pytest.param("France imposed a ban on Russian media outlets.", "172", id="ban-noun"),
+        # on a foreign actor: a sanction (the guide's E3), not a restriction at home (172)
+        pytest.param("France imposed a ban on Russian media outlets.", "163", id="ban-noun"),
         pytest.param("Merkel's call for restraint went unheeded in Moscow.", "020", id="call-for-is-an-appeal"),
         pytest.param("Putin's call with Macron lasted two hours.", "041", id="call-with-is-a-phone-call"),
         pytest.param("The junta violated the constitution of Niger.", "128", id="violated-a-law"),

@@ -108,8 +108,7 @@ class TriggerFinder:
             # done to the passive subject; "granted Angela Stanton a full pardon", which the
             # parser may hang on the person as an apposition
             kept = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c not in theme]
-            kept += [a for c in verb.children if c.dep_ in ("dobj", "dative") for a in c.children
-                     if a.dep_ == "appos"]
+            kept += [a for c in verb.children if c.dep_ in ("dobj", "dative") for a in _appositions(c)]
             noun = next((k for k in kept if self._noun_entry(k) is not None), None)
             if noun is not None:
                 patients, theme = theme, [noun]  # the passive subject or first object receives
@@ -227,6 +226,10 @@ class TriggerFinder:
     def _lemma(self, verb: Token) -> str:
         """The verb's lemma, mended where the lemmatizer is wrong ("staged" → "stag")."""
         lemma = verb.lemma_.lower()
+        if verb.lower_ == f"{lemma}ed" and _short_closed(lemma) and f"{lemma}e" in self.lexicon.verbs:
+            # "raped" → "rap": a short closed syllable doubles its consonant before -ed
+            # ("rapped"), so an undoubled form comes from the word with a silent e
+            return f"{lemma}e"
         if lemma in self.lexicon.verbs or lemma in LIGHT_VERBS:
             return lemma
         for form in _deinflect(verb.lower_):
@@ -356,6 +359,22 @@ def _new_mention(noun: Token) -> bool:
         return False
     return not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "new", "more")
                    for c in noun.children)
+
+
+def _short_closed(word: str) -> bool:
+    """A one-syllable word ending in one vowel and one consonant ("rap", "stag", "plan")."""
+    vowels = "aeiou"
+    return (len(word) >= 3 and word[-1] not in vowels + "wxy" and word[-2] in vowels and word[-3] not in vowels
+            and sum(ch in vowels for ch in word) == 1)
+
+
+def _appositions(noun: Token) -> list[Token]:
+    """The appositions of a noun and theirs in turn: "granted Safavian, formerly the chief of
+    staff, a full pardon", where the parser hangs the pardon on the chief."""
+    found = [c for c in noun.children if c.dep_ == "appos"]
+    for c in list(found):
+        found += _appositions(c)
+    return found
 
 
 # prepositions of a meeting in which something happens

@@ -13,6 +13,7 @@ from spacy.tokens import Span, Token
 
 from flashpoint.models.event_model import EventContext, EventModel
 from flashpoint.models.role_model import RoleModel
+from flashpoint.models.type_model import TypeModel
 from flashpoint.records import (
     ActorRef,
     Certainty,
@@ -56,6 +57,7 @@ from flashpoint.stages.events._roles import (
 )
 from flashpoint.stages.events._syntax import _SYMMETRIC, _named, _own_subject
 from flashpoint.stages.events._triggers import TriggerFinder
+from flashpoint.stages.events._types import type_candidates, type_features
 from flashpoint.stages.locations import Places, find_location
 from flashpoint.stages.wordforms import is_one_of as _is
 
@@ -75,6 +77,9 @@ class EventCoder(TriggerFinder):
         trace: Callable[[Event, EventContext], None] | None = None,
         roles: RoleModel | None = None,
         role_trace: Callable[[str, int, tuple[int, int], list[Candidate]], None] | None = None,
+        types: TypeModel | None = None,
+        type_trace: Callable[[tuple[int, int], dict[str, float], dict[str, tuple[float, ...]], dict[str, Code]],
+                             None] | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.load()
         self.certainty = certainty or CertaintyTagger()
@@ -87,6 +92,10 @@ class EventCoder(TriggerFinder):
         # chosen among candidates (stages/events/_ranker.py); without one, the first cut
         self.roles = roles
         self.role_trace = role_trace  # training/role_model.py reads the candidates through it
+        # the learned type model: a trigger's type among its candidates, by its arguments
+        # (stages/events/_types.py); without one, the lexicon's code stands
+        self.types = types
+        self.type_trace = type_trace  # training/type_model.py reads each trigger's context through it
 
     def __call__(self, draft: Draft) -> Draft:
         mentions = _Mentions(draft.mentions)
@@ -160,6 +169,8 @@ class EventCoder(TriggerFinder):
             given = (bool(sources), bool(targets))  # before any role is filled
             if senses is not None and f.code.cameo in senses.hosting and not given[1]:
                 continue  # "received two-thirds of the votes": no visitor, no one hosted
+            if self.types is not None or self.type_trace is not None:
+                f = self._typed(f, sources, targets)
             # the roles the parse names an actor of known country or organisation in
             named = (any(s.country or s.org for s in sources), any(t.country or t.org for t in targets))
             background = _embedded(f, anchors)
@@ -169,7 +180,7 @@ class EventCoder(TriggerFinder):
             certainty = self.certainty.of(f.anchor, sent)
             if override is None:
                 # what the action is (peacekeepers sent) before whether it is announced
-                code = self._as_intent(self._by_parties(f.code, f, sources), certainty)
+                code = self._as_intent(self._by_parties(f.code, f, sources, targets), certainty)
             elif override[0] is None:
                 code = f.code
                 cue = override[1].text if override[1] is not None else "not"
@@ -184,7 +195,7 @@ class EventCoder(TriggerFinder):
                     # lift the embargo" is announced
                     certainty = (self.certainty.of(governor, sent) if governor is not None
                                  else replace(certainty, label=self._refusal_label(f.anchor, certainty)))
-            code = self._by_parties(code, f, sources)
+            code = self._by_parties(code, f, sources, targets)
             if quoted is not None and certainty.label == "asserted" and certainty.attributed_to is None and not (
                     code.type in self.certainty.cues.speech_types and _performed(f.anchor, f.subjects)):
                 # what the speaker of a quotation running on told, not the writer; unless it is
@@ -287,6 +298,24 @@ class EventCoder(TriggerFinder):
             return []
         return with_conjuncts(candidates[best], candidates, f.anchor.doc)
 
+    def _typed(self, f: _Found, sources: list[ActorRef], targets: list[ActorRef]) -> _Found:
+        """The trigger with the type the type model chooses in its context (module
+        :mod:`flashpoint.models.type_model`); a new type counts as a sense of the word for the
+        event model (its ``lemma/TYPE`` feature)."""
+        feats, vectors = type_features(f, sources, targets)
+        defaults = self.types.defaults if self.types is not None else {}
+        candidates = type_candidates(f, self.lexicon, defaults)
+        if self.type_trace is not None:
+            doc = f.anchor.doc
+            span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
+            self.type_trace(span, feats, vectors, candidates)
+        if self.types is None:
+            return f
+        chosen = self.types.choose(self.types.context(feats, vectors), sorted(candidates), f.code.type)
+        if chosen is None or chosen == f.code.type:
+            return f
+        return replace(f, code=candidates[chosen], sensed=True)
+
     def _governed(
         self, found: list[_Found], sent: Span
     ) -> tuple[dict[tuple[int, int], tuple[Code | None, Token | None, str]], dict[int, tuple[_Found, str]],
@@ -367,11 +396,17 @@ class EventCoder(TriggerFinder):
                     merged.setdefault(g.anchor.i, (f, "means"))
         return recoded, merged, skip
 
-    def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef]) -> Code:
+    def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef], targets: list[ActorRef]) -> Code:
         """Codes that depend on what the arguments are: a call for sanctions or strikes is a
         demand (CAMEO 10), not an appeal (02); troops that arrive are deployed (154), not
-        visiting (042)."""
+        visiting (042); a ban on a foreign actor is a sanction (163), not a restriction at
+        home (172)."""
         codes = self.lexicon.codes
+        if code.cameo == "172" and _foreign(sources, targets):
+            # "Germany banned Iranian airline Mahan Air", "announced new restrictions on
+            # flights to Cuba": the guide's SANCTION (imposes a ban on a foreign actor, E3);
+            # COERCE 172 restricts the state's own people
+            return codes["163"]
         if code.cameo.startswith("02") and any(
             (entry := self._noun_entry(o)) is not None and codes[entry.cameo].quad_class in (3, 4)
             for o in f.objects if o.pos_ == "NOUN"
@@ -442,6 +477,14 @@ class EventCoder(TriggerFinder):
             # criminals") stays a threat
             return code
         return intent or code
+
+
+def _foreign(sources: list[ActorRef], targets: list[ActorRef]) -> bool:
+    """Whether the event's parties are states apart: every source and target of a known
+    country, the targets' countries none of the sources'."""
+    if not sources or not targets or not all(a.country for a in (*sources, *targets)):
+        return False
+    return not {s.country for s in sources} & {t.country for t in targets}
 
 
 def _party(actor: ActorRef) -> str:
