@@ -37,3 +37,21 @@ def test_an_event_noun_hung_on_an_apposition_of_the_object_is_the_event(pipeline
 def test_a_ban_on_a_foreign_actor_is_a_sanction_and_at_home_a_restriction(pipeline, text, expected):
     types = {t for t, _, trigger in _coded(pipeline, text) if trigger == "banned"}
     assert types == {expected}, _coded(pipeline, text)
+
+
+def _events(pipeline, text):
+    return [(e.type, e.cameo, text[e.trigger[0]:e.trigger[1]], [s.country for s in e.source],
+             [t.country for t in e.target]) for e in pipeline.analyze(text, published="2023-03-15").events]
+
+
+def test_an_order_of_violence_is_the_violence_by_whoever_orders_it(pipeline):
+    events = _events(pipeline, "Putin ordered troops to attack Ukrainian positions.")
+    assert [(t, trigger, src, tgt) for t, _, trigger, src, tgt in events] == [
+        ("ASSAULT", "ordered", ["RUS"], ["UKR"])]
+
+
+def test_an_order_of_detention_is_coercion_and_other_orders_stay_demands(pipeline):
+    custody = _events(pipeline, "A Russian judge ordered the accused remain in custody.")
+    assert [(t, c, trigger) for t, c, trigger, _, _ in custody] == [("COERCE", "173", "ordered")]
+    review = _events(pipeline, "The French president ordered a review of the policy.")
+    assert [(t, trigger) for t, _, trigger, _, _ in review] == [("REQUEST", "ordered")]

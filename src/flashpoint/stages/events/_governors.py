@@ -48,6 +48,7 @@ class Governors:
     deliberation: frozenset[str]
     deliberation_nouns: frozenset[str]
     request: frozenset[str]
+    command: frozenset[str]
     wish: frozenset[str]
     wish_nouns: frozenset[str]
     denial: frozenset[str]
@@ -73,6 +74,7 @@ class Governors:
             deliberation=words("deliberation", "words"),
             deliberation_nouns=words("deliberation", "nouns"),
             request=words("request", "words"),
+            command=words("command", "words"),
             wish=words("wish", "words"),
             wish_nouns=words("wish", "nouns"),
             denial=words("denial", "words"),
@@ -98,6 +100,8 @@ class Governors:
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
             return "refusal", anchor.head
+        if anchor.dep_ == "ccomp" and _is(anchor.head, self.command):
+            return "command", anchor.head  # "ordered the accused remain in custody"
         # (a clause hoped for or denied, "hopes that …", "denied charges that …", is found
         # whole by dropped_clauses)
         for _ in range(4):
@@ -109,6 +113,7 @@ class Governors:
                 if tok.dep_ in ("xcomp", "dobj", "pcomp", "pobj", "prep"):
                     for mood, group in (("intent", self.intent), ("refusal", self.refusal),
                                         ("deliberation", self.deliberation), ("request", self.request),
+                                        ("command", self.command),
                                         ("wish", self.wish)):
                         if _is(head, group):
                             return mood, head

@@ -141,8 +141,15 @@ class EventCoder(TriggerFinder):
             sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
             targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
             if inner is not None:
-                if kind != "request":  # who is asked to act is not who asks
+                if kind not in ("request", "command"):  # who is asked to act is not who asks
                     sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                if kind == "command":
+                    # whom the action ordered is done to: "ordered troops to attack Kharkiv"
+                    # Kharkiv, not the troops; else the party ordered ("ordered the network to
+                    # shut down"), or the ordered clause's subject ("ordered the accused remain")
+                    acted_on = _dedupe(a for t in inner.objects for a in _actors_of(t, mentions, bounds))
+                    targets = acted_on or targets or _dedupe(
+                        a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
                 # the envoys sent are not whom their mission is aimed at: only where they went
                 lent = [t for t in inner.objects if kind != "means" or t.dep_ == "pobj"]
                 targets = targets or _dedupe(a for t in lent for a in _actors_of(t, mentions, bounds))
@@ -353,6 +360,15 @@ class EventCoder(TriggerFinder):
                 if outer is not None and outer is not f:
                     skip.add(f.trigger)
                     merged.setdefault(head.i, (f, kind))
+                continue
+            if kind == "command":
+                # an order of coercion or violence is that action, by whoever orders it; an
+                # order of anything else stays the ordering verb's demand
+                outer = verbal.get(head.i) if head is not None else None
+                if f.code.quad_class == 4 and outer is not None and outer is not f and head.i not in merged:
+                    recoded[f.trigger] = (f.code, head, kind)
+                    merged[head.i] = (f, kind)
+                    skip.add(f.trigger)
                 continue
             if kind == "demand":
                 if head is not None and head.i in demanded:
