@@ -89,8 +89,24 @@ def _word_codes(f: _Found, lexicon: Lexicon) -> list[str]:
     for word in words:
         out += [r.cameo for r in lexicon.verbs.get(word, ())]
         out += [r.cameo for r in lexicon.noun_rows.get(word, ())]
-    out += [cameo for (verb, _), cameo in lexicon.flips.items() if verb.split(" ")[0] in words]
+    index = _flip_codes(lexicon)
+    for word in words:
+        out += index.get(word, [])
     return out
+
+
+_FLIPS: dict[int, dict[str, list[str]]] = {}
+
+
+def _flip_codes(lexicon: Lexicon) -> dict[str, list[str]]:
+    """The verb+object rows' codes by verb (its first word), built once per lexicon."""
+    key = id(lexicon.flips)
+    if key not in _FLIPS:
+        index: dict[str, list[str]] = {}
+        for (verb, _), cameo in lexicon.flips.items():
+            index.setdefault(verb.split(" ")[0], []).append(cameo)
+        _FLIPS[key] = index
+    return _FLIPS[key]
 
 
 def _head_of(tokens: tuple[Token, ...]) -> Token | None:
