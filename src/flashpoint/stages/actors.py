@@ -398,6 +398,7 @@ class ActorTagger:
                 span = doc.char_span(*ref.span, alignment_mode="expand")
                 if span is not None:
                     countries.setdefault(span[0].sent.start, []).append((ref.country, _last_root(span)))
+        named_before = self._titled(doc, resolved)
         out = []
         for ref in bare:
             span = doc.char_span(*ref.span, alignment_mode="expand")
@@ -416,8 +417,32 @@ class ActorTagger:
                     # "the government", "police", "the president" in an article about one
                     # country are that country's, as an event coder reads them
                     ref = self._recode(ref, home, ref.sector)
+                elif (earlier := _title_country(named_before, self._words(span), ref.span[0], parties)) is not None:
+                    # "the president" after "US President Donald Trump", "police" after "New
+                    # Zealand police": the last country this title was given in the article
+                    ref = self._recode(ref, earlier, ref.sector)
+            if ref.country and span is not None:
+                named_before.extend((ref.span[0], w, ref.country) for w in self._words(span))
+                named_before.sort()
             out.append(ref)
         return out
+
+    def _words(self, span: Span) -> set[str]:
+        """The sector words and titles of a mention ("president", "police")."""
+        return {w for t in span for w in (t.lower_, t.lemma_.lower()) if w in self.gaz.sectors}
+
+    def _titled(self, doc: Doc, resolved: list[ActorRef]) -> list[tuple[int, str, str]]:
+        """(start, title word, country) of each resolved mention of a country's actor, with the
+        titles of its noun phrase: "US President Donald Trump" gives ("president", USA)."""
+        found = []
+        for ref in resolved:
+            span = doc.char_span(*ref.span, alignment_mode="expand")
+            if span is None or not ref.country:
+                continue
+            root = _last_root(span)
+            phrase = doc[min(root.left_edge.i, span.start):span.end]
+            found.extend((ref.span[0], w, ref.country) for w in self._words(phrase))
+        return sorted(found)
 
     def _bare_agents(self, doc: Doc, covered: list[tuple[int, int]]) -> Iterator[ActorRef]:
         """ "Police arrested …", "President Levy Mwanawasa said …": an agent noun or a title
@@ -673,6 +698,16 @@ def _home_country(countries: list[str]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] < _HOME_LEAD * ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+def _title_country(named: list[tuple[int, str, str]], words: set[str], before: int,
+                   parties: set[str]) -> str | None:
+    """The country of the last mention before ``before`` that bears one of ``words`` as its
+    title or sector word, unless it is a party of the bare agent's own verb."""
+    for start, word, country in reversed(named):
+        if start < before and word in words:
+            return None if country in parties else country
+    return None
 
 
 def _party_of(root: Token, verb: Token | None) -> bool:
