@@ -176,3 +176,10 @@ def test_a_bare_title_named_nowhere_before_stays_bare(nlp, tagger):
     text = ("Polish officials met Ukrainian envoys in Warsaw. Poland and Ukraine signed a grain deal. "
             "Later that day the president visited a hospital.")
     assert _codes(nlp, tagger, text).get("the president") == "GOV"
+
+
+def test_a_name_no_dictionary_knows_is_what_its_apposition_says(nlp, tagger):
+    text = "Zalmay Khalilzad, a US peace envoy, met the Taliban in Qatar. Later Mr. Khalilzad said the talks went well."
+    codes = _codes(nlp, tagger, text)
+    assert codes.get("Zalmay Khalilzad") == "USAGOV"
+    assert codes.get("Khalilzad") == "USAGOV"  # the same person named again by surname

@@ -29,6 +29,7 @@ from spacy.util import filter_spans
 from flashpoint.errors import DataFileError
 from flashpoint.records import Actor, ActorRef
 from flashpoint.resources import data_file
+from flashpoint.stages.actor_links import apposition, title_country, titled, words
 
 if TYPE_CHECKING:
     from flashpoint.draft import Draft
@@ -295,17 +296,20 @@ class ActorTagger:
         localised = self._localise(doc, bare, found, home)
         refs = sorted(found + localised, key=lambda r: r.span)
         phrases = self._noun_phrases(doc, refs, {r.span for r in localised})
-        named = list(self._named_entities(doc, phrases, home)) if home is not None else []
+        named = list(self._named_entities(doc, phrases, home))
         everything = sorted(phrases + named, key=lambda r: r.span)
         yield from sorted(everything + _references(doc, everything, self.gaz.country_names), key=lambda r: r.span)
 
-    def _named_entities(self, doc: Doc, refs: list[ActorRef], home: str) -> Iterator[ActorRef]:
-        """People and organisations no dictionary knows ("Paul Manafort", "Planned Parenthood"),
-        in an article about one country, are coded by that country as an event coder codes a
-        domestic actor; each keeps its own key and name. A person or organisation tied to
-        another country by the parse (a demonym, "of Egypt") is left out rather than guessed."""
+    def _named_entities(self, doc: Doc, refs: list[ActorRef], home: str | None) -> Iterator[ActorRef]:
+        """People and organisations no dictionary knows ("Paul Manafort", "Planned Parenthood"):
+        coded by what their apposition says they are ("Zalmay Khalilzad, a US peace envoy" →
+        USAGOV, and "Khalilzad" after it); else, in an article about one country, by that
+        country as an event coder codes a domestic actor; each keeps its own key and name. A
+        person or organisation tied to another country by the parse (a demonym, "of Egypt") is
+        otherwise left out rather than guessed."""
         starts = sorted(r.span for r in refs)
         firsts = [s[0] for s in starts]
+        apposed: dict[str, ActorRef] = {}  # a name's words → what its apposition made it
         for ent in doc.ents:
             if ent.label_ not in _NAMED_ACTORS or len(ent.text) < 3:
                 continue
@@ -313,9 +317,14 @@ class ActorTagger:
             i = bisect_right(firsts, end) - 1
             if i >= 0 and starts[i][1] > start:
                 continue  # overlaps a resolved mention
-            if any(t.ent_type_ in ("GPE", "NORP") for t in ent.root.children):
-                continue
             name = " ".join(ent.text.split())
+            known = apposition(ent, refs) or apposed.get(name.split()[-1])
+            if known is not None:
+                apposed.update({w: known for w in name.split() if w[:1].isupper()})
+                yield replace(known, span=(start, end), key=f"{known.code}:{name}", name=name)
+                continue
+            if home is None or any(t.ent_type_ in ("GPE", "NORP") for t in ent.root.children):
+                continue
             key = f"{home}:{name}"
             yield ActorRef(span=(start, end), key=key, country=home, code=home, name=name)
 
@@ -398,7 +407,7 @@ class ActorTagger:
                 span = doc.char_span(*ref.span, alignment_mode="expand")
                 if span is not None:
                     countries.setdefault(span[0].sent.start, []).append((ref.country, _last_root(span)))
-        named_before = self._titled(doc, resolved)
+        named_before = titled(doc, resolved, self.gaz.sectors)
         out = []
         for ref in bare:
             span = doc.char_span(*ref.span, alignment_mode="expand")
@@ -417,32 +426,15 @@ class ActorTagger:
                     # "the government", "police", "the president" in an article about one
                     # country are that country's, as an event coder reads them
                     ref = self._recode(ref, home, ref.sector)
-                elif (earlier := _title_country(named_before, self._words(span), ref.span[0], parties)) is not None:
+                elif (earlier := title_country(named_before, words(span, self.gaz.sectors), span.sent.start_char, parties)) is not None:
                     # "the president" after "US President Donald Trump", "police" after "New
                     # Zealand police": the last country this title was given in the article
                     ref = self._recode(ref, earlier, ref.sector)
             if ref.country and span is not None:
-                named_before.extend((ref.span[0], w, ref.country) for w in self._words(span))
+                named_before.extend((ref.span[0], w, ref.country) for w in words(span, self.gaz.sectors))
                 named_before.sort()
             out.append(ref)
         return out
-
-    def _words(self, span: Span) -> set[str]:
-        """The sector words and titles of a mention ("president", "police")."""
-        return {w for t in span for w in (t.lower_, t.lemma_.lower()) if w in self.gaz.sectors}
-
-    def _titled(self, doc: Doc, resolved: list[ActorRef]) -> list[tuple[int, str, str]]:
-        """(start, title word, country) of each resolved mention of a country's actor, with the
-        titles of its noun phrase: "US President Donald Trump" gives ("president", USA)."""
-        found = []
-        for ref in resolved:
-            span = doc.char_span(*ref.span, alignment_mode="expand")
-            if span is None or not ref.country:
-                continue
-            root = _last_root(span)
-            phrase = doc[min(root.left_edge.i, span.start):span.end]
-            found.extend((ref.span[0], w, ref.country) for w in self._words(phrase))
-        return sorted(found)
 
     def _bare_agents(self, doc: Doc, covered: list[tuple[int, int]]) -> Iterator[ActorRef]:
         """ "Police arrested …", "President Levy Mwanawasa said …": an agent noun or a title
@@ -698,16 +690,6 @@ def _home_country(countries: list[str]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] < _HOME_LEAD * ranked[1][1]:
         return None
     return ranked[0][0]
-
-
-def _title_country(named: list[tuple[int, str, str]], words: set[str], before: int,
-                   parties: set[str]) -> str | None:
-    """The country of the last mention before ``before`` that bears one of ``words`` as its
-    title or sector word, unless it is a party of the bare agent's own verb."""
-    for start, word, country in reversed(named):
-        if start < before and word in words:
-            return None if country in parties else country
-    return None
 
 
 def _party_of(root: Token, verb: Token | None) -> bool:
