@@ -183,3 +183,9 @@ def test_a_name_no_dictionary_knows_is_what_its_apposition_says(nlp, tagger):
     codes = _codes(nlp, tagger, text)
     assert codes.get("Zalmay Khalilzad") == "USAGOV"
     assert codes.get("Khalilzad") == "USAGOV"  # the same person named again by surname
+
+
+def test_a_bare_title_two_countries_have_borne_stays_bare(nlp, tagger):
+    text = ("Ukrainian President Volodymyr Zelensky met Polish President Andrzej Duda in Warsaw. Poland and "
+            "Ukraine signed a grain deal. Later that day the president visited a hospital.")
+    assert _codes(nlp, tagger, text).get("the president") == "GOV"

@@ -45,10 +45,11 @@ def titled(doc: Doc, resolved: list[ActorRef], sectors: Container[str]) -> list[
 
 
 def title_country(named: list[tuple[int, str, str]], title: set[str], before: int, parties: set[str]) -> str | None:
-    """The country of the last mention before ``before`` (the bare agent's sentence: within
-    one sentence its own countries decide) that bears one of ``title``'s words, unless it is a
-    party of the bare agent's own verb."""
-    for start, word, country in reversed(named):
-        if start < before and word in title:
-            return None if country in parties else country
-    return None
+    """The country of the mentions before ``before`` (the bare agent's sentence: within one
+    sentence its own countries decide) that bear one of ``title``'s words, if they all are of
+    one country and it is no party of the bare agent's own verb: after "US President Donald
+    Trump" and "Turkish President Recep Tayyip Erdoğan", "the president" stays bare."""
+    countries = {country for start, word, country in named if start < before and word in title}
+    if len(countries) != 1 or countries & parties:
+        return None
+    return next(iter(countries))
