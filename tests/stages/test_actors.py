@@ -162,3 +162,30 @@ def test_his_country_is_the_country_of_the_person_named_before(nlp, tagger):
 def test_the_other_party_named_twice_does_not_localise_the_agent(nlp, tagger):
     codes = _codes(nlp, tagger, "The junta accused France of planning an intervention, a claim Paris denied.")
     assert codes.get("The junta") == "MIL"
+
+
+def test_a_bare_title_takes_the_country_it_was_last_given(nlp, tagger):
+    # no country dominates the text and its own sentence names none: "the president" is the
+    # one named with his country before, not a bare GOV
+    text = ("Ukrainian President Volodymyr Zelensky met Polish officials in Warsaw. Poland and Ukraine "
+            "signed a grain deal. Later that day the president visited a hospital.")
+    assert _codes(nlp, tagger, text).get("the president") == "UKRGOV"
+
+
+def test_a_bare_title_named_nowhere_before_stays_bare(nlp, tagger):
+    text = ("Polish officials met Ukrainian envoys in Warsaw. Poland and Ukraine signed a grain deal. "
+            "Later that day the president visited a hospital.")
+    assert _codes(nlp, tagger, text).get("the president") == "GOV"
+
+
+def test_a_name_no_dictionary_knows_is_what_its_apposition_says(nlp, tagger):
+    text = "Zalmay Khalilzad, a US peace envoy, met the Taliban in Qatar. Later Mr. Khalilzad said the talks went well."
+    codes = _codes(nlp, tagger, text)
+    assert codes.get("Zalmay Khalilzad") == "USAGOV"
+    assert codes.get("Khalilzad") == "USAGOV"  # the same person named again by surname
+
+
+def test_a_bare_title_two_countries_have_borne_stays_bare(nlp, tagger):
+    text = ("Ukrainian President Volodymyr Zelensky met Polish President Andrzej Duda in Warsaw. Poland and "
+            "Ukraine signed a grain deal. Later that day the president visited a hospital.")
+    assert _codes(nlp, tagger, text).get("the president") == "GOV"

@@ -29,6 +29,7 @@ from spacy.util import filter_spans
 from flashpoint.errors import DataFileError
 from flashpoint.records import Actor, ActorRef
 from flashpoint.resources import data_file
+from flashpoint.stages.actor_links import apposition, title_country, titled, words
 
 if TYPE_CHECKING:
     from flashpoint.draft import Draft
@@ -295,17 +296,20 @@ class ActorTagger:
         localised = self._localise(doc, bare, found, home)
         refs = sorted(found + localised, key=lambda r: r.span)
         phrases = self._noun_phrases(doc, refs, {r.span for r in localised})
-        named = list(self._named_entities(doc, phrases, home)) if home is not None else []
+        named = list(self._named_entities(doc, phrases, home))
         everything = sorted(phrases + named, key=lambda r: r.span)
         yield from sorted(everything + _references(doc, everything, self.gaz.country_names), key=lambda r: r.span)
 
-    def _named_entities(self, doc: Doc, refs: list[ActorRef], home: str) -> Iterator[ActorRef]:
-        """People and organisations no dictionary knows ("Paul Manafort", "Planned Parenthood"),
-        in an article about one country, are coded by that country as an event coder codes a
-        domestic actor; each keeps its own key and name. A person or organisation tied to
-        another country by the parse (a demonym, "of Egypt") is left out rather than guessed."""
+    def _named_entities(self, doc: Doc, refs: list[ActorRef], home: str | None) -> Iterator[ActorRef]:
+        """People and organisations no dictionary knows ("Paul Manafort", "Planned Parenthood"):
+        coded by what their apposition says they are ("Zalmay Khalilzad, a US peace envoy" →
+        USAGOV, and "Khalilzad" after it); else, in an article about one country, by that
+        country as an event coder codes a domestic actor; each keeps its own key and name. A
+        person or organisation tied to another country by the parse (a demonym, "of Egypt") is
+        otherwise left out rather than guessed."""
         starts = sorted(r.span for r in refs)
         firsts = [s[0] for s in starts]
+        apposed: dict[str, ActorRef] = {}  # a name's words → what its apposition made it
         for ent in doc.ents:
             if ent.label_ not in _NAMED_ACTORS or len(ent.text) < 3:
                 continue
@@ -313,9 +317,14 @@ class ActorTagger:
             i = bisect_right(firsts, end) - 1
             if i >= 0 and starts[i][1] > start:
                 continue  # overlaps a resolved mention
-            if any(t.ent_type_ in ("GPE", "NORP") for t in ent.root.children):
-                continue
             name = " ".join(ent.text.split())
+            known = apposition(ent, refs) or apposed.get(name.split()[-1])
+            if known is not None:
+                apposed.update({w: known for w in name.split() if w[:1].isupper()})
+                yield replace(known, span=(start, end), key=f"{known.code}:{name}", name=name)
+                continue
+            if home is None or any(t.ent_type_ in ("GPE", "NORP") for t in ent.root.children):
+                continue
             key = f"{home}:{name}"
             yield ActorRef(span=(start, end), key=key, country=home, code=home, name=name)
 
@@ -398,6 +407,7 @@ class ActorTagger:
                 span = doc.char_span(*ref.span, alignment_mode="expand")
                 if span is not None:
                     countries.setdefault(span[0].sent.start, []).append((ref.country, _last_root(span)))
+        named_before = titled(doc, resolved, self.gaz.sectors)
         out = []
         for ref in bare:
             span = doc.char_span(*ref.span, alignment_mode="expand")
@@ -416,6 +426,13 @@ class ActorTagger:
                     # "the government", "police", "the president" in an article about one
                     # country are that country's, as an event coder reads them
                     ref = self._recode(ref, home, ref.sector)
+                elif (earlier := title_country(named_before, words(span, self.gaz.sectors), span.sent.start_char, parties)) is not None:
+                    # "the president" after "US President Donald Trump", "police" after "New
+                    # Zealand police": the last country this title was given in the article
+                    ref = self._recode(ref, earlier, ref.sector)
+            if ref.country and span is not None:
+                named_before.extend((ref.span[0], w, ref.country) for w in words(span, self.gaz.sectors))
+                named_before.sort()
             out.append(ref)
         return out
 
