@@ -67,6 +67,11 @@ class EventContext:
     repeated: bool = False
     # the trigger's static word vector (empty when the spaCy pipeline has none)
     vector: tuple[float, ...] = ()
+    # what the trigger acts on: the direct object (the passive's subject, a noun trigger's "of"
+    # phrase) — a verb's sense depends on it ("captured the town" / "captured their arrival")
+    object_vector: tuple[float, ...] = ()
+    object_kind: str = ""  # "" (not read) | "none" | "actor" | "person" | "place" | "pronoun" | "thing"
+    habitual: bool = False  # "annually", "regularly", "every year": a generic or habitual statement
 
 
 # Reporting verbs: an event in their complement is reported content, not the writer's.
@@ -81,9 +86,11 @@ _DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "p
 SPARSE = ("lemma=",)
 
 
-def features(c: EventContext, projection: Projection | None = None) -> dict[str, float]:
+def features(c: EventContext, projection: Projection | None = None, object_projection: Projection | None = None,
+             kind_copies: bool = True) -> dict[str, float]:
     """The model's features of one event: indicator features (value 1), a few counts, and the
-    word vectors reduced by ``projection`` (none without one)."""
+    trigger's and its object's word vectors reduced by ``projection`` and ``object_projection``
+    (none without one); with ``kind_copies`` each feature once more for the kind of text."""
     f: dict[str, float] = {
         "prior": c.prior,
         f"text={'sentence' if c.article_sentences <= 1 else 'short' if c.article_sentences <= 4 else 'article'}": 1.0,
@@ -119,8 +126,16 @@ def features(c: EventContext, projection: Projection | None = None) -> dict[str,
     # trigger, the sentence's length, trigger and entity counts, and the vectors of the
     # trigger's head and of the whole sentence were tried too: none lowered the cross-validated
     # log loss on the Wikinews dev split (docs/benchmarks.md, issue 13), so none is read.
+    if c.object_kind:  # what the trigger acts on, and whether it states a habit
+        f[f"object={c.object_kind}"] = 1.0
+        if c.habitual:
+            f["habitual"] = 1.0
     if projection is not None:
         f.update(projection.features(c.vector))
+    if object_projection is not None:
+        f.update(object_projection.features(c.object_vector, "ovec"))
+    if not kind_copies:
+        return f
     # Each feature also counts once more in a copy for the kind of text, so the model can learn
     # that a cue means one thing in a lone sentence and another in a whole article (feature
     # augmentation for domain adaptation, Daumé III 2007).
@@ -144,16 +159,16 @@ class Projection:
     mean: np.ndarray
     components: np.ndarray  # k × dim
 
-    def features(self, vector: tuple[float, ...]) -> dict[str, float]:
-        """``vec0`` … of the trigger's vector; nothing for a vector missing or of another size
-        (another spaCy pipeline, or a word it has no vector for)."""
+    def features(self, vector: tuple[float, ...], prefix: str = "vec") -> dict[str, float]:
+        """``vec0`` … (``prefix``) of a word's vector; nothing for a vector missing or of another
+        size (another spaCy pipeline, or a word it has no vector for)."""
         if len(vector) != self.mean.shape[0] or not any(vector):
             return {}
         # a product and a sum rather than ``@``: the matrix product goes to the BLAS library,
         # whose threads, one set per worker process, fought over the cores (two workers ran at
         # 0.68 of raw spaCy's speed instead of 0.97); the numbers are the same
         reduced = (self.components * (np.asarray(vector, dtype="float64") - self.mean)).sum(axis=1)
-        return {f"vec{i}": float(x) for i, x in enumerate(reduced)}
+        return {f"{prefix}{i}": float(x) for i, x in enumerate(reduced)}
 
     @classmethod
     def from_dict(cls, data: Any) -> Projection:
@@ -175,19 +190,28 @@ class Projection:
 
 @dataclass(frozen=True, slots=True)
 class EventModel(ModelFile):
-    """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped."""
+    """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped.
+
+    Two weight sets: the file's own (``weights``, ``bias``, ``threshold`` …) score lone
+    sentences — a headline, a wire snippet, the sentence benchmarks — and ``article``, a
+    second model fitted on whole articles only, scores the events of articles of more than one
+    sentence (without one, the file's own weights score everything). Kept apart so that
+    retraining on articles cannot move how a lone sentence's main event is chosen."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
-    projection: Projection | None = None  # how the word vectors are reduced (None: not read)
+    projection: Projection | None = None  # how the trigger's word vector is reduced (None: not read)
     # (a, b): an article's event has confidence σ(a·z + b), z the regression's score — Platt
     # scaling fitted on held-out folds of the articles, as the model's raw probabilities there
     # were sharper than the share of real events; lone sentences keep σ(z)
     calibration: tuple[float, float] | None = None
+    object_projection: Projection | None = None  # the same for the trigger's object's vector
+    kind_copies: bool = True  # each feature also copied for the kind of text (sentence / article)
+    article: EventModel | None = None  # the weights for the events of whole articles
 
-    FORMAT: ClassVar[str] = "flashpoint-event-model-2"
+    FORMAT: ClassVar[str] = "flashpoint-event-model-3"
     FILE: ClassVar[str] = "event_model.json"
     STAGE: ClassVar[str] = "events"
     OPTIONAL: ClassVar[bool] = True
@@ -197,28 +221,64 @@ class EventModel(ModelFile):
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:
         """Build a model from its JSON form, refusing anything malformed."""
+        model = cls._part(data)
+        article = data.get("article")
+        if article is None:
+            return model
+        if not isinstance(article, dict) or "article" in article or "format" in article:
+            raise DataFileError("invalid event model: article must be an object of weights, bias, threshold … "
+                                "(no format and no article of its own)", source=cls.FILE)
+        try:
+            part = cls._part({**article, "format": cls.FORMAT})
+        except DataFileError as exc:
+            raise DataFileError(exc.message.replace("invalid event model:", "invalid event model, article "
+                                                    "weights:"), source=cls.FILE) from None
+        return EventModel(model.weights, model.bias, model.threshold, model.meta, model.projection,
+                          model.calibration, model.object_projection, model.kind_copies, part)
+
+    @classmethod
+    def _part(cls, data: Any) -> EventModel:
+        """One weight set of the JSON form (the file's own, or its ``article`` object)."""
         weights, bias, threshold, meta = cls.fields(data)
+        meta.pop("article", None)
         projection = meta.pop("projection", None)
+        object_projection = meta.pop("object_projection", None)
         calibration = meta.pop("calibration", None)
+        kind_copies = meta.pop("kind_copies", True)
         if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
                                             and all(finite(x) for x in calibration) and calibration[0] > 0):
             raise DataFileError("invalid event model: calibration must be [a > 0, b]", source=cls.FILE)
+        if not isinstance(kind_copies, bool):
+            raise DataFileError("invalid event model: kind_copies must be true or false", source=cls.FILE)
         return cls(weights, bias, threshold, meta,
                    Projection.from_dict(projection) if projection is not None else None,
-                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None)
+                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None,
+                   Projection.from_dict(object_projection) if object_projection is not None else None,
+                   kind_copies)
 
     def to_dict(self) -> dict[str, Any]:
         out = {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
                "weights": dict(sorted(self.weights.items()))}
         if self.projection is not None:
             out["projection"] = self.projection.to_dict()
+        if self.object_projection is not None:
+            out["object_projection"] = self.object_projection.to_dict()
         if self.calibration is not None:
             out["calibration"] = list(self.calibration)
+        if not self.kind_copies:
+            out["kind_copies"] = False
+        if self.article is not None:
+            out["article"] = {k: v for k, v in self.article.to_dict().items() if k != "format"}
         return out
 
+    def part(self, c: EventContext) -> EventModel:
+        """The weight set that scores this event: the article weights for an event of a whole
+        article, when the model has them, else its own."""
+        return self.article if self.article is not None and c.article_sentences > 1 else self
+
     def features(self, c: EventContext) -> dict[str, float]:
-        """The features of one event as this model reads them (its word-vector projection)."""
-        return features(c, self.projection)
+        """The features of one event as this weight set reads them (its word-vector projections)."""
+        return features(c, self.projection, self.object_projection, self.kind_copies)
 
     def probability(self, feats: dict[str, float]) -> float:
         """The regression's probability of these features (no calibration)."""
@@ -229,10 +289,15 @@ class EventModel(ModelFile):
 
     def confidence(self, c: EventContext) -> float:
         """How likely the event is real and of its type: the calibrated probability."""
-        z = self.score(self.features(c))
-        if self.calibration is not None and c.article_sentences > 1:
-            z = self.calibration[0] * z + self.calibration[1]
+        part = self.part(c)
+        z = part.score(part.features(c))
+        if part.calibration is not None and c.article_sentences > 1:
+            z = part.calibration[0] * z + part.calibration[1]
         return _sigmoid(z)
+
+    def drop_threshold(self, c: EventContext) -> float:
+        """The confidence below which this event is dropped (its weight set's threshold)."""
+        return self.part(c).threshold
 
 
 def _sigmoid(z: float) -> float:

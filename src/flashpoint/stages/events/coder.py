@@ -236,7 +236,7 @@ class EventCoder(TriggerFinder):
                 coded.append((sentence.index, code.type or "", parties))
             if self.model is not None:
                 confidence = round(self.model.confidence(context), 4)
-                if confidence < self.model.threshold:
+                if confidence < self.model.drop_threshold(context):
                     continue  # most likely no event, or not of this type
             else:
                 confidence = heuristic
