@@ -6,9 +6,9 @@ sentence benchmarks), are carried over unchanged.
 Every event Flashpoint codes in a dev article (with no model, so nothing is dropped) is labelled
 1 when it matches a gold event of the same type (its trigger inside the gold quote: the matcher
 of ``flashpoint eval wikinews``) and 0 otherwise; a logistic regression over
-:func:`flashpoint.models.event_model.features` learns which are real, with the trigger's and its
-object's word vectors reduced to ``COMPONENTS`` principal components each (fitted, like the
-weights, on the fitting folds only). The regularisation, the Platt calibration and the drop
+:func:`flashpoint.models.event_model.features` learns which are real, with the trigger's word vector
+reduced to ``COMPONENTS`` principal components (fitted, like the weights, on the fitting folds
+only). The regularisation, the Platt calibration and the drop
 threshold are chosen by cross-validation grouped by article (no article is in both the fitting
 and the scoring folds; the mean of ``SEEDS`` shuffled 5-fold splits), then the model is refit on
 the whole dev split.
@@ -84,7 +84,9 @@ def collect(gold_dir: Path, pipe: Any, traced: dict[str, Any]
     return X, y, groups, gold_total
 
 
-FAMILIES = ("ovec", "object=", "habitual", "vec", "lemma=", "tense=", "part=", "recap", "repeated", "copula")
+# the families --ablate measures (prefixes of feature names)
+FAMILIES = ("habitual", "vec", "lemma=", "tense=", "part=", "recap", "repeated", "copula", "negated_above",
+            "certainty=", "governed=")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                "best_f1": [round(threshold, 2), round(p, 4), round(r, 4)],
                "curve": [[round(t, 2), k, round(p, 4), round(r, 4)] for t, k, p, r, _ in result.curve]}})
     model = EventModel(shipped.weights, shipped.bias, shipped.threshold, shipped.meta, shipped.projection,
-                       shipped.calibration, shipped.object_projection, shipped.kind_copies, article)
+                       shipped.calibration, shipped.kind_copies, article)
     if args.dry_run:
         return 0
     args.out.write_text(json.dumps(model.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -162,33 +164,29 @@ class Fitting:
         self.contexts, self.y, self.gold_total = contexts, y, gold_total
         self.vectors = np.array([c.vector if len(c.vector) == VECTOR_SIZE else [0.0] * VECTOR_SIZE
                                  for c in contexts])
-        self.objects = np.array([c.object_vector if len(c.object_vector) == VECTOR_SIZE else [0.0] * VECTOR_SIZE
-                                 for c in contexts])
         if not self.vectors.any():
             raise SystemExit("the spaCy pipeline has no static word vectors: train with a md/lg English pipeline")
         index = np.arange(len(y))
         self.splits = [list(GroupKFold(n_splits=5, shuffle=True, random_state=seed).split(index, y, groups))
                        for seed in SEEDS]
 
-    def projections(self, rows: Any) -> tuple[Any, Any]:
-        """Principal components of the trigger and object vectors of ``rows`` (words with one)."""
+    def projection(self, rows: Any) -> Any:
+        """Principal components of the trigger vectors of ``rows`` (words with one)."""
         from sklearn.decomposition import PCA
 
         from flashpoint.models.event_model import Projection
 
-        def fitted(vectors: Any) -> Projection:
-            pca = PCA(n_components=COMPONENTS).fit(vectors[rows][vectors[rows].any(axis=1)])
-            return Projection(pca.mean_, pca.components_)
-
-        return fitted(self.vectors), fitted(self.objects)
+        vectors = self.vectors[rows]
+        pca = PCA(n_components=COMPONENTS).fit(vectors[vectors.any(axis=1)])
+        return Projection(pca.mean_, pca.components_)
 
     def rows(self, rows: Any, left_out: tuple[str, ...]) -> list[dict[str, float]]:
         """The features of every event, with the projections fitted on ``rows``; lemmas seen
         fewer than MIN_LEMMA_COUNT times among ``rows`` and the ``left_out`` families dropped."""
         from flashpoint.models.event_model import SPARSE, features
 
-        trigger, obj = self.projections(rows)
-        feats = [features(c, trigger, obj, kind_copies=False) for c in self.contexts]
+        projection = self.projection(rows)
+        feats = [features(c, projection, kind_copies=False) for c in self.contexts]
         counts = Counter(k for i in rows for k in feats[i] if k.startswith(SPARSE))
         return [{k: v for k, v in f.items()
                  if not k.startswith(left_out or ("\0",)) and (not k.startswith(SPARSE) or counts[k] >= MIN_LEMMA_COUNT)}
@@ -254,15 +252,13 @@ class Fitting:
             scores[held] = model.decision_function(vec.transform([feats[i] for i in held]))
         platt = LogisticRegression(C=1e6, max_iter=1000).fit(scores[:, None], y)
         everything = np.arange(len(y))
-        trigger, obj = self.projections(everything)
         vec = DictVectorizer()
         M = vec.fit_transform(self.rows(everything, left_out))
         final = LogisticRegression(C=c, max_iter=3000).fit(M, y)
         weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
                    if abs(w) >= 1e-4}
-        reads_objects = any(k.startswith("ovec") for k in weights)
         return EventModel(weights, round(float(final.intercept_[0]), 5), round(threshold, 2), meta,
-                          projection=trigger, object_projection=obj if reads_objects else None,
+                          projection=self.projection(everything),
                           calibration=(round(float(platt.coef_[0][0]), 5), round(float(platt.intercept_[0]), 5)),
                           kind_copies=False)
 

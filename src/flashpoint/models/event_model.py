@@ -67,10 +67,6 @@ class EventContext:
     repeated: bool = False
     # the trigger's static word vector (empty when the spaCy pipeline has none)
     vector: tuple[float, ...] = ()
-    # what the trigger acts on: the direct object (the passive's subject, a noun trigger's "of"
-    # phrase) — a verb's sense depends on it ("captured the town" / "captured their arrival")
-    object_vector: tuple[float, ...] = ()
-    object_kind: str = ""  # "" (not read) | "none" | "actor" | "person" | "place" | "pronoun" | "thing"
     habitual: bool = False  # "annually", "regularly", "every year": a generic or habitual statement
 
 
@@ -86,11 +82,10 @@ _DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "p
 SPARSE = ("lemma=",)
 
 
-def features(c: EventContext, projection: Projection | None = None, object_projection: Projection | None = None,
-             kind_copies: bool = True) -> dict[str, float]:
+def features(c: EventContext, projection: Projection | None = None, kind_copies: bool = True) -> dict[str, float]:
     """The model's features of one event: indicator features (value 1), a few counts, and the
-    trigger's and its object's word vectors reduced by ``projection`` and ``object_projection``
-    (none without one); with ``kind_copies`` each feature once more for the kind of text."""
+    trigger's word vector reduced by ``projection`` (none without one); with ``kind_copies``
+    each feature once more for the kind of text."""
     f: dict[str, float] = {
         "prior": c.prior,
         f"text={'sentence' if c.article_sentences <= 1 else 'short' if c.article_sentences <= 4 else 'article'}": 1.0,
@@ -126,14 +121,10 @@ def features(c: EventContext, projection: Projection | None = None, object_proje
     # trigger, the sentence's length, trigger and entity counts, and the vectors of the
     # trigger's head and of the whole sentence were tried too: none lowered the cross-validated
     # log loss on the Wikinews dev split (docs/benchmarks.md, issue 13), so none is read.
-    if c.object_kind:  # what the trigger acts on, and whether it states a habit
-        f[f"object={c.object_kind}"] = 1.0
-        if c.habitual:
-            f["habitual"] = 1.0
+    if c.habitual:
+        f["habitual"] = 1.0
     if projection is not None:
         f.update(projection.features(c.vector))
-    if object_projection is not None:
-        f.update(object_projection.features(c.object_vector, "ovec"))
     if not kind_copies:
         return f
     # Each feature also counts once more in a copy for the kind of text, so the model can learn
@@ -159,16 +150,16 @@ class Projection:
     mean: np.ndarray
     components: np.ndarray  # k × dim
 
-    def features(self, vector: tuple[float, ...], prefix: str = "vec") -> dict[str, float]:
-        """``vec0`` … (``prefix``) of a word's vector; nothing for a vector missing or of another
-        size (another spaCy pipeline, or a word it has no vector for)."""
+    def features(self, vector: tuple[float, ...]) -> dict[str, float]:
+        """``vec0`` … of the trigger's vector; nothing for a vector missing or of another size
+        (another spaCy pipeline, or a word it has no vector for)."""
         if len(vector) != self.mean.shape[0] or not any(vector):
             return {}
         # a product and a sum rather than ``@``: the matrix product goes to the BLAS library,
         # whose threads, one set per worker process, fought over the cores (two workers ran at
         # 0.68 of raw spaCy's speed instead of 0.97); the numbers are the same
         reduced = (self.components * (np.asarray(vector, dtype="float64") - self.mean)).sum(axis=1)
-        return {f"{prefix}{i}": float(x) for i, x in enumerate(reduced)}
+        return {f"vec{i}": float(x) for i, x in enumerate(reduced)}
 
     @classmethod
     def from_dict(cls, data: Any) -> Projection:
@@ -207,7 +198,6 @@ class EventModel(ModelFile):
     # scaling fitted on held-out folds of the articles, as the model's raw probabilities there
     # were sharper than the share of real events; lone sentences keep σ(z)
     calibration: tuple[float, float] | None = None
-    object_projection: Projection | None = None  # the same for the trigger's object's vector
     kind_copies: bool = True  # each feature also copied for the kind of text (sentence / article)
     article: EventModel | None = None  # the weights for the events of whole articles
 
@@ -234,7 +224,7 @@ class EventModel(ModelFile):
             raise DataFileError(exc.message.replace("invalid event model:", "invalid event model, article "
                                                     "weights:"), source=cls.FILE) from None
         return EventModel(model.weights, model.bias, model.threshold, model.meta, model.projection,
-                          model.calibration, model.object_projection, model.kind_copies, part)
+                          model.calibration, model.kind_copies, part)
 
     @classmethod
     def _part(cls, data: Any) -> EventModel:
@@ -242,7 +232,6 @@ class EventModel(ModelFile):
         weights, bias, threshold, meta = cls.fields(data)
         meta.pop("article", None)
         projection = meta.pop("projection", None)
-        object_projection = meta.pop("object_projection", None)
         calibration = meta.pop("calibration", None)
         kind_copies = meta.pop("kind_copies", True)
         if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
@@ -253,7 +242,6 @@ class EventModel(ModelFile):
         return cls(weights, bias, threshold, meta,
                    Projection.from_dict(projection) if projection is not None else None,
                    (float(calibration[0]), float(calibration[1])) if calibration is not None else None,
-                   Projection.from_dict(object_projection) if object_projection is not None else None,
                    kind_copies)
 
     def to_dict(self) -> dict[str, Any]:
@@ -261,8 +249,6 @@ class EventModel(ModelFile):
                "weights": dict(sorted(self.weights.items()))}
         if self.projection is not None:
             out["projection"] = self.projection.to_dict()
-        if self.object_projection is not None:
-            out["object_projection"] = self.object_projection.to_dict()
         if self.calibration is not None:
             out["calibration"] = list(self.calibration)
         if not self.kind_copies:
@@ -278,7 +264,7 @@ class EventModel(ModelFile):
 
     def features(self, c: EventContext) -> dict[str, float]:
         """The features of one event as this weight set reads them (its word-vector projections)."""
-        return features(c, self.projection, self.object_projection, self.kind_copies)
+        return features(c, self.projection, self.kind_copies)
 
     def probability(self, feats: dict[str, float]) -> float:
         """The regression's probability of these features (no calibration)."""

@@ -30,8 +30,6 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no", "nor"})
 _HABITUAL = frozenset({"annually", "regularly", "usually", "often", "always", "routinely", "traditionally",
                        "typically", "generally", "frequently", "normally", "yearly", "weekly", "monthly",
                        "daily", "sometimes", "constantly", "repeatedly", "every", "each"})
-_ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG"})
-_PLACE_ENTS = frozenset({"LOC", "FAC"})
 
 
 def event_context(draft: Draft, sentence: Sentence, sent: Span, f: _Found, code: Code, certainty: Certainty,
@@ -47,7 +45,6 @@ def event_context(draft: Draft, sentence: Sentence, sent: Span, f: _Found, code:
     clause = _clause_verb(anchor)
     root = sent.root
     ents = sent.ents
-    obj = _object(anchor, f.nominal)
     return EventContext(
         type=code.type or "", quad_class=code.quad_class, cameo=code.cameo, certainty=certainty.label,
         source_given=given[0], target_given=given[1], sources=len(sources), targets=len(targets),
@@ -71,42 +68,9 @@ def event_context(draft: Draft, sentence: Sentence, sent: Span, f: _Found, code:
         dated=any(e.label_ in ("DATE", "TIME") for e in ents),
         recap=repeats[0], repeated=repeats[1],
         vector=_vector(anchor),
-        object_vector=_vector(obj) if obj is not None else (),
-        object_kind=_object_kind(obj, draft.mentions),
         habitual=clause is not None and any(
             t.lower_ in _HABITUAL for c in clause.children for t in (c, *c.children) if c.dep_ in ("advmod", "npadvmod")),
     )
-
-
-def _object(anchor: Token, nominal: bool) -> Token | None:
-    """What the trigger acts on: its direct object, else a passive's subject, else the object of
-    its first preposition ("met with applause", "released on YouTube"); a noun trigger's "of"
-    phrase ("the shelling of Jermuk")."""
-    kids = list(anchor.children)
-    for deps in (("dobj",), ("nsubjpass",), ("dative", "attr", "oprd")):
-        for c in kids:
-            if c.dep_ in deps:
-                return c
-    for c in kids:
-        if c.dep_ == "prep" and (not nominal or c.lower_ == "of"):
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
-    return None
-
-
-def _object_kind(obj: Token | None, mentions: tuple[ActorRef, ...]) -> str:
-    """"actor" (a mention the actors stage resolved, or a group's or state's name), "person",
-    "place", "pronoun", "thing" — or "none" with no object."""
-    if obj is None:
-        return "none"
-    if any(m.span[0] <= obj.idx < m.span[1] for m in mentions) or obj.ent_type_ in _ACTOR_ENTS:
-        return "actor"
-    if obj.ent_type_ == "PERSON":
-        return "person"
-    if obj.ent_type_ in _PLACE_ENTS:
-        return "place"
-    return "pronoun" if obj.pos_ == "PRON" else "thing"
 
 
 def _above(tok: Token) -> list[Token]:
