@@ -193,7 +193,8 @@ def test_db_that_is_not_a_database_is_left_alone(runner, tmp_path, article_file)
 
 def test_min_certainty_filters_events(runner, tmp_path):
     path = tmp_path / "hedged.txt"
-    path.write_text("Russia attacked Ukraine. Turkey might attack Greece.", encoding="utf-8")
+    path.write_text("Russia attacked Ukraine on Monday. Turkey might attack Greece next week, officials said.",
+                    encoding="utf-8")
     every = json.loads(run(runner, "analyze", str(path), "--format", "json").stdout)["events"]
     sure = json.loads(run(runner, "analyze", str(path), "--format", "json", "--min-certainty", "asserted").stdout)["events"]
     assert len(sure) < len(every)

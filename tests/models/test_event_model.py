@@ -143,3 +143,95 @@ def test_calibration_rescales_the_score_of_article_events_only():
     for bad in ([0.5], [-1.0, 0.0], ["x", 0.0]):
         with pytest.raises(DataFileError, match="calibration"):
             EventModel.from_dict({**model.to_dict(), "calibration": bad})
+
+
+def _article_part() -> EventModel:
+    return EventModel({"type=ASSAULT": -3.0, "tense=past": 1.0, "habitual": -2.0}, bias=0.5, threshold=0.4,
+                      calibration=(0.8, 0.1), kind_copies=False)
+
+
+def test_articles_are_scored_by_the_article_weights_and_lone_sentences_by_the_files_own():
+    own = EventModel({"type=ASSAULT": 2.0, "sentence|type=ASSAULT": 0.5}, bias=0.0, threshold=0.05)
+    model = EventModel(own.weights, own.bias, own.threshold, article=_article_part())
+    lone, article = _context(article_sentences=1, tense="past"), _context(article_sentences=9, tense="past")
+    assert model.confidence(lone) == own.confidence(lone) == pytest.approx(1 / (1 + math.exp(-2.5)))
+    assert model.drop_threshold(lone) == 0.05 and model.drop_threshold(article) == 0.4
+    z = 0.5 - 3.0 + 1.0  # no per-kind copies in the article weights
+    assert model.confidence(article) == pytest.approx(1 / (1 + math.exp(-(0.8 * z + 0.1))))
+    assert not any("|" in k for k in model.article.features(article))
+    assert features(_context(habitual=True))["habitual"] == 1.0 and "habitual" not in features(_context())
+
+
+def test_a_model_with_article_weights_round_trips_and_a_bad_part_is_refused(tmp_path):
+    model = EventModel({"type=ASSAULT": 2.0}, bias=0.0, threshold=0.05, meta={"trained_on": "x"},
+                       article=_article_part())
+    data = json.loads(json.dumps(model.to_dict()))
+    assert data["format"] == "flashpoint-event-model-3" and "format" not in data["article"]
+    again = EventModel.from_dict(data)
+    assert again.article is not None and again.article.weights == model.article.weights
+    assert again.article.calibration == (0.8, 0.1) and not again.article.kind_copies
+    assert again.weights == model.weights and "article" not in again.meta
+    for bad, why in (({**data["article"], "threshold": 2.0}, "article weights: threshold"),
+                     ({**data["article"], "weights": {}}, "article weights: weights"),
+                     ({**data["article"], "kind_copies": "no"}, "kind_copies"),
+                     ({**data["article"], "article": data["article"]}, "article must be"),
+                     ([1, 2], "article must be")):
+        with pytest.raises(DataFileError, match=why):
+            EventModel.from_dict({**data, "article": bad})
+    with pytest.raises(DataFileError, match="flashpoint-event-model-3"):
+        EventModel.from_dict({**data, "format": "flashpoint-event-model-2"})
+
+
+# sha256 of the shipped file's own weight set (bias, threshold, weights, projections, calibration)
+# as it was before the article weights were split off: lone sentences — the sentence benchmarks,
+# whose floors rest on it — keep exactly these confidences however the article weights change
+SENTENCE_WEIGHTS = "b5203f5cbfdb9b90395e08e02f281b713c2c7f434c958f534192e3cd0c106253"
+
+
+def test_the_shipped_sentence_weights_are_the_ones_lone_sentences_had_before():
+    import hashlib
+
+    from flashpoint.resources import data_file
+
+    data = json.loads(data_file("events", "event_model.json").read_text(encoding="utf-8"))
+    part = {k: data.get(k) for k in ("bias", "threshold", "weights", "projection", "calibration", "object_projection")}
+    assert hashlib.sha256(json.dumps(part, sort_keys=True).encode()).hexdigest() == SENTENCE_WEIGHTS
+    assert data.get("kind_copies", True) is not False  # the per-kind copies are read, as before
+
+
+def test_a_lone_sentence_gets_the_same_confidence_with_or_without_article_weights(pipeline):
+    from flashpoint.stages.events import EventCoder
+
+    coder = next(s.run for s in pipeline.stages if isinstance(s.run, EventCoder))
+    shipped = coder.model
+    assert shipped is not None
+    text = "Armenia accused Azerbaijan of shelling Jermuk on Tuesday."
+    try:
+        coder.model = EventModel(shipped.weights, shipped.bias, shipped.threshold, shipped.meta, shipped.projection,
+                                 shipped.calibration, shipped.kind_copies)
+        without = [(e.type, e.confidence) for e in pipeline.analyze(text, published="2022-09-15").events]
+        coder.model = EventModel(shipped.weights, shipped.bias, shipped.threshold, shipped.meta, shipped.projection,
+                                 shipped.calibration, shipped.kind_copies,
+                                 EventModel({"type=ACCUSE": -9.0}, bias=-9.0, threshold=0.9, kind_copies=False))
+        assert [(e.type, e.confidence) for e in pipeline.analyze(text, published="2022-09-15").events] == without
+        assert without  # the sentence's events were kept, by the file's own weights
+    finally:
+        coder.model = shipped
+
+
+def test_an_article_keeps_its_most_confident_event_when_the_model_would_drop_every_one(pipeline):
+    from flashpoint.stages.events import EventCoder
+
+    coder = next(s.run for s in pipeline.stages if isinstance(s.run, EventCoder))
+    kept_model = coder.model
+    text = "Armenia accused Azerbaijan of shelling Jermuk on Tuesday. Azerbaijan denied it."
+    strict = EventModel({"type=ACCUSE": 1.0}, bias=-1.0, threshold=0.99, kind_copies=False)
+    try:
+        coder.model = EventModel({"type=ACCUSE": 1.0}, bias=0.0, threshold=0.05, article=strict)
+        events = pipeline.analyze(text, published="2022-09-15").events
+        assert events and {(e.sentence, e.type) for e in events} == {(0, "ACCUSE")}
+        # a lone sentence, scored by the file's own weights, keeps nothing below their threshold
+        coder.model = EventModel({"type=ACCUSE": -9.0}, bias=-9.0, threshold=0.5, article=strict)
+        assert not pipeline.analyze("Armenia accused Azerbaijan of shelling Jermuk.", published="2022-09-15").events
+    finally:
+        coder.model = kept_model

@@ -67,6 +67,7 @@ class EventContext:
     repeated: bool = False
     # the trigger's static word vector (empty when the spaCy pipeline has none)
     vector: tuple[float, ...] = ()
+    habitual: bool = False  # "annually", "regularly", "every year": a generic or habitual statement
 
 
 # Reporting verbs: an event in their complement is reported content, not the writer's.
@@ -81,9 +82,10 @@ _DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "p
 SPARSE = ("lemma=",)
 
 
-def features(c: EventContext, projection: Projection | None = None) -> dict[str, float]:
+def features(c: EventContext, projection: Projection | None = None, kind_copies: bool = True) -> dict[str, float]:
     """The model's features of one event: indicator features (value 1), a few counts, and the
-    word vectors reduced by ``projection`` (none without one)."""
+    trigger's word vector reduced by ``projection`` (none without one); with ``kind_copies``
+    each feature once more for the kind of text."""
     f: dict[str, float] = {
         "prior": c.prior,
         f"text={'sentence' if c.article_sentences <= 1 else 'short' if c.article_sentences <= 4 else 'article'}": 1.0,
@@ -119,8 +121,12 @@ def features(c: EventContext, projection: Projection | None = None) -> dict[str,
     # trigger, the sentence's length, trigger and entity counts, and the vectors of the
     # trigger's head and of the whole sentence were tried too: none lowered the cross-validated
     # log loss on the Wikinews dev split (docs/benchmarks.md, issue 13), so none is read.
+    if c.habitual:
+        f["habitual"] = 1.0
     if projection is not None:
         f.update(projection.features(c.vector))
+    if not kind_copies:
+        return f
     # Each feature also counts once more in a copy for the kind of text, so the model can learn
     # that a cue means one thing in a lone sentence and another in a whole article (feature
     # augmentation for domain adaptation, Daumé III 2007).
@@ -175,19 +181,27 @@ class Projection:
 
 @dataclass(frozen=True, slots=True)
 class EventModel(ModelFile):
-    """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped."""
+    """A logistic regression: ``probability(features)``; events below ``threshold`` are dropped.
+
+    Two weight sets: the file's own (``weights``, ``bias``, ``threshold`` …) score lone
+    sentences — a headline, a wire snippet, the sentence benchmarks — and ``article``, a
+    second model fitted on whole articles only, scores the events of articles of more than one
+    sentence (without one, the file's own weights score everything). Kept apart so that
+    retraining on articles cannot move how a lone sentence's main event is chosen."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
-    projection: Projection | None = None  # how the word vectors are reduced (None: not read)
+    projection: Projection | None = None  # how the trigger's word vector is reduced (None: not read)
     # (a, b): an article's event has confidence σ(a·z + b), z the regression's score — Platt
     # scaling fitted on held-out folds of the articles, as the model's raw probabilities there
     # were sharper than the share of real events; lone sentences keep σ(z)
     calibration: tuple[float, float] | None = None
+    kind_copies: bool = True  # each feature also copied for the kind of text (sentence / article)
+    article: EventModel | None = None  # the weights for the events of whole articles
 
-    FORMAT: ClassVar[str] = "flashpoint-event-model-2"
+    FORMAT: ClassVar[str] = "flashpoint-event-model-3"
     FILE: ClassVar[str] = "event_model.json"
     STAGE: ClassVar[str] = "events"
     OPTIONAL: ClassVar[bool] = True
@@ -197,15 +211,38 @@ class EventModel(ModelFile):
     @classmethod
     def from_dict(cls, data: Any) -> EventModel:
         """Build a model from its JSON form, refusing anything malformed."""
+        model = cls._part(data)
+        article = data.get("article")
+        if article is None:
+            return model
+        if not isinstance(article, dict) or "article" in article or "format" in article:
+            raise DataFileError("invalid event model: article must be an object of weights, bias, threshold … "
+                                "(no format and no article of its own)", source=cls.FILE)
+        try:
+            part = cls._part({**article, "format": cls.FORMAT})
+        except DataFileError as exc:
+            raise DataFileError(exc.message.replace("invalid event model:", "invalid event model, article "
+                                                    "weights:"), source=cls.FILE) from None
+        return EventModel(model.weights, model.bias, model.threshold, model.meta, model.projection,
+                          model.calibration, model.kind_copies, part)
+
+    @classmethod
+    def _part(cls, data: Any) -> EventModel:
+        """One weight set of the JSON form (the file's own, or its ``article`` object)."""
         weights, bias, threshold, meta = cls.fields(data)
+        meta.pop("article", None)
         projection = meta.pop("projection", None)
         calibration = meta.pop("calibration", None)
+        kind_copies = meta.pop("kind_copies", True)
         if calibration is not None and not (isinstance(calibration, list) and len(calibration) == 2
                                             and all(finite(x) for x in calibration) and calibration[0] > 0):
             raise DataFileError("invalid event model: calibration must be [a > 0, b]", source=cls.FILE)
+        if not isinstance(kind_copies, bool):
+            raise DataFileError("invalid event model: kind_copies must be true or false", source=cls.FILE)
         return cls(weights, bias, threshold, meta,
                    Projection.from_dict(projection) if projection is not None else None,
-                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None)
+                   (float(calibration[0]), float(calibration[1])) if calibration is not None else None,
+                   kind_copies)
 
     def to_dict(self) -> dict[str, Any]:
         out = {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
@@ -214,11 +251,20 @@ class EventModel(ModelFile):
             out["projection"] = self.projection.to_dict()
         if self.calibration is not None:
             out["calibration"] = list(self.calibration)
+        if not self.kind_copies:
+            out["kind_copies"] = False
+        if self.article is not None:
+            out["article"] = {k: v for k, v in self.article.to_dict().items() if k != "format"}
         return out
 
+    def part(self, c: EventContext) -> EventModel:
+        """The weight set that scores this event: the article weights for an event of a whole
+        article, when the model has them, else its own."""
+        return self.article if self.article is not None and c.article_sentences > 1 else self
+
     def features(self, c: EventContext) -> dict[str, float]:
-        """The features of one event as this model reads them (its word-vector projection)."""
-        return features(c, self.projection)
+        """The features of one event as this weight set reads them (its word-vector projections)."""
+        return features(c, self.projection, self.kind_copies)
 
     def probability(self, feats: dict[str, float]) -> float:
         """The regression's probability of these features (no calibration)."""
@@ -229,10 +275,15 @@ class EventModel(ModelFile):
 
     def confidence(self, c: EventContext) -> float:
         """How likely the event is real and of its type: the calibrated probability."""
-        z = self.score(self.features(c))
-        if self.calibration is not None and c.article_sentences > 1:
-            z = self.calibration[0] * z + self.calibration[1]
+        part = self.part(c)
+        z = part.score(part.features(c))
+        if part.calibration is not None and c.article_sentences > 1:
+            z = part.calibration[0] * z + part.calibration[1]
         return _sigmoid(z)
+
+    def drop_threshold(self, c: EventContext) -> float:
+        """The confidence below which this event is dropped (its weight set's threshold)."""
+        return self.part(c).threshold
 
 
 def _sigmoid(z: float) -> float:

@@ -26,6 +26,10 @@ _QUOTES = '"“”'
 _STATIVE = frozenset({"be", "have", "remain", "include", "contain", "house", "locate", "hold", "consist",
                       "comprise", "represent", "serve", "seem", "appear", "become", "stay", "lie"})
 _NEGATIONS = frozenset({"not", "n't", "never", "no", "nor"})
+# adverbs of a habit or a generic statement: "it raises money annually to assist …"
+_HABITUAL = frozenset({"annually", "regularly", "usually", "often", "always", "routinely", "traditionally",
+                       "typically", "generally", "frequently", "normally", "yearly", "weekly", "monthly",
+                       "daily", "sometimes", "constantly", "repeatedly", "every", "each"})
 
 
 def event_context(draft: Draft, sentence: Sentence, sent: Span, f: _Found, code: Code, certainty: Certainty,
@@ -64,6 +68,8 @@ def event_context(draft: Draft, sentence: Sentence, sent: Span, f: _Found, code:
         dated=any(e.label_ in ("DATE", "TIME") for e in ents),
         recap=repeats[0], repeated=repeats[1],
         vector=_vector(anchor),
+        habitual=clause is not None and any(
+            t.lower_ in _HABITUAL for c in clause.children for t in (c, *c.children) if c.dep_ in ("advmod", "npadvmod")),
     )
 
 

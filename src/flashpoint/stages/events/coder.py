@@ -106,7 +106,7 @@ class EventCoder(TriggerFinder):
                                   if m.country and not m.sector and not m.org and ":" not in m.key}
         ranked = counts.most_common(2)
         mentions.dominant = bool(ranked) and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
-        found: list[Event] = []
+        found: list[tuple[Event, bool]] = []  # each event, and whether the event model keeps it
         quoted = continued_quotes(draft.article.text, draft.sentences)
         # (sentence, type, participants) of every event coded so far, kept or not: the model
         # reads whether an event repeats one coded before (a recap, or one action coded twice)
@@ -117,16 +117,17 @@ class EventCoder(TriggerFinder):
                 continue
             found.extend(self._sentence(draft, sentence, sent, mentions, coded, quoted.get(sentence.index)))
             mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
-        return replace(draft, events=tuple(found))
+        return replace(draft, events=_kept(found, len(draft.sentences) > 1))
 
     # -- triggers --------------------------------------------------------------------------
 
     def _sentence(
         self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
         coded: list[tuple[int, str, frozenset[str]]], quoted: Certainty | None = None,
-    ) -> Iterator[Event]:
-        """The events of one sentence; ``quoted`` is the attribution a quotation opened in an
-        earlier sentence carries into this one (:func:`continued_quotes`)."""
+    ) -> Iterator[tuple[Event, bool]]:
+        """The events of one sentence, each with whether the event model keeps it; ``quoted`` is
+        the attribution a quotation opened in an earlier sentence carries into this one
+        (:func:`continued_quotes`)."""
         doc = draft.doc
         found = list(self.triggers(sent, mentions))
         anchors = {f.anchor.i for f in found if not f.nominal}
@@ -252,10 +253,11 @@ class EventCoder(TriggerFinder):
                                         background, governed, where is not None, trig_span, heuristic,
                                         _repeats(coded, sentence.index, code.type or "", parties))
                 coded.append((sentence.index, code.type or "", parties))
+            kept = True
             if self.model is not None:
                 confidence = round(self.model.confidence(context), 4)
-                if confidence < self.model.threshold:
-                    continue  # most likely no event, or not of this type
+                # below the threshold: most likely no event, or not of this type
+                kept = confidence >= self.model.drop_threshold(context)
             else:
                 confidence = heuristic
             symmetric = f.reciprocal or (f.code.type in _SYMMETRIC and len(sources) > 1 and not targets)
@@ -281,7 +283,7 @@ class EventCoder(TriggerFinder):
                 )
                 if self.trace is not None and context is not None:
                     self.trace(event, context)
-                yield event
+                yield event, kept
 
 
     def _ranked(self, role: str, f: _Found, other: list[ActorRef], filled: list[ActorRef], sentence: Sentence,
@@ -517,6 +519,17 @@ def _performed(verb: Token, subjects: tuple[Token, ...]) -> bool:
     if not any(t.lower_ in ("i", "we") for t in subjects) or verb.tag_ not in ("VB", "VBP", "VBZ", "VBG"):
         return False
     return not any(c.dep_ == "aux" and c.lower_ in ("did", "had", "was", "were") for c in verb.children)
+
+
+def _kept(found: list[tuple[Event, bool]], article: bool) -> tuple[Event, ...]:
+    """The events the event model keeps. A news article reports at least one event: when the
+    model would drop every event of an article, the events of its most confident trigger stay
+    (a lone sentence, where the sentence weights decide, keeps none)."""
+    kept = tuple(e for e, keep in found if keep)
+    if kept or not article or not found:
+        return kept
+    best = max(found, key=lambda pair: pair[0].confidence)[0]
+    return tuple(e for e, _ in found if (e.sentence, e.trigger, e.type) == (best.sentence, best.trigger, best.type))
 
 
 def _repeats(coded: list[tuple[int, str, frozenset[str]]], sentence: int, type_: str,
