@@ -19,8 +19,7 @@ The chooser is a logistic regression over each option joined with what the sente
 event's time: the tense of the trigger's verb (past perfect, present perfect, modal …), a
 passive, the sentence's certainty label, a quotation, a background word ("previously", "once",
 "former": ``dates.toml``), how far into the article it stands, and
-for the carried day how many days before publication it lies, whether it is in the same
-paragraph and whether it is the article's first day. The option with the highest score wins.
+for the carried day how many days before publication it lies. The option with the highest score wins.
 Trained by ``training/date_model.py`` on the Wikinews gold set's **dev** split only, shipped as
 ``data/dates/date_model.json``.
 
@@ -134,23 +133,18 @@ def options(doc: Doc, text: str, sentences: tuple[Sentence, ...], times: tuple[T
     if days and published is not None:
         day = days[-1]
         gap = (published - date.fromisoformat(day.value)).days
-        own = {
-            "gap:" + _bucket(gap, ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7")), "8+"): 1.0,
-            "samepara" if _same_paragraph(text, day.span[0], start) else "otherpara": 1.0,
-        }
-        if day is days[0]:
-            own["firstday"] = 1.0  # the article's first day: usually the lead's, the story's
+        # (whether the day was named in the same paragraph, or was the article's first day,
+        # and the context's granularity and age were features too: grouped CV by article
+        # measured no gain from them, so the chooser does without — docs/benchmarks.md)
+        own = {"gap:" + _bucket(gap, ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7")), "8+"): 1.0}
         offered["carried"] = (EventDate(day.value, "day", day.span, "text"), _joined("carried", shared, own))
     if lead:
         return offered
     near = [t for t in before if start - t.span[1] <= CONTEXT_CHARS and _same_paragraph(text, t.span[0], start)]
     if near and near[-1].granularity != "day":
         last = near[-1]
-        own = {"ctx:" + last.granularity: 1.0}
-        if published is not None:
-            own["ctxold" if int(last.value[:4]) < published.year else "ctxnow"] = 1.0
         when = EventDate(last.value, last.granularity, last.span, "text")
-        offered["context"] = (when, _joined("context", shared, own))
+        offered["context"] = (when, _joined("context", shared, {}))
     offered["none"] = (UNDATED, _joined("none", shared, {}))
     return offered
 
