@@ -27,6 +27,7 @@ from flashpoint.evaluation.wikinews import (
     duplicates,
     dyad_counts,
     match,
+    merge_split,
     no_counterpart,
     offset_map,
     same_quad,
@@ -34,7 +35,7 @@ from flashpoint.evaluation.wikinews import (
 )
 from flashpoint.records import ActorRef, Analysis, Article, Certainty, Event, EventDate, Sentence
 
-QUAD = {"ACCUSE": 3, "REJECT": 3, "ASSAULT": 4, "CONSULT": 1, "REQUEST": 1}
+QUAD = {"ACCUSE": 3, "REJECT": 3, "ASSAULT": 4, "CONSULT": 1, "REQUEST": 1, "AGREE": 1}
 
 
 def gold(
@@ -139,6 +140,49 @@ def test_dyads_of_a_matched_pair_and_of_unmatched_events():
     assert (strict.tp, strict.fp, strict.fn) == (0, 2, 3)
     country = dyad_counts(g, o, pairs, country_unit)
     assert (country.tp, country.fp, country.fn) == (1, 1, 2)  # USA→IRN found, USA→IRQ missed
+
+
+def test_a_reciprocal_gold_event_is_scored_on_its_parties_not_a_direction():
+    # the guide: "A met B" is CONSULT with both as sources and no target; Flashpoint says A→B
+    g = [gold("CONSULT", (0, 50), source=("USAGOV", "TURGOV"))]
+    o = [out("CONSULT", (5, 9), source=("USAGOV",), target=("TURGOV",))]
+    counts = dyad_counts(g, o, match(g, o))
+    assert (counts.tp, counts.fp, counts.fn) == (2, 0, 0)
+    # a party missing is still missed, a wrong one still wrong
+    o = [out("CONSULT", (5, 9), source=("USAGOV",), target=("IRNGOV",))]
+    counts = dyad_counts(g, o, match(g, o))
+    assert (counts.tp, counts.fp, counts.fn) == (1, 1, 1)
+
+
+def test_a_directed_gold_event_keeps_its_direction():
+    g = [gold("ACCUSE", (0, 50), source=("USAGOV",), target=("TURGOV",))]
+    o = [out("ACCUSE", (5, 9), source=("TURGOV",), target=("USAGOV",))]
+    counts = dyad_counts(g, o, match(g, o))
+    assert (counts.tp, counts.fp, counts.fn) == (0, 1, 1)
+    # two sources and no target of a type that is not reciprocal keep their directed dyads
+    g = [gold("ACCUSE", (0, 50), source=("USAGOV", "FRAGOV"))]
+    o = [out("ACCUSE", (5, 9), source=("USAGOV",), target=("FRAGOV",))]
+    counts = dyad_counts(g, o, match(g, o))
+    assert (counts.tp, counts.fp, counts.fn) == (0, 1, 2)
+
+
+def test_the_two_directions_of_one_split_event_are_merged_back():
+    split = [out("AGREE", (5, 11), source=("NGAGOV",), target=("BENGOV",), confidence=0.4),
+             out("AGREE", (5, 11), source=("BENGOV",), target=("NGAGOV",), confidence=0.7),
+             out("ACCUSE", (20, 26), source=("NGAGOV",), target=("BENGOV",))]
+    merged = merge_split(split)
+    assert len(merged) == 2 and merged[1] == split[2]
+    assert merged[0].source == ("NGAGOV", "BENGOV") and merged[0].target == ()
+    assert merged[0].reciprocal and merged[0].confidence == 0.7
+    g = [gold("AGREE", (0, 15), source=("NGAGOV", "BENGOV"))]
+    counts = dyad_counts(g, merged[:1], match(g, merged[:1]))
+    assert (counts.tp, counts.fp, counts.fn) == (2, 0, 0)
+    # not mirrored (two targets of one source), or not a reciprocal type: left alone
+    apart = [out("AGREE", (5, 11), source=("NGAGOV",), target=("BENGOV",)),
+             out("AGREE", (5, 11), source=("NGAGOV",), target=("TGOGOV",))]
+    assert merge_split(apart) == apart
+    accuse = [out("ACCUSE", (5, 11), source=("A",), target=("B",)), out("ACCUSE", (5, 11), source=("B",), target=("A",))]
+    assert merge_split(accuse) == accuse
 
 
 def test_country_unit_keeps_organisations_and_groups_whole():

@@ -22,6 +22,13 @@ On the strict pairs:
   A matched pair scores the overlap of its two sets; an unmatched output event's triples are
   all false positives, an unmatched gold event's all misses. Strict on full actor codes
   (``USAGOV``), and at country level (``USA``; organisation and group codes whole).
+  **Reciprocal events** have no direction: the guide codes a meeting, talks, a mutual agreement
+  or cooperation, or a clash between two sides with every party as source and no target, where
+  Flashpoint says *A met B* (A→B) or splits *A and B agreed* into A→B and B→A. A gold event of
+  those types with two or more sources and no target, and an output event whose two directions
+  were split, are scored on their **parties** (``A``, ``B``: one unit each, as the gold's
+  source list), so the same meeting is neither wrong for its direction nor counted twice
+  (:func:`merge_split`); the event paired with it is scored on its parties too.
 * **date** — value and granularity equal (no date on both sides counts as equal), and the same
   at month level (a day's value cut to its month).
 * **certainty** — the six labels equal.
@@ -40,9 +47,9 @@ And on all output events:
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flashpoint.evaluation import scoring
@@ -55,6 +62,9 @@ CONFIDENT = 0.6
 #: Width of a calibration bin.
 BIN = 0.1
 TRIGGER, SENTENCE = 0, 1  # anchor ranks: trigger overlap beats sentence overlap
+#: Types whose events the annotation guide codes as reciprocal when every party is a source
+#: (meetings and talks, mutual agreements and cooperation, clashes between two sides).
+RECIPROCAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "ASSAULT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,7 @@ class OutputEvent:
     date: tuple[str, str] | None  # (value, granularity)
     certainty: str
     confidence: float
+    reciprocal: bool = False  # the two directions of one split event, merged (:func:`merge_split`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +187,35 @@ def output_events(analysis: Analysis | None, original: str | None = None) -> lis
     return out
 
 
+def merge_split(output: Sequence[OutputEvent]) -> list[OutputEvent]:
+    """The output with each reciprocal event Flashpoint split into its directions (one trigger,
+    one type, A→B and B→A) back as one event of every party, as the guide codes it; in document
+    order, the merged event at its first direction's place, with the higher confidence."""
+    groups: dict[tuple[Span, str], list[int]] = defaultdict(list)
+    for j, o in enumerate(output):
+        if o.type in RECIPROCAL_TYPES and len(o.source) == 1 and len(o.target) == 1:
+            groups[(o.trigger, o.type)].append(j)
+    merged: dict[int, OutputEvent] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        directed = {(output[j].source[0], output[j].target[0]) for j in members}
+        if len(members) < 2 or any((b, a) not in directed for a, b in directed):
+            continue
+        first = output[members[0]]
+        parties = tuple(dict.fromkeys(c for j in members for c in (*output[j].source, *output[j].target)))
+        merged[members[0]] = replace(first, source=parties, target=(), reciprocal=True,
+                                     confidence=max(output[j].confidence for j in members))
+        dropped.update(members[1:])
+    return [merged.get(j, o) for j, o in enumerate(output) if j not in dropped]
+
+
+def reciprocal(event: GoldEvent | OutputEvent) -> bool:
+    """Whether an event is scored on its parties rather than its directed dyads (module docstring)."""
+    if isinstance(event, OutputEvent):
+        return event.reciprocal
+    return event.type in RECIPROCAL_TYPES and len(event.source) >= 2 and not event.target
+
+
 # -- matching ----------------------------------------------------------------------------------
 
 
@@ -240,6 +280,15 @@ def _dyads(source: Sequence[str], target: Sequence[str], type_: str, unit: Calla
     return expand_dyads([unit(c) for c in source], [unit(c) for c in target], type_)
 
 
+def _parties(event: GoldEvent | OutputEvent, unit: Callable[[str], str]) -> set[tuple[str, str]]:
+    """An event's parties, each with its type (none as ``-``): what a reciprocal event says."""
+    return {(c, event.type) for c in sorted({unit(c) for c in (*event.source, *event.target)}) or ["-"]}
+
+
+def _units(event: GoldEvent | OutputEvent, unit: Callable[[str], str], undirected: bool) -> set[tuple[str, ...]]:
+    return _parties(event, unit) if undirected else _dyads(event.source, event.target, event.type, unit)
+
+
 def dyad_counts(
     gold: Sequence[GoldEvent],
     output: Sequence[OutputEvent],
@@ -250,15 +299,16 @@ def dyad_counts(
     total = Counts()
     for p in pairs:
         g, o = gold[p.gold], output[p.output]
-        total = total + scoring.prf(_dyads(g.source, g.target, g.type, unit), _dyads(o.source, o.target, o.type, unit))
+        undirected = reciprocal(g) or reciprocal(o)
+        total = total + scoring.prf(_units(g, unit, undirected), _units(o, unit, undirected))
     paired_gold = {p.gold for p in pairs}
     paired_output = {p.output for p in pairs}
     for i, g in enumerate(gold):
         if i not in paired_gold:
-            total = total + Counts(fn=len(_dyads(g.source, g.target, g.type, unit)))
+            total = total + Counts(fn=len(_units(g, unit, reciprocal(g))))
     for j, o in enumerate(output):
         if j not in paired_output:
-            total = total + Counts(fp=len(_dyads(o.source, o.target, o.type, unit)))
+            total = total + Counts(fp=len(_units(o, unit, reciprocal(o))))
     return total
 
 
@@ -331,7 +381,7 @@ def score_wikinews(
     confidences: list[float] = []
     real: list[bool] = []
     for record, analysis in zip(records, analyses, strict=True):
-        gold, output = record.events, output_events(analysis, record.text)
+        gold, output = record.events, merge_split(output_events(analysis, record.text))
         pairs = match(gold, output, same_type)
         loose = match(gold, output, same_quad)
         strict = strict + Counts(len(pairs), len(output) - len(pairs), len(gold) - len(pairs))
