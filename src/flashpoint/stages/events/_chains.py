@@ -1,0 +1,104 @@
+"""One action, one event: triggers of one sentence that name the same action along one
+predicate chain ("a car bombing killed five and wounded 110", "was killed in a
+counter-terrorism operation", "lashed out at the mayor, accusing her") are coded once.
+
+The annotation guide codes an action once, at its first clear mention; a second trigger of the
+same type that is an argument, a conjunct or an elaboration of the first is that mention again.
+Different actions in one sentence stay apart: only triggers of the same PLOVER type, joined
+in the parse, are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from flashpoint.stages.events._roles import _Found
+
+# the roles a noun trigger takes in its verb's clause when it names the verb's own action:
+# "the bombing killed five" (subject), "attacked the inquiry" (object), "killed in an operation"
+# (the object of a preposition on the verb)
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+
+
+# conjoined verbs that tell the toll of one attack, not several actions: "killed five and
+# wounded 110"; other conjuncts of one type are separate actions ("declared a state of
+# emergency, shut down all schools and banned gatherings")
+_TOLL = frozenset({"kill", "wound", "injure", "maim", "hurt", "murder", "slay"})
+
+
+def one_action(found: Iterable[_Found], skip: set[tuple[int, int]]) -> dict[tuple[int, int], _Found]:
+    """The triggers that repeat a verb trigger's action in its own clause: the repeating
+    trigger's span → the verb trigger that keeps the action. The repeated trigger lends the
+    verb the parties it names where the verb names none, and is coded only if the verb
+    makes no event."""
+    found = [f for f in found if f.trigger not in skip and f.code.type]
+    verbal = {f.anchor.i: f for f in found if not f.nominal}
+    repeats: dict[tuple[int, int], _Found] = {}
+    for f in found:
+        outer = _outer(f, verbal)
+        if outer is None or outer is f or outer.trigger in repeats:
+            continue
+        repeats[f.trigger] = outer
+    return repeats
+
+
+def _outer(f: _Found, verbal: dict[int, _Found]) -> _Found | None:
+    """The verb trigger of the same type whose action ``f`` names again, if any."""
+    word = f.anchor
+    if f.nominal:
+        head = word.head
+        if word.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head  # "killed in a counter-terrorism operation"
+        elif word.dep_ not in _ARGUMENTS:
+            return None
+        outer = verbal.get(head.i)
+        if outer is None or outer.code.type != f.code.type or word.i in range(*outer.trigger):
+            return None  # the light verb's own noun ("launched an attack") is one trigger already
+        if word.dep_ not in _SUBJECTS and _others(f.subjects, outer.subjects):
+            return None  # "dismissed Trump's lawsuit": the suit is Trump's action, not the judge's
+        return outer
+    head = word.head
+    if head.i == word.i:
+        return None
+    own_subject = any(c.dep_ in _SUBJECTS for c in word.children)
+    outer = verbal.get(head.i)
+    if outer is not None and outer.code.type == f.code.type and not own_subject and (
+            (word.dep_ == "conj" and _lemma(word) in _TOLL and _lemma(head) in _TOLL)
+            or (word.dep_ == "advcl" and word.tag_ == "VBG")):
+        # "killed five and wounded 110": the outcomes of one attack; "lashed out at the mayor,
+        # accusing her of …": the participle says how
+        return outer
+    if word.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.lower_ == "with":
+        # "attacked the inquiry, with Scalise calling it 'Soviet-style'": the how, told again
+        outer = verbal.get(head.head.i)
+        return outer if outer is not None and outer.code.type == f.code.type else None
+    return _repeated(f, verbal)
+
+
+def _repeated(f: _Found, verbal: dict[int, _Found]) -> _Found | None:
+    """The same verb said again by the same subject ("I'm asking all Americans, I'm asking
+    every Democrat"): one request, made of many."""
+    subjects = {_subject_text(t) for t in f.subjects}
+    for g in verbal.values():
+        if g.anchor.i >= f.anchor.i or g.code.type != f.code.type:
+            continue
+        if g.anchor.lemma_ == f.anchor.lemma_ and subjects and subjects == {_subject_text(t) for t in g.subjects}:
+            return g
+    return None
+
+
+def _subject_text(token: Token) -> str:
+    return token.lower_
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _others(agents: tuple[Token, ...], subjects: tuple[Token, ...]) -> bool:
+    """Whether a noun names an agent of its own that is not the verb's subject."""
+    own = {t.lower_ for t in subjects}
+    return any(t.lower_ not in own for t in agents)
