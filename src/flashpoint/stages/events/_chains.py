@@ -99,6 +99,7 @@ def _lemma(token: Token) -> str:
 
 
 def _others(agents: tuple[Token, ...], subjects: tuple[Token, ...]) -> bool:
-    """Whether a noun names an agent of its own that is not the verb's subject."""
+    """Whether a noun names an agent of its own that is not the verb's subject; a verb with
+    no subject ("was killed in a US operation") takes the noun's."""
     own = {t.lower_ for t in subjects}
-    return any(t.lower_ not in own for t in agents)
+    return bool(own) and any(t.lower_ not in own for t in agents)

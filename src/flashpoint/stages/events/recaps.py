@@ -5,8 +5,8 @@ began a military offensive", "Trump granted X a full pardon" after "issued a ser
 pardons"). The annotation guide codes an action once, at its first clear mention (later
 mentions are its ``also``); counting it at each mention inflates every series an analyst
 draws. A later event is a recap of an earlier one when it is the same kind of action (PLOVER
-type, CAMEO code to three digits) by the same actor, on a party of the same country or on no
-one named, told with the same word ("sentenced" … "was sentenced", "the refusal" …
+type, CAMEO code to three digits) by the same side (country or organisation), on the same
+party (the same named person, or another actor of the same country) or on no one named, told with the same word ("sentenced" … "was sentenced", "the refusal" …
 "refused"), with no word saying it is another one ("another judge", "later", "again"), and no
 date or place of its own that differ from the earlier event's. The earlier event stays as it
 is (filling its empty roles from the recap was tried: dev dyad F1 0.289 → 0.286). The analysis JSON has no field for the
@@ -55,22 +55,25 @@ def _recaps(later: Event, first: Event, spans: dict[int, tuple[int, int]], text:
     return not _new_date(later, first, spans.get(later.sentence)) and not _new_place(later, first)
 
 
-def _keys(actors: tuple[ActorRef, ...]) -> set[str]:
-    return {a.key for a in actors}
-
-
 def _countries(actors: tuple[ActorRef, ...]) -> set[str]:
-    return {a.country or a.org or "" for a in actors} - {""}
+    """The sides acting: "the United States" and "US President Donald Trump" act for one."""
+    return {a.country or a.org or a.key for a in actors}
+
+
+def _parties(actors: tuple[ActorRef, ...]) -> set[str]:
+    """Who is acted upon: a named person by name ("USA:Paul Pogue", so that the pardons or
+    convictions of two people stay two actions), any other actor by country."""
+    return {a.key if ":" in a.key else (a.country or a.org or a.key) for a in actors}
 
 
 def _shared(later: Event, first: Event) -> bool:
-    """The same kind of action (CAMEO code to three digits) by the same actor, on a party of
-    the same country (or on no one named in one of the mentions)."""
-    if later.cameo[:3] != first.cameo[:3] or not _keys(later.source) & _keys(first.source):
+    """The same kind of action (CAMEO code to three digits) by the same side, on the same
+    party (or on no one named in one of the mentions)."""
+    if later.cameo[:3] != first.cameo[:3] or not _countries(later.source) & _countries(first.source):
         return False
     if not later.target or not first.target:
         return True
-    return bool(_countries(later.target) & _countries(first.target))
+    return bool(_parties(later.target) & _parties(first.target))
 
 
 # words that tell a new action of the same kind, not the first one told again
@@ -104,9 +107,9 @@ def _new_date(later: Event, first: Event, sentence: tuple[int, int] | None) -> b
 
 
 def _new_place(later: Event, first: Event) -> bool:
-    """A place named with the recap in another country than the first event's."""
-    here = later.location
-    if here is None or here.span is None or here.country is None:
+    """A place named with the recap in another country than the first event's place (a
+    place where the first mention named none tells where the same action happened)."""
+    here, there = later.location, first.location
+    if here is None or here.span is None or here.country is None or there is None:
         return False
-    there = first.location
-    return there is None or there.country != here.country
+    return there.country != here.country
