@@ -50,8 +50,8 @@ def _outer(f: _Found, verbal: dict[int, _Found]) -> _Found | None:
     word = f.anchor
     if f.nominal:
         head = word.head
-        if word.dep_ == "pobj" and head.dep_ == "prep":
-            head = head.head  # "killed in a counter-terrorism operation"
+        if word.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            head = head.head  # "killed in a counter-terrorism operation", "killed by an airstrike"
         elif word.dep_ not in _ARGUMENTS:
             return None
         outer = verbal.get(head.i)
