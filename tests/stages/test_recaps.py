@@ -70,3 +70,13 @@ def test_other_kind_or_negation_is_not_a_recap() -> None:
     denied = _event(TEXT, "began a military offensive", 2, occurrence=1, label="negated")
     assert len(merge_recaps(_draft(TEXT, first, other)).events) == 2
     assert len(merge_recaps(_draft(TEXT, first, denied)).events) == 2
+
+
+def test_one_event_per_action_the_most_confident() -> None:
+    from flashpoint.stages.events._chains import dropped
+
+    # "a car bombing (0-7) killed (8-14) five and wounded (20-27) 110": one chain of three
+    chains = {(0, 7): (8, 14), (20, 27): (8, 14)}
+    assert dropped(chains, {(0, 7): 0.6, (8, 14): 0.5, (20, 27): 0.4}) == {(8, 14), (20, 27)}
+    assert dropped(chains, {(0, 7): 0.5, (8, 14): 0.5}) == {(0, 7)}  # a tie: the verb's
+    assert dropped(chains, {(20, 27): 0.4}) == set()  # the only one that made an event stays

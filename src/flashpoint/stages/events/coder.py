@@ -20,7 +20,7 @@ from flashpoint.records import (
     Sentence,
 )
 from flashpoint.stages.certainty import CertaintyTagger, continued_quotes
-from flashpoint.stages.events._chains import one_action
+from flashpoint.stages.events._chains import dropped, one_action
 from flashpoint.stages.events._context import event_context
 from flashpoint.stages.events._governors import (
     _DEPLOYMENTS,
@@ -122,19 +122,15 @@ class EventCoder(TriggerFinder):
         doc = draft.doc
         found = list(self.triggers(sent, mentions))
         recoded, merged, skip = self._governed(found, sent)
-        # one action named twice along a predicate chain is one event: the verb keeps it and
-        # takes the parties the other trigger names where it names none
+        # one action named twice along a predicate chain is one event: the verb's
         repeats = one_action(found, skip)
-        by_span = {f.trigger: f for f in found}
-        for span, outer in repeats.items():
-            if outer.anchor.i not in merged and outer.trigger not in recoded:
-                merged[outer.anchor.i] = (by_span[span], "")
         events = list(self._coded(draft, sentence, sent, mentions, coded, quoted, found, recoded, merged, skip))
-        made = {e.trigger for e in events}
-        kept_by = {self._char_span(doc, span): self._char_span(doc, outer.trigger) for span, outer in repeats.items()}
-        # the repeating trigger is coded only where the verb made no event (no party, or dropped
-        # by the model)
-        yield from (e for e in events if kept_by.get(e.trigger) not in made)
+        confidence: dict[tuple[int, int], float] = {}
+        for e in events:
+            confidence[e.trigger] = max(confidence.get(e.trigger, 0.0), e.confidence)
+        chains = {self._char_span(doc, span): self._char_span(doc, outer.trigger) for span, outer in repeats.items()}
+        drop = dropped(chains, confidence)
+        yield from (e for e in events if e.trigger not in drop)
 
     def _coded(
         self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
