@@ -5,12 +5,14 @@ began a military offensive", "Trump granted X a full pardon" after "issued a ser
 pardons"). The annotation guide codes an action once, at its first clear mention (later
 mentions are its ``also``); counting it at each mention inflates every series an analyst
 draws. A later event is a recap of an earlier one when it is the same kind of action (PLOVER
-type, CAMEO code to three digits) by the same side (country or organisation), on the same
-party (the same named person, or another actor of the same country) or on no one named, told with the same word ("sentenced" … "was sentenced", "the refusal" …
-"refused"), with no word saying it is another one ("another judge", "later", "again"), and no
-date or place of its own that differ from the earlier event's. The earlier event stays as it
-is (filling its empty roles from the recap was tried: dev dyad F1 0.289 → 0.286). The analysis JSON has no field for the
-other sentences an event is told in, so the recap is simply not emitted again.
+type and CAMEO root: "refused" 124 and "the refusal" 120) by the same side (country or
+organisation), on the same party (the same named person, or another actor of the same
+country) or on no one named, told with the same word ("sentenced" … "was sentenced", "the
+refusal" … "refused"), with no word saying it is another one ("another judge", "later",
+"again"), and with no date or place of its own that differ from the earlier event's. The
+earlier event stays as it is (filling its empty roles from the recap was tried: dev dyad F1
+0.289 → 0.286). The analysis JSON has no field for the other sentences an event is told in,
+so the recap is simply not emitted again.
 
 What it does not catch: a recap in other words ("the attack" after "shelled"), which the
 event model's ``recap`` feature only lowers the confidence of.
@@ -67,9 +69,9 @@ def _parties(actors: tuple[ActorRef, ...]) -> set[str]:
 
 
 def _shared(later: Event, first: Event) -> bool:
-    """The same kind of action (CAMEO code to three digits) by the same side, on the same
+    """The same kind of action (CAMEO root) by the same side, on the same
     party (or on no one named in one of the mentions)."""
-    if later.cameo[:3] != first.cameo[:3] or not _countries(later.source) & _countries(first.source):
+    if later.cameo[:2] != first.cameo[:2] or not _countries(later.source) & _countries(first.source):
         return False
     if not later.target or not first.target:
         return True
