@@ -11,9 +11,14 @@ in the parse, are merged.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
 
 from spacy.tokens import Token
 
+from flashpoint.resources import data_file
+from flashpoint.stages.events._governors import read_word_rules, word_set
 from flashpoint.stages.events._roles import _Found
 
 Span = tuple[int, int]
@@ -25,10 +30,21 @@ _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
-# conjoined verbs that tell the toll of one attack, not several actions: "killed five and
-# wounded 110"; other conjuncts of one type are separate actions ("declared a state of
-# emergency, shut down all schools and banned gatherings")
-_TOLL = frozenset({"kill", "wound", "injure", "maim", "hurt", "murder", "slay"})
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Words that tell one action from two (``data/events/mentions.toml``)."""
+
+    toll: frozenset[str]  # conjoined verbs of one attack's toll: "killed five and wounded 110"
+    another: frozenset[str]  # a new action of the same kind: "another judge", "later"
+
+    FILE: ClassVar[str] = "mentions.toml"
+
+    @classmethod
+    @cache
+    def load(cls) -> Mentions:
+        data = read_word_rules(data_file("events", cls.FILE), cls.FILE, "mention words")
+        return cls(toll=word_set(data, "chains", "toll", cls.FILE),
+                   another=word_set(data, "recaps", "another", cls.FILE))
 
 
 def one_action(found: Iterable[_Found], skip: set[tuple[int, int]]) -> dict[tuple[int, int], _Found]:
@@ -95,7 +111,7 @@ def _outer(f: _Found, verbal: dict[int, _Found]) -> _Found | None:
     own_subject = any(c.dep_ in _SUBJECTS for c in word.children)
     outer = verbal.get(head.i)
     if outer is not None and outer.code.type == f.code.type and not own_subject and (
-            (word.dep_ == "conj" and _lemma(word) in _TOLL and _lemma(head) in _TOLL)
+            (word.dep_ == "conj" and {_lemma(word), _lemma(head)} <= Mentions.load().toll)
             or (word.dep_ == "advcl" and word.tag_ == "VBG")):
         # "killed five and wounded 110": the outcomes of one attack; "lashed out at the mayor,
         # accusing her of …": the participle says how

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from flashpoint.records import ActorRef, Event
+from flashpoint.stages.events._chains import Mentions
 
 if TYPE_CHECKING:
     from flashpoint.draft import Draft
@@ -52,7 +54,7 @@ def _recaps(later: Event, first: Event, spans: dict[int, tuple[int, int]], text:
     if not _same_word(text[slice(*later.trigger)], text[slice(*first.trigger)]):
         return False  # a recap names the action with its first word: "sentenced", "the refusal"
     sentence = spans.get(later.sentence)
-    if sentence is not None and _ANOTHER.search(text[slice(*sentence)]):
+    if sentence is not None and _another(Mentions.load().another).search(text[slice(*sentence)]):
         return False  # "another federal judge sentenced Manafort", "later ruled … as well"
     return not _new_date(later, first, spans.get(later.sentence)) and not _new_place(later, first)
 
@@ -78,8 +80,10 @@ def _shared(later: Event, first: Event) -> bool:
     return bool(_parties(later.target) & _parties(first.target))
 
 
-# words that tell a new action of the same kind, not the first one told again
-_ANOTHER = re.compile(r"\b(another|separate|second|again|later|as well)\b", re.IGNORECASE)
+@cache
+def _another(words: frozenset[str]) -> re.Pattern[str]:
+    """The words (``data/events/mentions.toml``) that tell a new action of the same kind."""
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words))) + r")\b", re.IGNORECASE)
 
 
 def _stems(words: str) -> set[str]:
