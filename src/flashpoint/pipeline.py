@@ -24,6 +24,7 @@ from flashpoint.models.type_model import TypeModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
 from flashpoint.stages import actors, certainty, dates, event_dates, events, parser, sentences
+from flashpoint.stages.events.recaps import merge_recaps
 from flashpoint.stages.locations import Places
 from flashpoint.stages.parser import load_pipeline
 
@@ -67,6 +68,8 @@ class Pipeline:
             ),
             Stage("event-dates", event_dates.EventDater(), needs=("sentences", "times", "events"),
                   assigns=("events[].date",)),
+            # an action told again later in the article is the event of its first mention
+            Stage("recaps", merge_recaps, needs=("sentences", "events")),
             Stage("actor-summary", actors.ActorSummary(gazetteer), needs=("mentions",), makes=("actors",),
                   assigns=tuple(f"actors[].{k}" for k in ("key", "name", "country", "org", "sector", "mentions"))),
             Stage("certainty-profile", certainty.tag_profile, needs=("sentences",), makes=("certainty_profile",),

@@ -54,7 +54,7 @@ def test_stages_run_in_the_declared_order(pipeline, monkeypatch) -> None:
 
     monkeypatch.setattr(pipeline, "stages", tuple(spy(s) for s in pipeline.stages))
     pipeline.analyze("Armenia accused Azerbaijan of shelling Jermuk.", published="2022-09-15")
-    assert seen == ["sentences", "actors", "dates", "certainty", "events", "event-dates",
+    assert seen == ["sentences", "actors", "dates", "certainty", "events", "event-dates", "recaps",
                     "actor-summary", "certainty-profile"]
 
 

@@ -524,3 +524,25 @@ def test_an_event_inside_a_running_quotation_is_attributed(pipeline):
     assault = _one(events, "ASSAULT")
     assert assault.certainty.label == "attributed"
     assert "defence minister" in assault.certainty.attributed_to
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A car bombing in Kabul killed five Afghan soldiers and wounded 110 Afghan civilians.",
+                     id="toll-of-one-attack"),
+        pytest.param("Al-Qaeda leader Hamza bin Laden was killed by US forces in a counter-terrorism operation.",
+                     id="killed-in-an-operation"),
+        pytest.param("President Trump lashed out at Mexico, accusing Mexico of doing nothing.",
+                     id="participle-says-how"),
+    ],
+)
+def test_one_action_named_twice_in_a_clause_is_one_event(pipeline, text):
+    types = [e.type for e in _events(pipeline, text) if e.type in ("ASSAULT", "ACCUSE")]
+    assert len(types) == 1, types
+
+
+def test_conjoined_actions_of_one_type_stay_apart(pipeline):
+    events = _events(pipeline, "The Samoan government declared a state of emergency, shut down all schools "
+                               "and banned children from public gatherings.")
+    assert len({e.trigger for e in events if e.type == "COERCE"}) >= 2

@@ -10,7 +10,9 @@ stage's seams:
 * ``_triggers.py`` — finding triggers: verbs, nouns, light verbs, verb+object codes;
 * ``_roles.py`` — mapping arguments to actor mentions, role filling, pairs, confidence;
 * ``_syntax.py`` — walking the parse (subjects, objects, partners, particles);
-* ``coder.py`` — :class:`EventCoder`, the stage that puts them together per sentence.
+* ``_chains.py`` — one action named twice along a predicate chain is one event;
+* ``coder.py`` — :class:`EventCoder`, the stage that puts them together per sentence;
+* ``recaps.py`` — the ``recaps`` stage: an action told again later is not emitted twice.
 """
 
 from flashpoint.stages.events._governors import Governors

@@ -21,6 +21,7 @@ from flashpoint.records import (
     Sentence,
 )
 from flashpoint.stages.certainty import CertaintyTagger, continued_quotes
+from flashpoint.stages.events._chains import dropped, one_action
 from flashpoint.stages.events._context import event_context
 from flashpoint.stages.events._governors import (
     _DEPLOYMENTS,
@@ -130,8 +131,27 @@ class EventCoder(TriggerFinder):
         (:func:`continued_quotes`)."""
         doc = draft.doc
         found = list(self.triggers(sent, mentions))
-        anchors = {f.anchor.i for f in found if not f.nominal}
         recoded, merged, skip = self._governed(found, sent)
+        # one action named twice along a predicate chain is one event: the verb's
+        repeats = one_action(found, skip)
+        events = list(self._coded(draft, sentence, sent, mentions, coded, quoted, found, recoded, merged, skip))
+        confidence: dict[tuple[int, int], float] = {}
+        for e, _ in events:
+            confidence[e.trigger] = max(confidence.get(e.trigger, 0.0), e.confidence)
+        chains = {self._char_span(doc, span): self._char_span(doc, outer.trigger) for span, outer in repeats.items()}
+        drop = dropped(chains, confidence)
+        yield from ((e, keep) for e, keep in events if e.trigger not in drop)
+
+    def _coded(
+        self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
+        coded: list[tuple[int, str, frozenset[str]]], quoted: Certainty | None, found: list[_Found],
+        recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]],
+        merged: dict[int, tuple[_Found, str]], skip: set[tuple[int, int]],
+    ) -> Iterator[tuple[Event, bool]]:
+        """The events of one sentence's triggers, as :meth:`_governed` recoded and merged them,
+        each with whether the event model keeps it."""
+        doc = draft.doc
+        anchors = {f.anchor.i for f in found if not f.nominal}
         for f in found:
             if f.trigger in skip:
                 continue
@@ -184,7 +204,7 @@ class EventCoder(TriggerFinder):
             background = _embedded(f, anchors)
             if (not sources or not targets) and override is None and not background:
                 sources, targets = _fill_roles(f, sources, targets, mentions, bounds)
-            trig_span = (doc[f.trigger[0]].idx, doc[f.trigger[1] - 1].idx + len(doc[f.trigger[1] - 1]))
+            trig_span = self._char_span(doc, f.trigger)
             certainty = self.certainty.of(f.anchor, sent)
             if override is None:
                 # what the action is (peacekeepers sent) before whether it is announced
@@ -285,6 +305,9 @@ class EventCoder(TriggerFinder):
                     self.trace(event, context)
                 yield event, kept
 
+    @staticmethod
+    def _char_span(doc, tokens: tuple[int, int]) -> tuple[int, int]:
+        return doc[tokens[0]].idx, doc[tokens[1] - 1].idx + len(doc[tokens[1] - 1])
 
     def _ranked(self, role: str, f: _Found, other: list[ActorRef], filled: list[ActorRef], sentence: Sentence,
                 trig_span: tuple[int, int], code: Code, mentions: _Mentions, background: bool, governed: bool
