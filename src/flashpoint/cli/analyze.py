@@ -77,8 +77,8 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
     done = failed = 0
     analyses: list[Analysis] = []
     fmt_in = None if input_format == "auto" else input_format
-    with sigterm_as_interrupt():
-        try:
+    try:
+        with sigterm_as_interrupt():
             for item in _analyses(pipe, sources, fmt_in, published, settings):
                 if isinstance(item, Analysis):
                     done += 1
@@ -102,14 +102,14 @@ def analyze(inputs: tuple[str, ...], sample: bool, published: date | None, fmt: 
                         store.record_skipped(origin, exc.code, exc.message)
                     if fmt == "jsonl":
                         click.echo(json.dumps(render.failure_record(record_id, exc.code, str(exc)), ensure_ascii=False))
-        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what was stored stays stored
-            how, status = stop_status(stop)
-            kept = f"; the {done:,} analysed so far are in the database" if store is not None else ""
-            _err(f"{how} after {done:,} articles{kept}")
-            sys.exit(status)
-        finally:  # a store failure stops the run (the group reports it): what was saved stays saved
-            if store is not None:
-                store.close()
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what was stored stays stored
+        how, status = stop_status(stop)
+        kept = f"; the {done:,} analysed so far are in the database" if store is not None else ""
+        _err(f"{how} after {done:,} articles{kept}")
+        sys.exit(status)
+    finally:  # a store failure stops the run (the group reports it): what was saved stays saved
+        if store is not None:
+            store.close()
     if fmt == "json":
         if len(analyses) == 1:
             click.echo(render.to_json(analyses[0]))

@@ -23,19 +23,36 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the main thread is, to stop a run the way Ctrl-C does."""
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated()
-
-
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM (kill, systemd, a container stopping) raises :class:`Terminated`,
-    a ``KeyboardInterrupt``: the command stops as on Ctrl-C, keeping what it has committed."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    a ``KeyboardInterrupt``: the command stops as on Ctrl-C, keeping what it has committed.
+
+    A signal that arrives while DuckDB runs a query interrupts the query, and DuckDB raises its
+    own ``RuntimeError: Query interrupted`` in place of the handler's exception: after a signal,
+    any other exception leaving the block is the interruption (and is chained to it)."""
+    received: list[KeyboardInterrupt] = []
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+        received.append(stop)
+        raise stop
+
+    previous_term = signal.signal(signal.SIGTERM, on_signal)
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:  # Ctrl-C as usual, but noted
+        signal.signal(signal.SIGINT, on_signal)
     try:
         yield
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        if received:
+            raise received[0] from exc
+        raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def stop_status(stop: KeyboardInterrupt) -> tuple[str, int]:
