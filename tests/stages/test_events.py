@@ -524,3 +524,38 @@ def test_an_event_inside_a_running_quotation_is_attributed(pipeline):
     assault = _one(events, "ASSAULT")
     assert assault.certainty.label == "attributed"
     assert "defence minister" in assault.certainty.attributed_to
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        pytest.param("A United Nations inquiry concluded that Syrian forces had shelled the hospital.",
+                     (("UN",), "ACCUSE", ("SYR",)), "ASSAULT", id="finding-accuses"),
+        pytest.param("The Japanese prime minister recommended that Russian troops withdraw from the islands.",
+                     (("JPN",), "REQUEST", ("RUS",)), "RETREAT", id="recommendation-requests"),
+        pytest.param("The French president cited the Iranian government's repression of protesters.",
+                     (("FRA",), "ACCUSE", ("IRN",)), "ASSAULT", id="citation-accuses"),
+        pytest.param("The Kenyan parliament voted on a resolution to expel French troops.",
+                     (("KEN",), "REQUEST", ("FRA",)), "SANCTION", id="resolution-demands"),
+        pytest.param('The Polish president said, "Germany needs to send more tanks."',
+                     (("POL",), "REQUEST", ("DEU",)), "MOBILIZE", id="semi-modal-demand"),
+    ],
+)
+def test_said_content_is_the_speech_act(pipeline, text, expected, absent):
+    # the finding, recommendation, citation or vote is the event, by whoever makes it; the
+    # action it is about is its content, no event of its own (governors.toml)
+    events = _events(pipeline, text)
+    assert expected in _dyads(events)
+    assert absent not in {e.type for e in events}
+
+
+def test_a_finding_of_no_harm_leaves_the_action(pipeline):
+    events = _events(pipeline, "Inspectors found that Iran had cooperated with the agency.")
+    assert "ACCUSE" not in {e.type for e in events}
+
+
+def test_what_is_characterised_is_no_event(pipeline):
+    # "called the deal 'lousy'" criticises the deal; no agreement is made
+    events = _events(pipeline, 'The Italian minister called the Greek government\'s proposed deal "a disaster".')
+    assert "AGREE" not in {e.type for e in events}
+    assert any(e.type == "ACCUSE" for e in events)

@@ -142,8 +142,10 @@ class EventCoder(TriggerFinder):
             sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
             targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
             if inner is not None:
-                if kind not in ("request", "command"):  # who is asked to act is not who asks
+                if kind not in ("request", "command", "finding"):  # who is asked to act is not who asks
                     sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                if kind == "finding":  # "ruled that the government had violated …": found against it
+                    targets = targets or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
                 if kind == "command":
                     # whom the action ordered is done to: "ordered troops to attack Kharkiv"
                     # Kharkiv, not the troops; else the party ordered ("ordered the network to
@@ -157,7 +159,9 @@ class EventCoder(TriggerFinder):
             override = recoded.get(inner.trigger if inner is not None else f.trigger)
             if override is not None and override[2] == "demand" and override[1] is not None:
                 # "the ministry said Armenia must withdraw": the ministry demands, of Armenia
-                speaker = _dedupe(a for t in _own_subject(override[1]) for a in _actors_of(t, mentions, bounds))
+                said_by = _own_subject(override[1]) or (  # "cited … and said, 'They need to …'"
+                    _own_subject(override[1].head) if override[1].dep_ == "conj" else [])
+                speaker = _dedupe(a for t in said_by for a in _actors_of(t, mentions, bounds))
                 sources, targets = speaker, (sources or targets)
             elif f.reciprocal:
                 targets = sources
@@ -348,6 +352,9 @@ class EventCoder(TriggerFinder):
             if f.nominal and _asked_for(f.anchor, verbal, governors.request):
                 skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
                 continue
+            said = self._said(f, verbal, demanded, skip, merged, recoded)
+            if said:
+                continue
             mood = None if f.nominal else governors.mood(f.anchor)
             if mood is None:
                 continue
@@ -413,6 +420,43 @@ class EventCoder(TriggerFinder):
                 for g in missions:  # the mission goes where the envoys were sent ("to Qatar")
                     merged.setdefault(g.anchor.i, (f, "means"))
         return recoded, merged, skip
+
+    def _said(self, f: _Found, verbal: dict[int, _Found], demanded: set[int], skip: set[tuple[int, int]],
+              merged: dict[int, tuple[_Found, str]],
+              recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]]) -> bool:
+        """An action that is the content of a finding, a recommendation, a citation, a
+        resolution or a demand with a semi-modal (``Governors.said``) is coded as that act, as
+        a demand is: by whoever finds, recommends or cites, against the content's agent
+        (``governors.toml``). Returns whether ``f`` was dealt with."""
+        governors = self.lexicon.governors
+        said = governors.said(f.anchor)
+        if said is None:
+            return False
+        kind, head = said
+        conflict = f.code.quad_class in (3, 4)
+        if kind == "finding" and not conflict:
+            return False  # "found the country had complied": what was found stands
+        if kind == "citation" and not conflict:
+            skip.add(f.trigger)  # "cited Article 5 of the NATO treaty": a topic
+            return True
+        if head.i in demanded:
+            skip.add(f.trigger)  # "had lied and violated that deal": one finding
+            return True
+        demanded.add(head.i)
+        outer = verbal.get(head.i)
+        if outer is not None and outer is not f:
+            # the governing word is an event of its own: it names the party acted on
+            skip.add(f.trigger)
+            merged.setdefault(head.i, (f, "finding" if kind == "finding" else "request"))
+            return True
+        codes = dict(governors.said_codes)
+        code = codes.get(kind, governors.demand_code)
+        senses = self.lexicon.senses
+        if kind == "finding" and senses is not None and senses.by_court(head):
+            code = governors.court_finding_code
+        # coded as a demand is: the speaker as source, the content's parties as target
+        recoded[f.trigger] = (self.lexicon.codes[code], head, "demand")
+        return True
 
     def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef], targets: list[ActorRef]) -> Code:
         """Codes that depend on what the arguments are: a call for sanctions or strikes is a
