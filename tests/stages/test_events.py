@@ -559,3 +559,10 @@ def test_what_is_characterised_is_no_event(pipeline):
     events = _events(pipeline, 'The Italian minister called the Greek government\'s proposed deal "a disaster".')
     assert "AGREE" not in {e.type for e in events}
     assert any(e.type == "ACCUSE" for e in events)
+
+
+def test_the_offence_charged_is_no_event_of_its_own(pipeline):
+    # "convicted of attacking": the conviction is the event, the attack its charge
+    events = _events(pipeline, "The Ukrainian captain was convicted of attacking Russian border guards.")
+    assert "ACCUSE" in {e.type for e in events}
+    assert "ASSAULT" not in {e.type for e in events}

@@ -419,6 +419,13 @@ class EventCoder(TriggerFinder):
                 skip.add(f.trigger)
                 for g in missions:  # the mission goes where the envoys were sent ("to Qatar")
                     merged.setdefault(g.anchor.i, (f, "means"))
+        # "was convicted of making false statements and obstructing the administration",
+        # "impeached over perceived violations of the Act": the offence charged is the content
+        # of the charge, no event of its own (annotation guide §9.1: code the ACCUSE)
+        anchors = {g.anchor.i: g for g in found}
+        for f in found:
+            if f.trigger not in skip and f.trigger not in recoded and _charged_with(f.anchor, anchors):
+                skip.add(f.trigger)
         return recoded, merged, skip
 
     def _said(self, f: _Found, verbal: dict[int, _Found], demanded: set[int], skip: set[tuple[int, int]],
@@ -539,6 +546,25 @@ class EventCoder(TriggerFinder):
             # criminals") stays a threat
             return code
         return intent or code
+
+
+_CHARGED_WITH = frozenset({"of", "over", "for", "with"})
+
+
+def _charged_with(anchor: Token, anchors: dict[int, _Found]) -> bool:
+    """Whether an action is what an accusation, a conviction or an arrest (another trigger of
+    the sentence) is of, over, for or with: "convicted [of] obstructing", "charged [with]
+    murder" — not an absolute clause with a subject of its own ("with Scalise calling it …")."""
+    tok = anchor
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ not in ("pobj", "pcomp") or tok.head.dep_ != "prep" or tok.head.lower_ not in _CHARGED_WITH:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.children):
+        return False
+    charge = anchors.get(tok.head.head.i)
+    return charge is not None and charge.anchor.i != anchor.i and (
+        charge.code.type == "ACCUSE" or charge.code.cameo.startswith("173"))
 
 
 def _foreign(sources: list[ActorRef], targets: list[ActorRef]) -> bool:
