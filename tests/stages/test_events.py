@@ -566,3 +566,13 @@ def test_the_offence_charged_is_no_event_of_its_own(pipeline):
     events = _events(pipeline, "The Ukrainian captain was convicted of attacking Russian border guards.")
     assert "ACCUSE" in {e.type for e in events}
     assert "ASSAULT" not in {e.type for e in events}
+
+
+def test_a_demand_with_the_speech_verb_parsed_below_it(pipeline):
+    # the parser hangs "says" below "must be recalled": the court still demands it, and the
+    # demand was made (its "must" is what is demanded, not a doubt)
+    events = _events(pipeline, "The court says the suspension was unlawful and void — so the British Parliament "
+                               "must be recalled immediately.")
+    demand = [e for e in events if e.type == "REQUEST"]
+    assert demand and demand[0].certainty.label == "asserted"
+    assert "SANCTION" not in {e.type for e in events}

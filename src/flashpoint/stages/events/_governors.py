@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from flashpoint.errors import DataFileError
-from flashpoint.stages.events._syntax import _RELATIVE, _SUBJECTS
+from flashpoint.stages.events._syntax import _RELATIVE, _SUBJECTS, _own_subject
 from flashpoint.stages.wordforms import is_one_of as _is
 
 if TYPE_CHECKING:
@@ -150,6 +150,13 @@ class Governors:
             c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children
         ):  # "the ministry said Armenia must withdraw": a demand
             return "demand", clause.head
+        if any(c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children):
+            # the same with the speech verb parsed below the clause said: "Court says
+            # prorogation was unlawful — so Parliament must be recalled"
+            said = next((c for c in clause.children if c.dep_ in ("ccomp", "parataxis")
+                         and _is(c, self.demand_speech) and _own_subject(c)), None)
+            if said is not None:
+                return "demand", said
         if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose

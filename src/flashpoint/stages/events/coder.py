@@ -202,6 +202,11 @@ class EventCoder(TriggerFinder):
                 code, governor, kind = override
                 if kind == "demand" and governor is not None:
                     certainty = self.certainty.of(governor, sent)  # the demand was made
+                    if certainty.label == "hypothetical" and set(certainty.cues) <= self.lexicon.governors.demand_modals:
+                        # its "must" is what is demanded, not a doubt about the saying (a speech
+                        # verb parsed below the clause: "Court says … so Parliament must be …")
+                        label = "attributed" if certainty.attributed_to else "asserted"
+                        certainty = replace(certainty, label=label, cues=())
                 elif code.type == "REJECT" and inner is None:
                     # the refusal happened: as certain as the word that refuses; "will not
                     # lift the embargo" is announced
