@@ -576,3 +576,9 @@ def test_a_demand_with_the_speech_verb_parsed_below_it(pipeline):
     demand = [e for e in events if e.type == "REQUEST"]
     assert demand and demand[0].certainty.label == "asserted"
     assert "SANCTION" not in {e.type for e in events}
+
+
+def test_what_demands_list_is_no_event(pipeline):
+    events = _events(pipeline, "The Georgian protesters' demands include an investigation of the police and the "
+                               "release of the detained students.")
+    assert not {"ACCUSE", "RETREAT"} & {e.type for e in events}

@@ -295,6 +295,26 @@ def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) 
             and prep.head.i in verbal and _is(prep.head, request))
 
 
+def _listed_in_demands(noun: Token, demand_nouns: frozenset[str]) -> bool:
+    """Whether an event noun is what demands name: "Protesters' demands include investigation
+    of alleged police violence, the release and dropping of charges against protesters" — what
+    is asked for, no event yet (the nouns of a request, ``[refusal] nouns``)."""
+    tok = noun
+    for _ in range(6):  # up through the list and its of-phrases: "the release and dropping of charges"
+        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
+            break  # a verb's own prepositional object: not a member of the list
+        if tok.dep_ not in ("conj", "pobj", "prep", "appos") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    head = tok.head
+    return tok.dep_ in ("dobj", "attr") and head.lemma_.lower() in _LISTING and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in demand_nouns for c in head.children)
+
+
+# verbs by which demands name what they ask for: "the demands include …", "the demand is …"
+_LISTING = frozenset({"include", "be", "involve"})
+
+
 def _contact_clause(verb: Token) -> bool:
     """ "charges he ran a hit squad": a clause read as relative that has a subject of its own."""
     return any(c.dep_ in _SUBJECTS and c.lower_ not in _RELATIVE for c in verb.children)

@@ -27,6 +27,7 @@ from flashpoint.stages.events._governors import (
     _THREATS,
     _agrees_with_a_view,
     _asked_for,
+    _listed_in_demands,
     _peacekeeping,
     _people,
     _sends_people,
@@ -356,6 +357,9 @@ class EventCoder(TriggerFinder):
         for f in found:
             if f.nominal and _asked_for(f.anchor, verbal, governors.request):
                 skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
+                continue
+            if f.nominal and _listed_in_demands(f.anchor, governors.refusal_nouns):
+                skip.add(f.trigger)  # "their demands include an investigation of …": asked for
                 continue
             said = self._said(f, verbal, demanded, skip, merged, recoded)
             if said:
