@@ -546,3 +546,61 @@ def test_conjoined_actions_of_one_type_stay_apart(pipeline):
     events = _events(pipeline, "The Samoan government declared a state of emergency, shut down all schools "
                                "and banned children from public gatherings.")
     assert len({e.trigger for e in events if e.type == "COERCE"}) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        pytest.param("A United Nations inquiry concluded that Syrian forces had shelled the hospital.",
+                     (("UN",), "ACCUSE", ("SYR",)), "ASSAULT", id="finding-accuses"),
+        pytest.param("The Japanese prime minister recommended that Russian troops withdraw from the islands.",
+                     (("JPN",), "REQUEST", ("RUS",)), "RETREAT", id="recommendation-requests"),
+        pytest.param("The French president cited the Iranian government's repression of protesters.",
+                     (("FRA",), "ACCUSE", ("IRN",)), "ASSAULT", id="citation-accuses"),
+        pytest.param("The Kenyan parliament voted on a resolution to expel French troops.",
+                     (("KEN",), "REQUEST", ("FRA",)), "SANCTION", id="resolution-demands"),
+        pytest.param('The Polish president said, "Germany needs to send more tanks."',
+                     (("POL",), "REQUEST", ("DEU",)), "MOBILIZE", id="semi-modal-demand"),
+    ],
+)
+def test_said_content_is_the_speech_act(pipeline, text, expected, absent):
+    # the finding, recommendation, citation or vote is the event, by whoever makes it; the
+    # action it is about is its content, no event of its own (governors.toml)
+    events = _events(pipeline, text)
+    assert expected in _dyads(events)
+    assert absent not in {e.type for e in events}
+
+
+def test_a_finding_of_no_harm_leaves_the_action(pipeline):
+    events = _events(pipeline, "Inspectors found that Iran had cooperated with the agency.")
+    assert "ACCUSE" not in {e.type for e in events}
+
+
+def test_what_is_characterised_is_no_event(pipeline):
+    # "called the deal 'lousy'" criticises the deal; no agreement is made
+    events = _events(pipeline, 'The Italian minister called the Greek government\'s proposed deal "a disaster".')
+    assert "AGREE" not in {e.type for e in events}
+    assert any(e.type == "ACCUSE" for e in events)
+
+
+def test_the_offence_charged_is_no_event_of_its_own(pipeline):
+    # "convicted of attacking": the conviction is the event, the attack its charge
+    events = _events(pipeline, "The Ukrainian captain was convicted of attacking Russian border guards.")
+    assert "ACCUSE" in {e.type for e in events}
+    assert "ASSAULT" not in {e.type for e in events}
+
+
+def test_a_demand_with_the_speech_verb_parsed_below_it(pipeline):
+    # the parser hangs "says" below "must be recalled": the court still demands it, and the
+    # demand was made (its "must" is what is demanded, not a doubt)
+    events = _events(pipeline, "The court says the suspension was unlawful and void — so the British Parliament "
+                               "must be recalled immediately.")
+    demand = [e for e in events if e.type == "REQUEST"]
+    assert demand and demand[0].certainty.label == "asserted"
+    assert "SANCTION" not in {e.type for e in events}
+
+
+def test_what_demands_list_is_no_event(pipeline):
+    events = _events(pipeline, "The Georgian protesters' demands include an investigation of the police and the "
+                               "release of the detained students.")
+    assert not {"ACCUSE", "RETREAT"} & {e.type for e in events}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from flashpoint.errors import DataFileError
-from flashpoint.stages.events._syntax import _RELATIVE, _SUBJECTS
+from flashpoint.stages.events._syntax import _RELATIVE, _SUBJECTS, _own_subject
 from flashpoint.stages.wordforms import is_one_of as _is
 
 if TYPE_CHECKING:
@@ -55,7 +55,15 @@ class Governors:
     denial_nouns: frozenset[str]
     demand_speech: frozenset[str]
     demand_modals: frozenset[str]
+    demand_semi_modals: frozenset[str]
     demand_code: str
+    finding: frozenset[str]
+    recommendation: frozenset[str]
+    citation: frozenset[str]
+    resolution_nouns: frozenset[str]
+    # the CAMEO code of each kind of said content (``[finding] code`` …), and a court's finding
+    said_codes: tuple[tuple[str, str], ...]
+    court_finding_code: str
 
     FILE = "governors.toml"
 
@@ -81,8 +89,54 @@ class Governors:
             denial_nouns=words("denial", "nouns"),
             demand_speech=words("demand", "speech"),
             demand_modals=words("demand", "modals"),
+            demand_semi_modals=words("demand", "semi_modals"),
             demand_code=str(data.get("demand", {}).get("code", "")),
+            finding=words("finding", "words"),
+            recommendation=words("recommendation", "words"),
+            citation=words("citation", "words"),
+            resolution_nouns=words("resolution", "nouns"),
+            said_codes=tuple((kind, str(data.get(kind, {}).get("code", "")))
+                             for kind in ("finding", "recommendation", "citation", "resolution")),
+            court_finding_code=str(data.get("finding", {}).get("court_code", "")),
         )
+
+    def said(self, anchor: Token) -> tuple[str, Token] | None:
+        """Whose finding, recommendation, citation or resolution the action at ``anchor`` is
+        the content of: ``(kind, word)`` — the verb that finds ("concluded evidence supported
+        his murder"), recommends ("recommended the troops withdraw") or cites ("cited the
+        government's repression"), the speech verb of a demand made with a semi-modal ("said,
+        'They need to stand by us'"), or the verb that votes a resolution ("voted on a
+        resolution to expel"); None when the action is told as it stands."""
+        clause = anchor
+        while clause.dep_ == "conj" and clause.head.i != clause.i:  # "had lied and violated that deal"
+            clause = clause.head
+        noun = clause  # "cited Article 5 of the NATO treaty": what is cited, with its of-phrase
+        while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head.head
+        if noun.dep_ == "dobj" and _is(noun.head, self.citation):
+            return "citation", noun.head
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        modal = clause.head
+        if clause.dep_ == "xcomp" and infinitive and modal.lemma_.lower() in self.demand_semi_modals and (
+                modal.dep_ == "ccomp" and _is(modal.head, self.demand_speech)):
+            return "demand", modal.head
+        if clause.dep_ in ("acl", "relcl") and infinitive and clause.head.lemma_.lower() in self.resolution_nouns:
+            voted = _verb_of(clause.head)
+            return ("resolution", voted) if voted is not None else None
+        tok, last = anchor, ""
+        for _ in range(6):
+            head = tok.head
+            if head.i == tok.i or tok.dep_ not in _CONTENT_LINKS:
+                return None
+            said = tok.dep_ == "ccomp" or (tok.dep_ == "dobj" and last == "acl")  # "concluded evidence supported"
+            if said and _is(head, self.finding):
+                return "finding", head
+            if (said or tok.dep_ in ("xcomp", "dobj")) and _is(head, self.recommendation):
+                return "recommendation", head
+            if tok.dep_ == "ccomp":
+                return None  # the content of another saying
+            tok, last = head, tok.dep_
+        return None
 
     def mood(self, anchor: Token) -> tuple[str, Token | None] | None:
         """How the action at ``anchor`` is governed: ``("intent" | "refusal" |
@@ -96,6 +150,13 @@ class Governors:
             c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children
         ):  # "the ministry said Armenia must withdraw": a demand
             return "demand", clause.head
+        if any(c.dep_ == "aux" and c.lower_ in self.demand_modals for c in clause.children):
+            # the same with the speech verb parsed below the clause said: "Court says
+            # prorogation was unlawful — so Parliament must be recalled"
+            said = next((c for c in clause.children if c.dep_ in ("ccomp", "parataxis")
+                         and _is(c, self.demand_speech) and _own_subject(c)), None)
+            if said is not None:
+                return "demand", said
         if anchor.dep_ == "advcl" and _is(anchor.head, self.refusal) and any(
             c.dep_ == "dobj" and c.lemma_.lower() in self.refusal_nouns for c in anchor.head.children
         ):  # "rejected appeals to release X", the infinitive misread as a clause of purpose
@@ -153,6 +214,24 @@ class Governors:
             elif tok.dep_ in ("xcomp", "dobj") and tok.tag_ == "VBG" and _is(tok.head, self.deliberation):
                 roots.add(tok.i)
         return roots
+
+
+# how a content action hangs on the verb that finds or recommends it, link by link: "concluded
+# [dobj] evidence [acl] supported his [dobj] murder", "determined Manafort had [ccomp] lied and
+# [conj] violated", "concluded his murder [nsubjpass] was carried out"; a relative or adverbial
+# clause on the way is background, not what was found
+_CONTENT_LINKS = frozenset({"ccomp", "conj", "dobj", "pobj", "prep", "acl", "xcomp", "nsubj", "nsubjpass"})
+
+
+def _verb_of(noun: Token) -> Token | None:
+    """The verb a noun is the object or subject of, directly or through a preposition ("voted
+    on a resolution", "passed a resolution")."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    if noun.dep_ in ("dobj", "pobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        return head
+    return None
 
 
 # how an action hangs on the word that may govern it: "refused [xcomp] to release",
@@ -214,6 +293,26 @@ def _asked_for(noun: Token, verbal: dict[int, _Found], request: frozenset[str]) 
     prep = noun.head
     return (noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("for", "on")
             and prep.head.i in verbal and _is(prep.head, request))
+
+
+def _listed_in_demands(noun: Token, demand_nouns: frozenset[str]) -> bool:
+    """Whether an event noun is what demands name: "Protesters' demands include investigation
+    of alleged police violence, the release and dropping of charges against protesters" — what
+    is asked for, no event yet (the nouns of a request, ``[refusal] nouns``)."""
+    tok = noun
+    for _ in range(6):  # up through the list and its of-phrases: "the release and dropping of charges"
+        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
+            break  # a verb's own prepositional object: not a member of the list
+        if tok.dep_ not in ("conj", "pobj", "prep", "appos") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    head = tok.head
+    return tok.dep_ in ("dobj", "attr") and head.lemma_.lower() in _LISTING and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in demand_nouns for c in head.children)
+
+
+# verbs by which demands name what they ask for: "the demands include …", "the demand is …"
+_LISTING = frozenset({"include", "be", "involve"})
 
 
 def _contact_clause(verb: Token) -> bool:

@@ -111,6 +111,9 @@ class Lexicon:
         governors = Governors.load(root / Governors.FILE)
         if getattr(codes.get(governors.demand_code), "type", None) != "REQUEST":
             raise DataFileError("[demand] code must be a REQUEST code of cameo.csv", source=Governors.FILE)
+        for kind, code in (*governors.said_codes, ("finding", governors.court_finding_code)):
+            if code not in codes:
+                raise DataFileError(f"[{kind}] codes must be CAMEO codes of cameo.csv", source=Governors.FILE)
         senses = Senses.load(root / Senses.FILE)
         for cameo in senses.codes():
             if cameo not in codes or codes[cameo].type is None:

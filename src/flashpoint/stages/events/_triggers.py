@@ -152,6 +152,9 @@ class TriggerFinder:
                 theme = [c for c in theme if c.dep_ == "dobj"]
                 # and the name is no event of its own: "called it 'a serious violation'"
                 consumed.update(t.i for t in senses.named(verb))
+                # nor is what is characterised: "called the proposed Brexit deal 'lousy'" judges
+                # the deal, it is no agreement made (the topic of the criticism or praise)
+                consumed.update(t.i for c in theme for t in c.subtree if t.pos_ == "NOUN")
         if entry is None:
             return None
         code = self.lexicon.codes[entry.cameo]

@@ -28,6 +28,7 @@ from flashpoint.stages.events._governors import (
     _THREATS,
     _agrees_with_a_view,
     _asked_for,
+    _listed_in_demands,
     _peacekeeping,
     _people,
     _sends_people,
@@ -162,8 +163,10 @@ class EventCoder(TriggerFinder):
             sources = _dedupe(a for t in f.subjects for a in _actors_of(t, mentions, bounds))
             targets = _dedupe(a for t in f.objects for a in _actors_of(t, mentions, bounds))
             if inner is not None:
-                if kind not in ("request", "command"):  # who is asked to act is not who asks
+                if kind not in ("request", "command", "finding"):  # who is asked to act is not who asks
                     sources = sources or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
+                if kind == "finding":  # "ruled that the government had violated …": found against it
+                    targets = targets or _dedupe(a for t in inner.subjects for a in _actors_of(t, mentions, bounds))
                 if kind == "command":
                     # whom the action ordered is done to: "ordered troops to attack Kharkiv"
                     # Kharkiv, not the troops; else the party ordered ("ordered the network to
@@ -177,7 +180,9 @@ class EventCoder(TriggerFinder):
             override = recoded.get(inner.trigger if inner is not None else f.trigger)
             if override is not None and override[2] == "demand" and override[1] is not None:
                 # "the ministry said Armenia must withdraw": the ministry demands, of Armenia
-                speaker = _dedupe(a for t in _own_subject(override[1]) for a in _actors_of(t, mentions, bounds))
+                said_by = _own_subject(override[1]) or (  # "cited … and said, 'They need to …'"
+                    _own_subject(override[1].head) if override[1].dep_ == "conj" else [])
+                speaker = _dedupe(a for t in said_by for a in _actors_of(t, mentions, bounds))
                 sources, targets = speaker, (sources or targets)
             elif f.reciprocal:
                 targets = sources
@@ -218,6 +223,11 @@ class EventCoder(TriggerFinder):
                 code, governor, kind = override
                 if kind == "demand" and governor is not None:
                     certainty = self.certainty.of(governor, sent)  # the demand was made
+                    if certainty.label == "hypothetical" and set(certainty.cues) <= self.lexicon.governors.demand_modals:
+                        # its "must" is what is demanded, not a doubt about the saying (a speech
+                        # verb parsed below the clause: "Court says … so Parliament must be …")
+                        label = "attributed" if certainty.attributed_to else "asserted"
+                        certainty = replace(certainty, label=label, cues=())
                 elif code.type == "REJECT" and inner is None:
                     # the refusal happened: as certain as the word that refuses; "will not
                     # lift the embargo" is announced
@@ -371,6 +381,12 @@ class EventCoder(TriggerFinder):
             if f.nominal and _asked_for(f.anchor, verbal, governors.request):
                 skip.add(f.trigger)  # "called for sanctions against Turkey": no sanctions yet
                 continue
+            if f.nominal and _listed_in_demands(f.anchor, governors.refusal_nouns):
+                skip.add(f.trigger)  # "their demands include an investigation of …": asked for
+                continue
+            said = self._said(f, verbal, demanded, skip, merged, recoded)
+            if said:
+                continue
             mood = None if f.nominal else governors.mood(f.anchor)
             if mood is None:
                 continue
@@ -435,7 +451,51 @@ class EventCoder(TriggerFinder):
                 skip.add(f.trigger)
                 for g in missions:  # the mission goes where the envoys were sent ("to Qatar")
                     merged.setdefault(g.anchor.i, (f, "means"))
+        # "was convicted of making false statements and obstructing the administration",
+        # "impeached over perceived violations of the Act": the offence charged is the content
+        # of the charge, no event of its own (annotation guide §9.1: code the ACCUSE)
+        anchors = {g.anchor.i: g for g in found}
+        for f in found:
+            if f.trigger not in skip and f.trigger not in recoded and _charged_with(f.anchor, anchors):
+                skip.add(f.trigger)
         return recoded, merged, skip
+
+    def _said(self, f: _Found, verbal: dict[int, _Found], demanded: set[int], skip: set[tuple[int, int]],
+              merged: dict[int, tuple[_Found, str]],
+              recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]]) -> bool:
+        """An action that is the content of a finding, a recommendation, a citation, a
+        resolution or a demand with a semi-modal (``Governors.said``) is coded as that act, as
+        a demand is: by whoever finds, recommends or cites, against the content's agent
+        (``governors.toml``). Returns whether ``f`` was dealt with."""
+        governors = self.lexicon.governors
+        said = governors.said(f.anchor)
+        if said is None:
+            return False
+        kind, head = said
+        conflict = f.code.quad_class in (3, 4)
+        if kind == "finding" and not conflict:
+            return False  # "found the country had complied": what was found stands
+        if kind == "citation" and not conflict:
+            skip.add(f.trigger)  # "cited Article 5 of the NATO treaty": a topic
+            return True
+        if head.i in demanded:
+            skip.add(f.trigger)  # "had lied and violated that deal": one finding
+            return True
+        demanded.add(head.i)
+        outer = verbal.get(head.i)
+        if outer is not None and outer is not f:
+            # the governing word is an event of its own: it names the party acted on
+            skip.add(f.trigger)
+            merged.setdefault(head.i, (f, "finding" if kind == "finding" else "request"))
+            return True
+        codes = dict(governors.said_codes)
+        code = codes.get(kind, governors.demand_code)
+        senses = self.lexicon.senses
+        if kind == "finding" and senses is not None and senses.by_court(head):
+            code = governors.court_finding_code
+        # coded as a demand is: the speaker as source, the content's parties as target
+        recoded[f.trigger] = (self.lexicon.codes[code], head, "demand")
+        return True
 
     def _by_parties(self, code: Code, f: _Found, sources: list[ActorRef], targets: list[ActorRef]) -> Code:
         """Codes that depend on what the arguments are: a call for sanctions or strikes is a
@@ -518,6 +578,25 @@ class EventCoder(TriggerFinder):
             # criminals") stays a threat
             return code
         return intent or code
+
+
+_CHARGED_WITH = frozenset({"of", "over", "for", "with"})
+
+
+def _charged_with(anchor: Token, anchors: dict[int, _Found]) -> bool:
+    """Whether an action is what an accusation, a conviction or an arrest (another trigger of
+    the sentence) is of, over, for or with: "convicted [of] obstructing", "charged [with]
+    murder" — not an absolute clause with a subject of its own ("with Scalise calling it …")."""
+    tok = anchor
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ not in ("pobj", "pcomp") or tok.head.dep_ != "prep" or tok.head.lower_ not in _CHARGED_WITH:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.children):
+        return False
+    charge = anchors.get(tok.head.head.i)
+    return charge is not None and charge.anchor.i != anchor.i and (
+        charge.code.type == "ACCUSE" or charge.code.cameo.startswith("173"))
 
 
 def _foreign(sources: list[ActorRef], targets: list[ActorRef]) -> bool:
