@@ -76,7 +76,8 @@ def dyad_incidents(store: Any, key: str, query: EventQuery | None = None) -> lis
     day, type, QuadClass, strongest certainty, independent sources, mean Goldstein score in the
     dyad, weighted magnitudes and events."""
     a, b = parse_dyad(key)
-    found = [u for u in dyad_layer.units(store, _pair_query(query, a, b)) if (u["actor1"], u["actor2"]) == (a, b)]
+    found = [u for u in dyad_layer.units(store, _pair_query(query, a, b), members=(a, b))
+             if (u["actor1"], u["actor2"]) == (a, b)]
     ids = [u["incident_id"] for u in found]
     sources = dict(store.fetchall("SELECT id, source_count FROM incidents WHERE id IN (SELECT unnest($ids::VARCHAR[]))",
                                   {"ids": ids})) if ids else {}
@@ -90,10 +91,19 @@ def daily(store: Any, key: str, query: EventQuery | None, incidents: list[dict[s
     """Per-day channels of a dyad: the daily rows of :func:`dyads.timeline` (incidents, per
     QuadClass, conflict and cooperation) and the dyad's incidents per certainty label."""
     a, b = parse_dyad(key)
+    return _days(_pair_timeline(store, a, b, query), a, b, incidents)
+
+
+def _pair_timeline(store: Any, a: str, b: str, query: EventQuery | None) -> Any:
+    """The timeline of one dyad: its members only, no volume (neither is drawn)."""
+    return dyad_layer.timeline(store, _pair_query(query, a, b), members=(a, b), volume=False)
+
+
+def _days(timeline: Any, a: str, b: str, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     labels: dict[Any, Counter[str]] = defaultdict(Counter)
     for inc in incidents:
         labels[inc["date"]][inc["certainty"]] += 1
-    rows = dyad_layer.timeline(store, _pair_query(query, a, b)).rows
+    rows = timeline.rows
     return [{"date": r.period, "count": r.incidents, "conflict": r.conflict, "cooperation": r.cooperation,
              **{f"q{q}": n for q, n in zip(QUAD_NAMES, r.quads, strict=True)},
              **{label: labels[r.period][label] for label in CERTAINTY_ORDER}}
@@ -106,9 +116,10 @@ def dyad_timeline(store: Any, key: str, query: EventQuery | None = None) -> dict
     key = dyad_key(a, b)
     incidents = dyad_incidents(store, key, query)
     pair = _pair_query(query, a, b)
+    days = _pair_timeline(store, a, b, query)  # its coarse_events are the undated ones: not counted twice
     return {
-        "key": key, "a": a, "b": b, "incidents": incidents, "days": daily(store, key, query, incidents),
-        "undated": dyad_layer.coarse_events(store, pair),
+        "key": key, "a": a, "b": b, "incidents": incidents, "days": _days(days, a, b, incidents),
+        "undated": days.coarse_events,
         "escalation": states(store, [key], pair)[key],
     }
 
