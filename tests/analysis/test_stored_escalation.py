@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from hand_store import HandStore
+from hand_store import DAY0, HandStore
 
 from flashpoint.analysis.escalation import EscalationRules
 from flashpoint.analysis.stored_escalation import escalation, store_series
@@ -169,3 +169,39 @@ def test_the_rules_preset_fits_the_store_not_the_query():
     for query in (EventQuery(dyad="ARM-AZE"), EventQuery(actors=("ARM",)), EventQuery(types=("ASSAULT",))):
         assert choose_rules(store, query)[0].name == "wire"
     assert choose_rules(store, EventQuery(since=date(2030, 1, 1)))[0].name == "articles"  # an empty window
+
+
+_OLD_CHOICE = """
+SELECT count(*) FILTER (a.outlet LIKE 'import:%'), count(*),
+       count(DISTINCT a.id) FILTER (a.outlet IS NULL OR a.outlet NOT LIKE 'import:%'),
+       count(DISTINCT a.published) FILTER (a.outlet IS NULL OR a.outlet NOT LIKE 'import:%')
+FROM events e JOIN articles a ON a.id = e.article_id {where}"""
+
+
+def test_the_preset_counts_are_those_of_every_event_joined_to_its_article():
+    """The preset is chosen from the window's events counted per article, then joined to the
+    articles: the same counts (and so the same preset and reason) as the join of every event."""
+    from flashpoint.analysis.stored_escalation import _choose, choose_rules
+
+    h = HandStore()
+    for k in range(30):  # analysed articles of several events, some on the same day
+        for j in range(1 + k % 3):
+            h.event(f"a{k}", k % 9, "RUS", "UKR", incident=f"i{k}-{j}")
+    for k in range(25):  # imported event rows: a majority in the first days only
+        h.article(f"imp{k}", published=DAY0, outlet="import:gdelt")
+        h.event(f"imp{k}", k % 3, "ARM", "AZE")
+    h.event("undated", None, "ARM", "AZE")
+    store = h.write(Store(":memory:"))
+    windows = [(None, None), (DAY0, DAY0 + timedelta(days=2)), (DAY0 + timedelta(days=4), None),
+               (None, DAY0 + timedelta(days=1)), (date(2030, 1, 1), None)]
+    reasons = set()
+    for since, until in windows:
+        where = EventQuery(since=since, until=until).events_where("e")
+        imported, events, articles, days = store.fetchall(_OLD_CHOICE.format(where=where.sql), where.params)[0]
+        rules, why = _choose(store, since, until)
+        assert f"{articles:,} analysed articles" in why or f"{imported:,} of {events:,} events" in why, why
+        if imported * 2 <= events and days:
+            assert f"{articles / days:.3g} per day" in why
+        assert choose_rules(store, EventQuery(since=since, until=until)) == (rules, why)
+        reasons.add(rules.name)
+    assert reasons == {"wire", "articles"}  # both presets were chosen: the test can tell them apart
