@@ -230,6 +230,8 @@ def pairs_sql(query: EventQuery, period: str, directed: bool, unit: str, *, mate
     labels = "['" + "', '".join(STRENGTH) + "']"
     strength = f"list_position({labels}, p.certainty)"
     strongest = f"{labels}[min(strength)]"
+    if materialised:
+        return f"WITH {pairs},{_stored_units(strength, labels)}", params
     sql = f"""
 WITH {pairs},
 kinds AS (
@@ -253,6 +255,35 @@ units AS (
     FROM kinds
     GROUP BY actor1, actor2, unit_id)"""
     return sql, params
+
+
+def _stored_units(strength: str, labels: str) -> str:
+    """``units`` from stored pairs, whose ``pure`` says the unit's rows share one type and QuadClass
+    (:func:`refresh`): the same rows as the two groupings of :func:`pairs_sql`, but only the units
+    that are not pure are grouped per type and QuadClass (``mains``); every sum, minimum and count
+    of a unit is the same over its rows as over its kinds' partial results."""
+    return f"""
+mains AS (
+    SELECT actor1, actor2, unit_id, arg_min(type, (-n, type, quad_class)) AS type,
+           arg_min(quad_class, (-n, type, quad_class)) AS quad_class
+    FROM (SELECT p.actor1, p.actor2, p.unit_id, p.type, p.quad_class, count(*) AS n
+          FROM pairs p WHERE NOT p.pure GROUP BY ALL)
+    GROUP BY actor1, actor2, unit_id),
+whole AS (
+    SELECT p.actor1, p.actor2, p.unit_id,
+           coalesce(min(p.period) FILTER (p.certainty <> 'negated'), min(p.period)) AS period,
+           coalesce(min(p.date_start) FILTER (p.certainty <> 'negated'), min(p.date_start)) AS first_day,
+           sum(p.goldstein) / nullif(count(p.goldstein), 0) AS goldstein, {labels}[min({strength})] AS certainty,
+           bool_and(p.pure) AS pure, any_value(p.type) AS type, any_value(p.quad_class) AS quad_class,
+           any_value(p.incident_id) AS incident_id, count(*)::BIGINT AS events
+    FROM pairs p
+    GROUP BY p.actor1, p.actor2, p.unit_id),
+units AS (
+    -- a pure unit's rows all have its type (any_value: NULL only when all are NULL)
+    SELECT w.actor1, w.actor2, w.unit_id, w.period, w.first_day, w.goldstein, w.certainty,
+           CASE WHEN w.pure THEN w.type ELSE m.type END AS type,
+           CASE WHEN w.pure THEN w.quad_class ELSE m.quad_class END AS quad_class, w.incident_id, w.events
+    FROM whole w LEFT JOIN mains m USING (actor1, actor2, unit_id))"""
 
 
 _INCIDENT = "coalesce(ie.incident_id, 'event:' || e.article_id || ':' || e.position)"
@@ -368,7 +399,8 @@ def _stored_pairs(query: EventQuery, period: str, directed: bool, unit: str, kee
     sql = _pairs_cte(f"""
     SELECT e.article_id, e.position, e.type, e.quad_class, e.goldstein, e.certainty, e.date_start,
            date_trunc('{period}', e.date_start)::DATE AS period, e.root, e.incident_id,
-           {_unit_id(unit, 'e.incident_id')} AS unit_id, {a} AS actor1, {b} AS actor2
+           {_unit_id(unit, 'e.incident_id')} AS unit_id, {a} AS actor1, {b} AS actor2,
+           {"e.pure" if unit == "incidents" else "TRUE"} AS pure  -- an event unit has one row per dyad
     FROM dyad_events e
     {where.sql}""", keep)
     return sql, params
@@ -406,7 +438,7 @@ pairs AS (
          AND r.actor1 = d.actor2 AND r.actor2 = d.actor1 AND d.actor1 <> d.actor2)
 SELECT p.article_id, p.event_position, p.actor1, p.actor2, p.source_codes, p.target_codes,
        coalesce(every.codes, []), p.mirror, p.mirror_source_codes, p.mirror_target_codes, e.type, e.quad_class, e.goldstein, e.certainty, e.confidence,
-       e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {incident}, i.source_count
+       e.date_start, e.date_end, coalesce(a.duplicate_of, a.id), {incident}, i.source_count, NULL
 FROM pairs p
 JOIN events e ON e.article_id = p.article_id AND e.position = p.event_position
 JOIN articles a ON a.id = e.article_id
@@ -416,6 +448,16 @@ LEFT JOIN every ON every.article_id = p.article_id AND every.event_position = p.
 -- sorted by members: a dyad's rows fill few row groups, which a dyad page's scan alone reads
 -- (60 -> 12 ms on a million events; the refresh takes about a second longer)
 ORDER BY p.actor1, p.actor2"""
+
+# an incident's rows in an undirected dyad (mirror rows too: they are the same events, so the
+# rows of a directed dyad are a subset) all share one type and QuadClass; after the slices, since
+# an incident's events span articles of several slices
+_PURE = """
+UPDATE dyad_events d SET pure = k.kinds = 1
+FROM (SELECT least(actor1, actor2) AS a, greatest(actor1, actor2) AS b, incident_id,
+             count(DISTINCT (type, quad_class)) AS kinds
+      FROM dyad_events GROUP BY ALL) k
+WHERE k.a = least(d.actor1, d.actor2) AND k.b = greatest(d.actor1, d.actor2) AND k.incident_id = d.incident_id"""
 
 _FRESH: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
@@ -433,6 +475,7 @@ def refresh(store: Any) -> int:
         part = f"hash(article_id) % {parts} = {k}"
         store.execute(_REFRESH.format(part=part, incident=_INCIDENT).replace(
             "JOIN events e ON", f"JOIN (SELECT * FROM events WHERE {part}) e ON"))
+    store.execute(_PURE)
     (fingerprint,) = store.fetchall(_FINGERPRINT)[0]
     store.execute("INSERT INTO dyad_events_state VALUES ($f, now()::TIMESTAMP)", {"f": fingerprint})
     _FRESH.pop(store, None)
