@@ -132,14 +132,15 @@ def fit(examples: list[Example], penalty: float, defaults: dict[str, str]) -> An
     from scipy.sparse import csr_matrix
     from sklearn.decomposition import PCA
 
-    from flashpoint.models.type_model import Reducer, TypeModel, crossed
+    from flashpoint.models.logistic import Projection
+    from flashpoint.models.type_model import TypeModel, crossed
 
     reducers = {}
     for name in ("trig", "obj", "subj"):
         rows = [e.vectors[name] for e in examples if e.vectors.get(name) and any(e.vectors[name])]
         if len(rows) > COMPONENTS * 4:
             pca = PCA(n_components=COMPONENTS, random_state=0).fit(np.asarray(rows))
-            reducers[name] = Reducer(pca.mean_.astype("float64"), pca.components_.astype("float64"))
+            reducers[name] = Projection(pca.mean_.astype("float64"), pca.components_.astype("float64"))
     counts = Counter(k for e in examples for k in e.feats if k.startswith(SPARSE))
     model0 = TypeModel({"_": 0.0}, 0.0, 0.0, {}, reducers, defaults)
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from flashpoint.errors import DataFileError
-from flashpoint.models.type_model import LEXICON, Reducer, TypeModel, crossed
+from flashpoint.models.logistic import Projection
+from flashpoint.models.type_model import LEXICON, TypeModel, crossed
 from flashpoint.stages.events import EventCoder
 
 
@@ -29,7 +30,7 @@ def test_another_type_replaces_the_lexicons_only_by_the_margin():
 
 
 def test_a_model_file_round_trips_and_bad_files_are_refused(tmp_path):
-    reducer = Reducer(np.zeros(3), np.eye(2, 3))
+    reducer = Projection(np.zeros(3), np.eye(2, 3))
     model = TypeModel({"COERCE|obj_v0": 0.5}, 0.0, 0.2, {"C": 0.1}, {"obj": reducer}, {"COERCE": "173"})
     path = tmp_path / "type_model.json"
     path.write_text(json.dumps(model.to_dict()))

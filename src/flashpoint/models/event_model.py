@@ -18,10 +18,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import numpy as np
-
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import ModelFile, finite
+from flashpoint.models.logistic import ModelFile, Projection, finite
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +122,7 @@ def features(c: EventContext, projection: Projection | None = None, kind_copies:
     if c.habitual:
         f["habitual"] = 1.0
     if projection is not None:
-        f.update(projection.features(c.vector))
+        f.update(projection.features(c.vector, "vec"))
     if not kind_copies:
         return f
     # Each feature also counts once more in a copy for the kind of text, so the model can learn
@@ -138,45 +136,6 @@ def features(c: EventContext, projection: Projection | None = None, kind_copies:
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
     """The lowest edge at or below ``value`` ("3" for 4 with edges 0, 1, 3, 6)."""
     return str(max(e for e in edges if e <= value))
-
-
-@dataclass(frozen=True, slots=True)
-class Projection:
-    """The trigger's word vector reduced to a few components (principal components fitted by
-    the training script on its events' trigger vectors): ``components · (vector - mean)``. The
-    components say what kind of word the trigger is (an attack, a meeting, a ruling …) beyond
-    its lemma, which the model only knows for lemmas seen often enough."""
-
-    mean: np.ndarray
-    components: np.ndarray  # k × dim
-
-    def features(self, vector: tuple[float, ...]) -> dict[str, float]:
-        """``vec0`` … of the trigger's vector; nothing for a vector missing or of another size
-        (another spaCy pipeline, or a word it has no vector for)."""
-        if len(vector) != self.mean.shape[0] or not any(vector):
-            return {}
-        # a product and a sum rather than ``@``: the matrix product goes to the BLAS library,
-        # whose threads, one set per worker process, fought over the cores (two workers ran at
-        # 0.68 of raw spaCy's speed instead of 0.97); the numbers are the same
-        reduced = (self.components * (np.asarray(vector, dtype="float64") - self.mean)).sum(axis=1)
-        return {f"vec{i}": float(x) for i, x in enumerate(reduced)}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Projection:
-        try:
-            mean = np.asarray(data["mean"], dtype="float64")
-            components = np.asarray(data["components"], dtype="float64")
-        except (TypeError, KeyError, ValueError) as exc:
-            raise DataFileError(f"invalid event model: bad projection ({exc})", source=EventModel.FILE) from None
-        if mean.ndim != 1 or components.ndim != 2 or components.shape[1] != mean.shape[0] \
-                or not (np.isfinite(mean).all() and np.isfinite(components).all()):
-            raise DataFileError("invalid event model: the projection must be a mean vector and a matrix of "
-                                "components of its size, all finite", source=EventModel.FILE)
-        return cls(mean, components)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mean": [round(float(x), 5) for x in self.mean],
-                "components": [[round(float(x), 5) for x in row] for row in self.components]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +199,7 @@ class EventModel(ModelFile):
         if not isinstance(kind_copies, bool):
             raise DataFileError("invalid event model: kind_copies must be true or false", source=cls.FILE)
         return cls(weights, bias, threshold, meta,
-                   Projection.from_dict(projection) if projection is not None else None,
+                   Projection.from_dict(projection, cls) if projection is not None else None,
                    (float(calibration[0]), float(calibration[1])) if calibration is not None else None,
                    kind_copies)
 

@@ -17,10 +17,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import numpy as np
-
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import ModelFile
+from flashpoint.models.logistic import ModelFile, Projection
 from flashpoint.records import PLOVER_TYPES
 
 #: The shared feature of the candidate that is the lexicon's own type.
@@ -38,38 +36,6 @@ def crossed(type_: str, context: dict[str, float], lexicon_type: str | None) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class Reducer:
-    """A word vector reduced to a few principal components: ``components · (vector - mean)``."""
-
-    mean: np.ndarray
-    components: np.ndarray  # k × dim
-
-    def features(self, name: str, vector: tuple[float, ...]) -> dict[str, float]:
-        if len(vector) != self.mean.shape[0] or not any(vector):
-            return {}
-        # a product and a sum rather than ``@``: BLAS threads fight over the cores of workers
-        reduced = (self.components * (np.asarray(vector, dtype="float64") - self.mean)).sum(axis=1)
-        return {f"{name}_v{i}": float(x) for i, x in enumerate(reduced)}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Reducer:
-        try:
-            mean = np.asarray(data["mean"], dtype="float64")
-            components = np.asarray(data["components"], dtype="float64")
-        except (TypeError, KeyError, ValueError) as exc:
-            raise DataFileError(f"invalid type model: bad projection ({exc})", source=TypeModel.FILE) from None
-        if mean.ndim != 1 or components.ndim != 2 or components.shape[1] != mean.shape[0] \
-                or not (np.isfinite(mean).all() and np.isfinite(components).all()):
-            raise DataFileError("invalid type model: a projection must be a mean vector and a matrix of "
-                                "components of its size, all finite", source=TypeModel.FILE)
-        return cls(mean, components)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mean": [round(float(x), 5) for x in self.mean],
-                "components": [[round(float(x), 5) for x in row] for row in self.components]}
-
-
-@dataclass(frozen=True, slots=True)
 class TypeModel(ModelFile):
     """Scores a trigger's candidate types; :meth:`choose` keeps the lexicon's unless another
     is more probable by ``margin``."""
@@ -78,7 +44,7 @@ class TypeModel(ModelFile):
     bias: float  # unused by a conditional logit; kept for the shared file checks
     threshold: float  # the margin: how much more probable another type must be
     meta: dict[str, Any] = field(default_factory=dict)
-    reducers: dict[str, Reducer] = field(default_factory=dict)  # "trig", "obj", "subj"
+    reducers: dict[str, Projection] = field(default_factory=dict)  # "trig", "obj", "subj"
     defaults: dict[str, str] = field(default_factory=dict)  # PLOVER type → its usual CAMEO code
 
     FORMAT: ClassVar[str] = "flashpoint-type-model-1"
@@ -98,7 +64,7 @@ class TypeModel(ModelFile):
                 t in PLOVER_TYPES and isinstance(c, str) and c.isdigit() for t, c in defaults.items()):
             raise DataFileError("invalid type model: reducers must be an object of projections, defaults "
                                 "an object of PLOVER type → CAMEO code", source=cls.FILE)
-        return cls(weights, bias, threshold, meta, {k: Reducer.from_dict(v) for k, v in reducers.items()},
+        return cls(weights, bias, threshold, meta, {k: Projection.from_dict(v, cls) for k, v in reducers.items()},
                    {str(k): str(v) for k, v in defaults.items()})
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +77,7 @@ class TypeModel(ModelFile):
         """The context features with the word vectors reduced."""
         out = dict(feats)
         for name, reducer in self.reducers.items():
-            out.update(reducer.features(name, vectors.get(name, ())))
+            out.update(reducer.features(vectors.get(name, ()), f"{name}_v"))
         return out
 
     def probabilities(self, context: dict[str, float], types: list[str], lexicon_type: str | None) -> list[float]:
