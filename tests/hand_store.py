@@ -3,6 +3,7 @@ inserted row by row, so that every number a test expects can be counted on the f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,6 +11,18 @@ from typing import Any
 from flashpoint.store import Store
 
 DAY0 = date(2024, 3, 4)  # a Monday
+
+
+def same(a: Any, b: Any) -> bool:
+    """Two results of the analysis layer equal, nested lists, tuples and dicts included; floats
+    within 1e-9 (sums may add in another order), NaN equal to NaN."""
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
 
 
 def code_parts(code: str) -> tuple[str | None, str | None, str | None]:

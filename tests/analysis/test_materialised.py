@@ -4,10 +4,9 @@ makes them stale until the next refresh."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
-from hand_store import DAY0, HandStore
+from hand_store import DAY0, HandStore, same
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,15 +29,6 @@ QUERIES = [EventQuery(), EventQuery(dyad="ARM-AZE"), EventQuery(dyad="AZEMIL>ARM
            EventQuery(since=date(2024, 3, 10), until=date(2024, 3, 25)), EventQuery(min_certainty="attributed"),
            EventQuery(min_sources=2), EventQuery(min_confidence=0.5)]
 
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
 
 
 def _everything(store: Store) -> list:
@@ -65,7 +55,7 @@ def test_refreshed_table_gives_the_rows_of_the_joins(events):
     joined = _everything(store)
     dyads.refresh(store)
     assert dyads.materialised(store)
-    assert _same(_everything(store), joined)
+    assert same(_everything(store), joined)
 
 
 def test_a_write_makes_the_table_stale():

@@ -5,10 +5,9 @@ alphabetically, which neither min() nor any row's type gives."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
-from hand_store import HandStore
+from hand_store import HandStore, same
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,15 +26,6 @@ _EVENT = st.tuples(
 QUERIES = [EventQuery(), EventQuery(dyad="ARM-AZE"), EventQuery(types=("ASSAULT", "AGREE")),
            EventQuery(since=date(2024, 3, 5), until=date(2024, 3, 15)), EventQuery(min_certainty="hedged")]
 
-
-def _same(a, b) -> bool:  # floats: sums may add in another order
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
 
 
 def _all(store: Store) -> list:
@@ -58,7 +48,7 @@ def test_stored_totals_are_the_joined_totals(events):
     joined = _all(store)
     dyads.refresh(store)
     assert dyads.materialised(store)
-    assert _same(_all(store), joined)
+    assert same(_all(store), joined)
 
 
 def _store() -> Store:
