@@ -14,12 +14,11 @@ format marker; the test split is never read for it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from flashpoint.errors import DataFileError
-from flashpoint.models.logistic import ModelFile, Projection, finite
+from flashpoint.models.logistic import ModelFile, Projection, finite, sigmoid
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +226,7 @@ class EventModel(ModelFile):
 
     def probability(self, feats: dict[str, float]) -> float:
         """The regression's probability of these features (no calibration)."""
-        return _sigmoid(self.score(feats))
+        return sigmoid(self.score(feats))
 
     def score(self, feats: dict[str, float]) -> float:
         return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
@@ -238,12 +237,8 @@ class EventModel(ModelFile):
         z = part.score(part.features(c))
         if part.calibration is not None and c.article_sentences > 1:
             z = part.calibration[0] * z + part.calibration[1]
-        return _sigmoid(z)
+        return sigmoid(z)
 
     def drop_threshold(self, c: EventContext) -> float:
         """The confidence below which this event is dropped (its weight set's threshold)."""
         return self.part(c).threshold
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -61,6 +61,11 @@ def logistic_fields(data: Any, *, fmt: str, what: str, file: str, retrain: str, 
     return {k: float(v) for k, v in weights.items()}, float(bias), float(threshold), meta
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, its argument clamped to ±30 (no overflow; 1e-13 from 0 or 1)."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def finite(value: Any) -> bool:
     """A real, finite number (not a bool)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
@@ -89,7 +94,9 @@ class ModelFile:
 
     @classmethod
     def from_dict(cls, data: Any) -> Any:
-        raise NotImplementedError
+        """A plain logistic model (``weights, bias, threshold, meta``) from its JSON form,
+        refusing anything malformed; a model with more parts reads them in its own."""
+        return cls(*cls.fields(data))
 
     @classmethod
     def read_file(cls, path: Path | Traversable, name: str | None = None) -> Any:

@@ -12,11 +12,10 @@ marker.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from flashpoint.models.logistic import ModelFile
+from flashpoint.models.logistic import ModelFile, sigmoid
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +35,12 @@ class RoleModel(ModelFile):
     RETRAIN: ClassVar[str] = "training/role_model.py"
     ZERO_THRESHOLD: ClassVar[bool] = False
 
-    @classmethod
-    def from_dict(cls, data: Any) -> RoleModel:
-        """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, threshold, meta = cls.fields(data)
-        return cls(weights, bias, threshold, meta)
-
     def to_dict(self) -> dict[str, Any]:
         return {**self.meta, "format": self.FORMAT, "bias": self.bias, "threshold": self.threshold,
                 "weights": dict(sorted(self.weights.items()))}
 
     def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sigmoid(self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
 
     def best(self, candidates: list[dict[str, float]]) -> int | None:
         """The index of the most probable candidate if it reaches the threshold, else None

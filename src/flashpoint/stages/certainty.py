@@ -216,12 +216,6 @@ class WeaselModel(ModelFile):
     RETRAIN: ClassVar[str] = "training/weasel_model.py"
     ZERO_THRESHOLD: ClassVar[bool] = False
 
-    @classmethod
-    def from_dict(cls, data: Any) -> WeaselModel:
-        """Build a model from its JSON form, refusing anything malformed."""
-        weights, bias, threshold, meta = cls.fields(data)
-        return cls(weights, bias, threshold, meta)
-
     @staticmethod
     def features(sent: Span) -> dict[str, str]:
         """The features of a sentence, each with the words it shows as a cue.
