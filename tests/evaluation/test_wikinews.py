@@ -268,6 +268,23 @@ def test_score_wikinews_end_to_end():
     assert details["ece"] == pytest.approx(abs(0.95 - 1.0) / 3 + 2 * 0.65 / 3)
 
 
+def test_the_summary_breaks_scores_down_by_selection():
+    politics = WikinewsRecord("p", "t", TEXT, date(2020, 1, 3), "dev", (gold("ACCUSE", (0, 34)),))
+    wider = WikinewsRecord("w", "t", TEXT, date(2020, 1, 3), "dev", (), "wider")
+    spurious = Analysis(
+        article=Article(TEXT),
+        sentences=(Sentence(0, (0, 34)), Sentence(1, (35, 61))),
+        events=(_event(0, "ACCUSE", 3, (5, 12), 0, (), (), 0.9), _event(1, "REJECT", 3, (42, 50), 1, (), (), 0.5)),
+    )
+    _, details = score_wikinews([politics, wider], [None, spurious])
+    by = details["by_selection"]
+    assert by["politics"]["fn"] == 1 and by["politics"]["output_on_eventless"] == 0
+    assert (by["wider"]["fp"], by["wider"]["eventless_articles"], by["wider"]["output_on_eventless"]) == (2, 1, 2)
+    assert "wider (1 articles)" in details["summary"] and "2 output events on its 1 articles" in details["summary"]
+    _, alone = score_wikinews([politics], [None])
+    assert "by selection" not in alone["summary"]
+
+
 def test_no_analysis_scores_every_gold_event_as_missed():
     record = WikinewsRecord("u", "t", TEXT, date(2020, 1, 3), "test", (gold("ACCUSE", (0, 34)),))
     scores, _ = score_wikinews([record], [None])
@@ -309,8 +326,13 @@ def test_the_wikinews_article_is_cleaned_as_a_corpus_record():
 def test_the_repository_gold_set_loads_both_splits():
     folder = SETS["wikinews"].folder(resolve_data_dir())
     test, dev = SETS["wikinews"].records(folder), SETS["wikinews-dev"].records(folder)
-    assert (len(test), len(dev)) == (58, 65)
-    assert (sum(len(r.events) for r in test), sum(len(r.events) for r in dev)) == (367, 337)
+    politics = [r for r in dev if r.selection == "politics"]
+    # the test split is frozen: the same 58 articles and 367 events, all of the first selection;
+    # dev holds the 65 politics articles and any later, wider selection
+    assert (len(test), sum(len(r.events) for r in test)) == (58, 367)
+    assert {r.selection for r in test} == {"politics"}
+    assert (len(politics), sum(len(r.events) for r in politics)) == (65, 337)
+    assert {r.selection for r in dev} <= {"politics", "wider"}
     assert {r.split for r in test} == {"test"} and not {r.url for r in test} & {r.url for r in dev}
     for r in test + dev:
         for e in r.events:

@@ -575,6 +575,9 @@ class WikinewsRecord:
     published: date
     split: str
     events: tuple[GoldEvent, ...]
+    # "politics" (the first 123 articles: politics and conflict) or "wider" (the rest of the
+    # corpus's dev articles: courts, crime, disasters, obituaries, interviews — most have no event)
+    selection: str = "politics"
 
 
 def _span_of(value: Any, where: str) -> Span | None:
@@ -628,7 +631,7 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def load_wikinews(folder: Path, split: str) -> list[WikinewsRecord]:
-    """The articles of one split (``dev`` 65, ``test`` 58) with their gold events, in file order."""
+    """The articles of one split (``dev``, ``test``) with their gold events, in file order."""
     articles = {row["url"]: row for row in _read_jsonl(folder / WIKINEWS_ARTICLES)}
     gold = {row["url"]: row for row in _read_jsonl(folder / WIKINEWS_GOLD)}
     unknown = sorted(set(gold) - set(articles))
@@ -648,7 +651,8 @@ def load_wikinews(folder: Path, split: str) -> list[WikinewsRecord]:
             _gold_event(item, text, f"{WIKINEWS_GOLD} {url} event {k}")
             for k, item in enumerate(gold[url].get("events") or [])
         )
-        records.append(WikinewsRecord(url, str(art.get("title") or ""), text, published, split, events))
+        selection = str(art.get("selection") or "politics")
+        records.append(WikinewsRecord(url, str(art.get("title") or ""), text, published, split, events, selection))
     return records
 
 

@@ -380,11 +380,14 @@ def score_wikinews(
     matched_types: Counter[str] = Counter()
     confidences: list[float] = []
     real: list[bool] = []
+    selections: dict[str, Selection] = {}
     for record, analysis in zip(records, analyses, strict=True):
         gold, output = record.events, merge_split(output_events(analysis, record.text))
         pairs = match(gold, output, same_type)
         loose = match(gold, output, same_quad)
-        strict = strict + Counts(len(pairs), len(output) - len(pairs), len(gold) - len(pairs))
+        counts = Counts(len(pairs), len(output) - len(pairs), len(gold) - len(pairs))
+        strict = strict + counts
+        selections[record.selection] = selections.get(record.selection, Selection()).add(counts)
         lenient = lenient + Counts(len(loose), len(output) - len(loose), len(gold) - len(loose))
         dyads = dyads + dyad_counts(gold, output, pairs)
         dyads_country = dyads_country + dyad_counts(gold, output, pairs, country_unit)
@@ -424,7 +427,7 @@ def score_wikinews(
             f"{strict.gold} gold and {n_output} output events in {len(records)} articles; "
             f"{dup} duplicates ({_share(dup, n_output):.1%} of output), "
             f"{unanchored} with no gold counterpart ({_share(unanchored, n_output):.1%}), "
-            f"ECE {ece:.3f}"
+            f"ECE {ece:.3f}{_by_selection(selections)}"
         ),
         "per_type": {
             t: {"gold": c.gold, "predicted": c.predicted, **c.to_dict()} for t, c in per_type.items()
@@ -438,5 +441,49 @@ def score_wikinews(
         "no_counterpart": {"n": unanchored, "share": _share(unanchored, n_output)},
         "calibration": [b.to_dict() for b in table],
         "ece": ece,
+        "by_selection": {name: sel.to_dict() for name, sel in sorted(selections.items())},
     }
     return scores, details
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Event counts of the articles of one selection of the gold set (``politics``, ``wider``),
+    and how many output events fell on its articles that have no gold event at all: in the wider
+    selection (disasters, crime, science, interviews) every such event is a false alarm."""
+
+    articles: int = 0
+    events: Counts = Counts()
+    eventless: int = 0  # articles with no gold event
+    on_eventless: int = 0  # output events on those articles
+
+    def add(self, counts: Counts) -> Selection:
+        none = counts.gold == 0
+        return Selection(
+            self.articles + 1,
+            self.events + counts,
+            self.eventless + none,
+            self.on_eventless + (counts.predicted if none else 0),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            **self.events.to_dict(),
+            "eventless_articles": self.eventless,
+            "output_on_eventless": self.on_eventless,
+        }
+
+
+def _by_selection(selections: dict[str, Selection]) -> str:
+    """The summary's per-selection part: only when the split holds more than one selection."""
+    if len(selections) < 2:
+        return ""
+    parts = []
+    for name, sel in sorted(selections.items()):
+        e = sel.events
+        parts.append(
+            f"{name} ({sel.articles} articles) P/R/F1 {e.precision:.3f}/{e.recall:.3f}/{e.f1:.3f}, "
+            f"{sel.on_eventless} output events on its {sel.eventless} articles with no gold event"
+        )
+    return "; by selection: " + "; ".join(parts)
