@@ -221,3 +221,23 @@ def test_a_predicate_without_a_listed_word_is_judged_by_its_word_vectors(pipelin
 def test_hosting_a_foreign_base_is_military_cooperation_not_a_visit(pipeline):
     coded = _coded(pipeline, "Armenia hosts a Russian military base.")
     assert ("COOPERATE", "062") in coded and "CONSULT" not in {t for t, _ in coded}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A fire at a hostel in Lagos killed nine people on Sunday.", id="fire-subject"),
+        pytest.param("Typhoon Mawar struck the coast of Guam on Wednesday.", id="named-storm"),
+        pytest.param("Eleven villagers were killed in the landslide near the border.", id="killed-in"),
+        pytest.param("The ranger was killed by a crocodile in the park.", id="animal-agent"),
+    ],
+)
+def test_violence_done_by_a_hazard_is_no_event(pipeline, text):
+    assert "ASSAULT" not in {t for t, _ in _coded(pipeline, text)}
+
+
+def test_violence_by_people_stays_an_assault_beside_a_hazard_word(pipeline):
+    # the same frames with people as the agent, or a weapon's fire, stay violence
+    assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Gunmen killed nine people at a hostel in Lagos on Sunday.")}
+    assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Eleven villagers were killed in the attack near the border.")}
+    assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Soldiers opened fire on the protesters in Lagos.")}

@@ -86,6 +86,8 @@ class Senses:
     court_verbs: frozenset[str]
     court_addressed: str
     people: frozenset[str]
+    hazard_codes: tuple[str, ...]
+    hazards: frozenset[str]
 
     FILE = "senses.toml"
 
@@ -116,6 +118,7 @@ class Senses:
             court_code=code("court"), court_verbs=words("court", "verbs"),
             court_addressed=code("court", "addressed_code"),
             people=words("people", "nouns"),
+            hazard_codes=tuple(sorted(words("hazards", "codes"))), hazards=words("hazards", "nouns"),
         )
 
     def codes(self) -> tuple[str, ...]:
@@ -135,6 +138,8 @@ class Senses:
                 return self._characterised(predicate, self.named(verb) or list(predicate.subtree))
         if cameo is None:
             return None
+        if cameo.startswith(self.hazard_codes) and self.by_hazard(verb):
+            return NONE  # "a fire killed five", "killed in the crash": no one's action
         if lemma in self.court_verbs and cameo == self.court_code and not self.by_court(verb):
             return NONE  # "ruled the country": governing, no ruling
         if cameo.startswith("12") and self.by_court(verb):
@@ -182,6 +187,32 @@ class Senses:
         if verb.dep_ == "relcl" and any(s.lower_ in ("which", "who", "that") for s in subjects):
             subjects.append(verb.head)  # "the Supreme Court, which rejected the lawsuit"
         return any(self._court(s) for s in subjects)
+
+    def by_hazard(self, verb: Token) -> bool:
+        """Whether the violence is done by a fire, a storm, an accident, a disease or an animal:
+        the verb's subject or passive agent is one of the ``[hazards]`` nouns (or a name with one
+        as its compound: "Hurricane Lorenzo"), or, with neither, a passive verb happens "in" one
+        ("were killed in the crash")."""
+        agents = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        agents += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if not agents and verb.dep_ == "conj":
+            agents = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
+        if verb.dep_ == "relcl" and any(a.lower_ in ("which", "that") for a in agents):
+            agents = [verb.head]  # "the earthquake that struck southern Philippines"
+        if not agents and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            agents = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+                      for p in c.children if p.dep_ == "pobj"]
+        return any(self._hazard(a) for a in agents)
+
+    def hazard_noun(self, noun: Token) -> bool:
+        """Whether a noun trigger is itself one of the ``[hazards]`` ("fire": a blaze unless a
+        verb governs it, as in "opened fire")."""
+        return noun.lemma_.lower() in self.hazards or noun.lower_ in self.hazards
+
+    def _hazard(self, tok: Token) -> bool:
+        words = {tok.lemma_.lower(), tok.lower_}
+        words.update(c.lower_ for c in tok.children if c.dep_ == "compound")
+        return bool(words & self.hazards)
 
     def _to_court(self, verb: Token) -> bool:
         """Whether a request is addressed to a court: its object, its "to" object, or (passive)

@@ -323,6 +323,10 @@ class TriggerFinder:
         code = self.lexicon.codes[entry.cameo]
         if code.type is None:
             return None
+        senses = self.lexicon.senses
+        if senses is not None and senses.hazard_noun(noun) and noun.dep_ != "dobj" and not (
+                noun.dep_ == "pobj" and noun.head.lower_ == "under"):
+            return None  # "a fire on a Florida highway killed five": a blaze; "opened fire" is shooting
         subjects = _noun_agents(noun) or [
             # "Turkish airstrikes", "a police raid": a modifier that names an actor acts
             c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("ADJ", "NOUN")
