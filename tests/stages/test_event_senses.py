@@ -241,3 +241,27 @@ def test_violence_by_people_stays_an_assault_beside_a_hazard_word(pipeline):
     assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Gunmen killed nine people at a hostel in Lagos on Sunday.")}
     assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Eleven villagers were killed in the attack near the border.")}
     assert "ASSAULT" in {t for t, _ in _coded(pipeline, "Soldiers opened fire on the protesters in Lagos.")}
+
+
+def test_another_name_given_in_passing_is_no_phone_call(pipeline):
+    coded = _coded(pipeline, "Scientists studied the statues of the island of Rapa Nui, also called Easter Island.")
+    assert "CONSULT" not in {t for t, _ in coded}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("The Iranian foreign minister spoke with CNN on Sunday about the sanctions.", id="outlet"),
+        pytest.param("Reuters reached out to the Turkish defence ministry on Friday.", id="outlet-source"),
+        pytest.param("The Chinese ambassador met reporters in Beijing on Monday.", id="reporters"),
+    ],
+)
+def test_talking_to_the_press_is_no_consultation(pipeline, text):
+    assert "CONSULT" not in {t for t, _ in _coded(pipeline, text)}
+
+
+def test_talking_to_a_counterpart_stays_a_consultation_and_an_outlet_can_act(pipeline):
+    assert "CONSULT" in {t for t, _ in _coded(pipeline, "The Iranian foreign minister spoke with Erdogan on Sunday.")}
+    assert ("ACCUSE", "USAMED", "CHNGOV") in {
+        (e.type, e.source[0].code, e.target[0].code)
+        for e in pipeline.analyze("CNN accused the Chinese government of censorship.", published="2023-03-15").events}

@@ -133,6 +133,8 @@ class Senses:
         if lemma in self.naming:
             if verb.dep_ == "acl" and verb.tag_ == "VBN":
                 return NONE  # "a British colony called Southern Rhodesia": a name
+            if _names_without_namer(verb):
+                return NONE  # "Rapa Nui, also called Easter Island", however the parser hangs it
             predicate = _predicate_of(verb)
             if predicate is not None:
                 return self._characterised(predicate, self.named(verb) or list(predicate.subtree))
@@ -275,6 +277,14 @@ class Senses:
             if clause.tag_ == "VB" and not aux:  # subjunctive: "insists that the budget include"
                 return True
         return False
+
+
+def _names_without_namer(verb: Token) -> bool:
+    """A naming verb with a name (``oprd``) but neither a subject nor an object: a reduced
+    relative giving something's other name ("the island of Rapa Nui, also called Easter
+    Island"), which the parser may tag as a past tense hung anywhere in the sentence."""
+    deps = {c.dep_ for c in verb.children}
+    return "oprd" in deps and not deps & {"nsubj", "nsubjpass", "csubj", "dobj", "aux", "auxpass"}
 
 
 def _predicate_of(verb: Token) -> Token | None:

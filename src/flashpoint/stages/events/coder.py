@@ -202,6 +202,8 @@ class EventCoder(TriggerFinder):
             given = (bool(sources), bool(targets))  # before any role is filled
             if senses is not None and f.code.cameo in senses.hosting and not given[1]:
                 continue  # "received two-thirds of the votes": no visitor, no one hosted
+            if f.code.type == "CONSULT" and (_press(sources) or _press(targets)):
+                continue  # "spoke with CNN", "told reporters": an interview, no consultation
             if self.types is not None or self.type_trace is not None:
                 f = self._typed(f, sources, targets)
             # the roles the parse names an actor of known country or organisation in
@@ -641,3 +643,8 @@ def _repeats(coded: list[tuple[int, str, frozenset[str]]], sentence: int, type_:
     named twice: "a car bombing killed five")."""
     earlier = [s for s, t, p in coded if t == type_ and p & parties]
     return any(s < sentence for s in earlier), any(s == sentence for s in earlier)
+
+
+def _press(actors: list[ActorRef]) -> bool:
+    """Whether one side of an event is the press alone (news outlets, reporters: sector MED)."""
+    return bool(actors) and all(a.sector == "MED" for a in actors)
