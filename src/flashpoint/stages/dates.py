@@ -41,13 +41,12 @@ Resolution (expressions relative to P are skipped when P is unknown):
   told in a past or coming year: that of a date with a year shortly before it in the same
   paragraph ("on November 15, 2017"), or of any year earlier in its sentence ("In the 2016
   campaign … until July").
-* Told against the time named before them (within about four sentences; a time after P
-  only when the expression itself looks forward): "the same day", "that night", "later
-  that month" → that time; "the next day", "the following month", "the previous day" → one
-  unit on; "the day before," (not "the day before the rally": that is relative to another
-  event) → one day back; "three days later", "a week earlier" → that many. Nothing when
-  the anchor is coarser than the unit ("the next day" after "in 2014"); years ("that year",
-  "three years later") are left out: they tell background.
+* The time named before, told again (within about four sentences; a time after P only when
+  the expression itself looks forward): "the same day", "that night", "later that month" →
+  that day or month; nothing when it is coarser than the unit ("that day" after "in 2014").
+  Shifts from it ("the next day", "three days later") are left out: their anchor is as often
+  another event's ("revealed just nine days earlier", after a date of the story), and years
+  ("that year") tell background.
 * Years: 1900–2099 and only after a cue word ("in 2014", "since 2008", "the 2020 war"),
   with early/mid/late ("mid-2014"), as a possessive ("2020's"), after a month, or continuing
   a range ("between 2008 and 2014"); never before a count noun ("in 2000 cases").
@@ -176,10 +175,9 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
     season = rf"(?P<s>{_alt(lex.seasons)})"
     directions = r"earlier\s+this|later\s+this|this\s+past|this\s+coming|last|this|next"
     part = "morning|afternoon|evening|night"
-    # No years: "that year", "three years later" tell background (a career, a century of
-    # defeats), and where such a sentence is the first to report an event the publication
-    # date or the story's day is the better guess (Giveme5W1H lead events: day 0.696 → 0.679
-    # with years, docs/benchmarks.md).
+    # No years: "that year" tells background (a career, a century of defeats), and where such
+    # a sentence is the first to report an event the publication date or the story's day is
+    # the better guess (Giveme5W1H lead events: day 0.696 → 0.679 with years, docs/benchmarks.md).
     anchored = f"day|{part}|week|month"
     return [
         ("iso", "", rf"\b{on}(?P<y>\d{{4}})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])", ""),
@@ -197,17 +195,10 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
         ("rper", r"(?<!(?i:the)\s)", r"\b(?i:(?P<dir>(?:earlier|later)\s+in\s+the|so\s+far\s+this"
                                      rf"|(?:over|at|during)\s+the|{directions})"
                                      r"\s+(?P<u>week|weekend|month|year))\b", ""),
-        # Times told relative to the time named just before (:func:`_anchored`): "the same
-        # day", "later that month", "the next day", "the day before,", "three days later".
-        # "the day before the rally" is left out: relative to another event, not to the time
-        # named before it.
+        # The time named just before, told again (:func:`_anchored`): "the same day", "that
+        # night", "later that month".
         ("asame", "", rf"\b(?i:(?:on\s+)?(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same)"
                       rf"\s+(?P<u>{anchored}))(?![-\w])", ""),
-        ("anext", "", rf"\b(?i:(?:on\s+)?the\s+(?P<dir>next|following|previous|prior|preceding)"
-                      rf"\s+(?P<u>{anchored}))(?![-\w])", ""),
-        ("aday", "", r"\b(?i:the\s+day\s+(?P<dir>before|after))", r"(?=\s*[,.;:!?)])"),
-        ("aqty", "", rf"\b(?i:(?P<q>\d+|{_alt(lex.numbers)})\s+(?P<u>day|week|month)s?"
-                     r"\s+(?P<dir>later|earlier|afterwards?|(?:before|after|prior)(?=\s*[,.;:!?)])))\b", ""),
         ("ago", "", rf"\b(?i:(?:(?P<apx>{_alt(lex.approximations)})\s+)?"
                     rf"(?P<q>\d+|{_alt(lex.numbers)})"
                     r"(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|decade)s?"
@@ -265,7 +256,7 @@ _EDGES = ("early", "mid", "late")
 # anchor must stand within _RELATIVE_CHARS (about four sentences) before them: further back,
 # "the same day" is as likely the day of a story the text has not dated.
 _RELATIVE_CHARS = 800
-_ANCHORED = frozenset({"asame", "anext", "aday", "aqty"})
+_ANCHORED = frozenset({"asame"})
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s")
 
 Resolved = tuple[str, str]  # (value, granularity)
@@ -298,7 +289,7 @@ def find_times(
         }
         if kind in _ANCHORED:
             told_against = _anchor(found, s, published, _looks_forward(text, s))
-            resolved = None if told_against is None else _anchored(kind, groups, told_against)
+            resolved = None if told_against is None else _anchored(groups, told_against)
         else:
             resolved = _resolve(kind, groups, text, match, published, previous)
         if resolved is None:
@@ -426,33 +417,15 @@ def _anchor(found: list[TimeExpression], at: int, p: date | None, forward: bool)
     return None
 
 
-def _anchored(kind: str, g: dict[str, str], anchor: TimeExpression) -> Resolved | None:
-    """A time told relative to the ``anchor`` named before it: "the same day", "the next
-    day", "three days later" … None when the anchor is coarser than the unit ("the next day"
-    after "in 2014")."""
-    direction = _words(g.get("dir", ""))
-    unit = g.get("u", "day").lower()
-    unit = "day" if unit in ("night", "morning", "afternoon", "evening") else unit
-    if kind == "aqty":
-        quantity = g["q"].lower()
-        n = int(quantity) if quantity.isdigit() else round(_LEX.numbers[_words(quantity)])
-        shift = -n if direction in ("earlier", "before", "prior") else n
-    else:
-        shift = {"next": 1, "following": 1, "after": 1, "previous": -1, "prior": -1,
-                 "preceding": -1, "before": -1}.get(direction, 0)
-    year = int(anchor.value[:4])
-    if anchor.granularity == "year":
+def _anchored(g: dict[str, str], anchor: TimeExpression) -> Resolved | None:
+    """The ``anchor`` named before, told again ("the same day", "later that month"): its day
+    or month; None when the anchor is coarser than the unit ("that day" after "in 2014")."""
+    unit = g["u"].lower()
+    if anchor.granularity == "year" or (anchor.granularity == "month" and unit not in ("week", "month")):
         return None
-    month = int(anchor.value[5:7])
-    if unit == "month":
-        return _month(*_add_months(year, month, shift))
-    if anchor.granularity == "month":
-        return _month(year, month) if shift == 0 and unit == "week" else None
-    day = date.fromisoformat(anchor.value)
-    if unit == "week":  # weeks have no granularity: the month of that day, as for "last week"
-        moved = day + timedelta(weeks=shift)
-        return _month(moved.year, moved.month)
-    return _day(day + timedelta(days=shift))
+    if unit in ("week", "month"):  # weeks have no granularity: the month, as for "last week"
+        return _month(int(anchor.value[:4]), int(anchor.value[5:7]))
+    return anchor.value, anchor.granularity
 
 
 def _weekday(p: date, weekday: int, direction: str, forward: bool) -> Resolved:
