@@ -194,6 +194,31 @@ def test_bare_dates_take_the_year_the_story_is_in(text: str, expected: str) -> N
     assert find_times(text, THU)[-1].value == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the time named before them, not publication
+        ("The first attack came on Friday. The second was on the same day.", [("on the same day", "2022-09-09", "day")]),
+        ("It was issued on Monday and the network signed off that night.", [("that night", "2022-09-12", "day")]),
+        ("He resigned on March 3, 2010. Later that month he returned.", [("Later that month", "2010-03", "month")]),
+        ("He resigned in March 2010. Later that month he returned.", [("Later that month", "2010-03", "month")]),
+        # a unit finer than the anchor says nothing; nor do years, nor shifts from the anchor
+        ("He resigned in 2010. That day he returned.", []),
+        ("He resigned in March 2010. Later that year he returned.", []),
+        ("He withdrew on July 2, before reversing course the next day.", []),
+        # nothing named before: nothing to tell it against
+        ("The second attack was on the same day.", []),
+        # a coming time does not anchor a past story …
+        ("He stays in custody until October 3. A second attack came on the same day.", []),
+        # … but does a coming one
+        ("The vote is scheduled for Monday; results will come later that day.", [("later that day", "2022-09-19", "day")]),
+    ],
+)
+def test_anchored_expressions_are_told_against_the_time_before(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = _found(text, THU)
+    assert [f for f in found if f[0].lower().startswith(("on the", "the", "that", "later"))] == expected
+
+
 def test_without_publication_date_relative_expressions_are_skipped() -> None:
     sentence = "Fighting resumed on Tuesday, two days ago, in July, last year and on Sept. 13."
     assert find_times(sentence, None) == ()

@@ -41,6 +41,12 @@ Resolution (expressions relative to P are skipped when P is unknown):
   told in a past or coming year: that of a date with a year shortly before it in the same
   paragraph ("on November 15, 2017"), or of any year earlier in its sentence ("In the 2016
   campaign … until July").
+* The time named before, told again (within about four sentences; a time after P only when
+  the expression itself looks forward): "the same day", "that night", "later that month" →
+  that day or month; nothing when it is coarser than the unit ("that day" after "in 2014").
+  Shifts from it ("the next day", "three days later") are left out: their anchor is as often
+  another event's ("revealed just nine days earlier", after a date of the story), and years
+  ("that year") tell background.
 * Years: 1900–2099 and only after a cue word ("in 2014", "since 2008", "the 2020 war"),
   with early/mid/late ("mid-2014"), as a possessive ("2020's"), after a month, or continuing
   a range ("between 2008 and 2014"); never before a count noun ("in 2000 cases").
@@ -169,6 +175,10 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
     season = rf"(?P<s>{_alt(lex.seasons)})"
     directions = r"earlier\s+this|later\s+this|this\s+past|this\s+coming|last|this|next"
     part = "morning|afternoon|evening|night"
+    # No years: "that year" tells background (a career, a century of defeats), and where such
+    # a sentence is the first to report an event the publication date or the story's day is
+    # the better guess (Giveme5W1H lead events: day 0.696 → 0.679 with years, docs/benchmarks.md).
+    anchored = f"day|{part}|week|month"
     return [
         ("iso", "", rf"\b{on}(?P<y>\d{{4}})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])", ""),
         ("slash", "", rf"\b{on}(?P<a>\d\d?)/(?P<b>\d\d?)/(?P<y>(?:19|20)\d\d)(?![\d/])", ""),
@@ -185,6 +195,10 @@ def _pieces(lex: _Lexicon) -> list[tuple[str, str, str, str]]:
         ("rper", r"(?<!(?i:the)\s)", r"\b(?i:(?P<dir>(?:earlier|later)\s+in\s+the|so\s+far\s+this"
                                      rf"|(?:over|at|during)\s+the|{directions})"
                                      r"\s+(?P<u>week|weekend|month|year))\b", ""),
+        # The time named just before, told again (:func:`_anchored`): "the same day", "that
+        # night", "later that month".
+        ("asame", "", rf"\b(?i:(?:on\s+)?(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same)"
+                      rf"\s+(?P<u>{anchored}))(?![-\w])", ""),
         ("ago", "", rf"\b(?i:(?:(?P<apx>{_alt(lex.approximations)})\s+)?"
                     rf"(?P<q>\d+|{_alt(lex.numbers)})"
                     r"(?P<h1>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|decade)s?"
@@ -238,6 +252,11 @@ _AHEAD_DAYS = 60
 # sentences): see _in_year_of.
 _ANCHOR_CHARS = 400
 _EDGES = ("early", "mid", "late")
+# Expressions read against the time named just before them, not against P (_anchored); the
+# anchor must stand within _RELATIVE_CHARS (about four sentences) before them: further back,
+# "the same day" is as likely the day of a story the text has not dated.
+_RELATIVE_CHARS = 800
+_ANCHORED = frozenset({"asame"})
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s")
 
 Resolved = tuple[str, str]  # (value, granularity)
@@ -268,7 +287,11 @@ def find_times(
         groups = {
             k[len(prefix) :]: v for k, v in match.groupdict().items() if v and k.startswith(prefix)
         }
-        resolved = _resolve(kind, groups, text, match, published, previous)
+        if kind in _ANCHORED:
+            told_against = _anchor(found, s, published, _looks_forward(text, s))
+            resolved = None if told_against is None else _anchored(groups, told_against)
+        else:
+            resolved = _resolve(kind, groups, text, match, published, previous)
         if resolved is None:
             continue
         if "y" in groups and kind not in ("cont", "yrp"):
@@ -380,6 +403,29 @@ def _resolve(
     if _looks_forward(text, match.start(kind)):
         return _month(p.year if month >= p.month else p.year + 1, month)
     return _month(p.year if month <= p.month else p.year - 1, month)
+
+
+def _anchor(found: list[TimeExpression], at: int, p: date | None, forward: bool) -> TimeExpression | None:
+    """The time an anchored expression at ``at`` is told against: the last one named within
+    _RELATIVE_CHARS before it — skipping times after P unless the expression itself looks
+    forward ("remains in custody until April 5. The second attack was on the same day")."""
+    for t in reversed(found):
+        if at - t.span[1] > _RELATIVE_CHARS:
+            return None
+        if forward or p is None or t.value[: 10] <= p.isoformat()[: len(t.value)]:
+            return t
+    return None
+
+
+def _anchored(g: dict[str, str], anchor: TimeExpression) -> Resolved | None:
+    """The ``anchor`` named before, told again ("the same day", "later that month"): its day
+    or month; None when the anchor is coarser than the unit ("that day" after "in 2014")."""
+    unit = g["u"].lower()
+    if anchor.granularity == "year" or (anchor.granularity == "month" and unit not in ("week", "month")):
+        return None
+    if unit in ("week", "month"):  # weeks have no granularity: the month, as for "last week"
+        return _month(int(anchor.value[:4]), int(anchor.value[5:7]))
+    return anchor.value, anchor.granularity
 
 
 def _weekday(p: date, weekday: int, direction: str, forward: bool) -> Resolved:
