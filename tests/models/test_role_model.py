@@ -98,7 +98,25 @@ def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
     assert _targets(pipeline, text, "criticised") == []  # the first cut: no target
     kinds = [(role, [next(k for k in c.features if k.startswith((f"{role}|via=", f"{role}|keep"))) for c in cands])
              for role, cands in seen]
-    assert ("target", ["target|via=pronoun", "target|keep"]) in kinds, kinds
+    assert ("target", ["target|via=pronoun", "target|via=article", "target|keep"]) in kinds, kinds
+
+
+def test_the_article_countries_a_sentence_does_not_name_are_target_candidates(pipeline, coder, monkeypatch):
+    # a domestic story's events act on its country though the sentence names none ("accused
+    # the network of swindling"): its most mentioned countries, at their last mention before
+    seen = []
+    monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=article": 4.0}, bias=-2.0, threshold=0.5))
+    text = ("The Philippine Senate met in Manila. Philippine senators debated for hours. "
+            "Germany later criticised the ruling on Monday.")
+    assert _targets(pipeline, text, "criticised") == [("PHL", "Philippine senators")]
+    article = [(c.ref.country, c.features["target|article_rank=1"]) for role, cands in seen if role == "target"
+               for c in cands if c.ref is not None and "target|via=article" in c.features]
+    assert article == [("PHL", 1.0)], article
+    seen.clear()
+    text = "Germany summoned the Philippine ambassador on Monday. Germany later criticised the Philippines."
+    pipeline.analyze(text, published="2023-03-15")
+    assert not [c for role, cands in seen for c in cands if any(k.endswith("via=article") for k in c.features)]
 
 
 def test_who_reports_an_event_is_no_target_candidate(pipeline, coder, monkeypatch):

@@ -46,6 +46,8 @@ _REPORTING = frozenset({"say", "tell", "state", "announce", "report", "claim", "
                         "declare", "insist", "warn", "explain", "confirm"})
 # how far back (characters) an object pronoun's referent is looked for
 _LOOK_BACK = 400
+# how many of the article's most mentioned countries are candidates of a sentence not naming them
+_ARTICLE_TOP = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef]
     """Every candidate target of an event the parse gave none (module docstring); ``context``:
     features of the event itself (:func:`shared_features`), shared by all its candidates."""
     # who reports an event is not whom it is aimed at: "…, Armenian media reported"
-    found = [c for c in _actor_candidates(f, sources, filled, mentions, bounds, context) if not c.features["speaker"]]
+    found = [c for c in _actor_candidates(f, sources, filled, mentions, bounds, context) if not c.features.get("speaker")]
     own_spans = {s.span for s in sources}
     own_keys = {s.key for s in sources}
     own_countries = {s.country for s in sources if s.country}
@@ -76,6 +78,7 @@ def target_candidates(f: _Found, sources: list[ActorRef], filled: list[ActorRef]
                      "earlier_sentence": float(referent.span[0] < bounds[0]),
                      "same_country": float(bool(referent.country) and referent.country in own_countries)}
             found.append(Candidate(replace(referent, span=span), feats))
+    found.extend(_article_candidates(found, own_countries, mentions, bounds, context))
     return [_prefixed(c, "target") for c in found]
 
 
@@ -158,6 +161,26 @@ def _actor_candidates(f: _Found, other: list[ActorRef], filled: list[ActorRef], 
         if f.nominal:
             feats[f"nominal|link={link}"] = 1.0
         found.append(Candidate(m, feats))
+    return found
+
+
+def _article_candidates(found_: list[Candidate], other_countries: set[str], mentions: _Mentions,
+                        bounds: tuple[int, int], context: dict[str, float]) -> list[Candidate]:
+    """The article's most mentioned countries that the sentence does not name: whom a
+    domestic story's events act on when the sentence names no actor ("accused the network of
+    swindling", in a story about the Philippines), at the span of their last mention before."""
+    named = {c.ref.country for c in found_ if c.ref is not None and c.ref.country}
+    found: list[Candidate] = []
+    for rank, country in enumerate(mentions.countries[:_ARTICLE_TOP], 1):
+        if country in named:
+            continue
+        earlier = [m for m in mentions.within(0, bounds[0]) if m.country == country]
+        if not earlier:
+            continue
+        feats = {**context, "via=article": 1.0, f"article_rank={rank}": 1.0, "side=before": 1.0,
+                 "same_country": float(country in other_countries), "dominant": float(mentions.dominant),
+                 f"article_rank={rank}|dominant={int(mentions.dominant)}": 1.0}
+        found.append(Candidate(earlier[-1], feats))
     return found
 
 
