@@ -4,7 +4,8 @@ whose parse names none (the candidates and their features: ``stages/events/_rank
 A logistic regression over each candidate's place in the parse (its side of the trigger, its
 distance, how it hangs on the trigger), its kind (country, organisation, person, sector), and
 how it came to be a candidate (an actor mention, a mention by a sector alone, a name the parser
-finds, a pronoun's referent, keeping the first cut). The best candidate whose probability
+finds, a pronoun's referent, one of the article's most mentioned countries, keeping the first
+cut). The best candidate whose probability
 reaches the model's ``threshold`` fills the role. Trained by ``training/role_model.py`` on the **dev**
 split of the Wikinews gold set only; shipped as ``data/events/role_model.json`` with a format
 marker.
