@@ -83,11 +83,34 @@ def test_a_sector_alone_and_an_unknown_name_are_coded_by_the_article_country(pip
     assert ("PHL", "Maria Lopez", "source|via=entity_PERSON") in coded, coded
 
 
-def test_a_lone_sentence_keeps_the_first_cut(pipeline, coder, monkeypatch):
-    # the model learnt from whole articles, not from headlines or benchmark sentences
-    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5))
+def test_a_lone_sentence_has_its_own_model(pipeline, coder, monkeypatch):
+    # the articles' model learnt from whole articles, not from headlines or benchmark sentences
+    pronoun = RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5)
+    monkeypatch.setattr(coder, "roles", pronoun)
+    monkeypatch.setattr(coder, "sentence_roles", None)
     text = "Germany summoned the French ambassador on Monday; Italy later criticised him."
-    assert _targets(pipeline, text, "criticised") == []
+    assert _targets(pipeline, text, "criticised") == []  # no sentence model: the first cut
+    monkeypatch.setattr(coder, "roles", None)
+    monkeypatch.setattr(coder, "sentence_roles", pronoun)
+    assert _targets(pipeline, text, "criticised") == [("FRA", "him")]
+    two = "Germany summoned the French ambassador on Monday. Italy later criticised him."
+    assert _targets(pipeline, two, "criticised") == []  # an article: the articles' model (none here)
+
+
+def test_each_role_may_have_its_own_threshold():
+    model = RoleModel({"a": 1.0}, bias=0.0, threshold=0.5, meta={"role_thresholds": {"source": 1.0, "target": 0.7}})
+    assert model.best([{"a": 1.0}], "source") is None  # 0.73: never reaches 1.0
+    assert model.best([{"a": 1.0}], "target") == 0
+    assert model.best([{"a": 0.5}], "target") is None  # 0.62 < 0.7
+    assert model.best([{"a": 0.5}]) == 0  # no role: the model's threshold
+
+
+def test_the_shipped_sentence_model_loads():
+    from flashpoint.models.role_model import SentenceRoleModel
+
+    model = SentenceRoleModel.load()
+    assert model is not None and model.weights != RoleModel.load().weights
+    assert set(model.meta["role_thresholds"]) == {"source", "target"}
 
 
 def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
@@ -150,3 +173,5 @@ def test_a_chosen_actor_keeps_those_coordinated_with_it(pipeline):
     assert [r.key for r in with_conjuncts(arm, [arm, aze, tur, keep], doc)] == ["ARM", "AZE"]
     assert [r.key for r in with_conjuncts(aze, [arm, aze, tur, keep], doc)] == ["AZE", "ARM"]
     assert [r.key for r in with_conjuncts(tur, [arm, aze, tur, keep], doc)] == ["TUR"]
+    # never one of the other role's countries: an actor does not act on itself
+    assert [r.key for r in with_conjuncts(arm, [arm, aze, tur, keep], doc, frozenset({"AZE"}))] == ["ARM"]

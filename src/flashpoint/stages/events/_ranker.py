@@ -202,9 +202,13 @@ def _country_ref(span: tuple[int, int], country: str, mentions: _Mentions) -> Ac
                     name=mentions.country_names.get(country, country))
 
 
-def with_conjuncts(best: Candidate, candidates: list[Candidate], doc: Doc) -> list[ActorRef]:
+def with_conjuncts(best: Candidate, candidates: list[Candidate], doc: Doc,
+                   other: frozenset[str] = frozenset()) -> list[ActorRef]:
     """The chosen actor with the candidates coordinated with it: "talks hosted by Putin with
-    Aliyev and Pashinyan" acts on both, not on the first alone."""
+    Aliyev and Pashinyan" acts on both, not on the first alone — but none of ``other``'s
+    countries (the other role's): a coordinated sector noun takes the text's most named country,
+    often the other role's own ("Chile condemned Bolivia and its leaders" is not aimed at
+    Chile's leaders), and an actor does not act on itself."""
     assert best.ref is not None
     span = doc.char_span(*best.ref.span, alignment_mode="expand")
     if span is None:
@@ -212,7 +216,7 @@ def with_conjuncts(best: Candidate, candidates: list[Candidate], doc: Doc) -> li
     tied = {t.idx for t in span.root.conjuncts} | {span.root.head.idx for _ in (0,) if span.root.dep_ == "conj"}
     found = [best.ref]
     for c in candidates:
-        if c.ref is not None and c is not best and c.ref.key != best.ref.key and any(
+        if c.ref is not None and c is not best and c.ref.key != best.ref.key and c.ref.country not in other and any(
                 c.ref.span[0] <= i < c.ref.span[1] for i in tied):
             found.append(c.ref)
     return found
