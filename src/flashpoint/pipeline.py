@@ -19,7 +19,7 @@ from flashpoint.draft import Draft, Stage, check_order
 from flashpoint.errors import FlashpointError, InputError, StageError
 from flashpoint.inputs import clean as ingest
 from flashpoint.models.event_model import EventModel
-from flashpoint.models.role_model import RoleModel
+from flashpoint.models.role_model import RoleModel, SentenceRoleModel
 from flashpoint.models.type_model import TypeModel
 from flashpoint.records import Analysis, Article, CertaintyProfile
 from flashpoint.settings import Settings
@@ -59,7 +59,8 @@ class Pipeline:
             Stage(
                 "events",
                 events.EventCoder(certainty=cues, places=Places.load(self.settings), model=EventModel.load(),
-                                 roles=RoleModel.load(), types=TypeModel.load()),
+                                 roles=RoleModel.load(), sentence_roles=SentenceRoleModel.load(),
+                                 types=TypeModel.load()),
                 needs=("sentences", "mentions"),
                 makes=("events",),
                 assigns=tuple(f"events[].{k}" for k in (

@@ -83,11 +83,34 @@ def test_a_sector_alone_and_an_unknown_name_are_coded_by_the_article_country(pip
     assert ("PHL", "Maria Lopez", "source|via=entity_PERSON") in coded, coded
 
 
-def test_a_lone_sentence_keeps_the_first_cut(pipeline, coder, monkeypatch):
-    # the model learnt from whole articles, not from headlines or benchmark sentences
-    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5))
+def test_a_lone_sentence_has_its_own_model(pipeline, coder, monkeypatch):
+    # the articles' model learnt from whole articles, not from headlines or benchmark sentences
+    pronoun = RoleModel({"target|via=pronoun": 4.0}, bias=-2.0, threshold=0.5)
+    monkeypatch.setattr(coder, "roles", pronoun)
+    monkeypatch.setattr(coder, "sentence_roles", None)
     text = "Germany summoned the French ambassador on Monday; Italy later criticised him."
-    assert _targets(pipeline, text, "criticised") == []
+    assert _targets(pipeline, text, "criticised") == []  # no sentence model: the first cut
+    monkeypatch.setattr(coder, "roles", None)
+    monkeypatch.setattr(coder, "sentence_roles", pronoun)
+    assert _targets(pipeline, text, "criticised") == [("FRA", "him")]
+    two = "Germany summoned the French ambassador on Monday. Italy later criticised him."
+    assert _targets(pipeline, two, "criticised") == []  # an article: the articles' model (none here)
+
+
+def test_each_role_may_have_its_own_threshold():
+    model = RoleModel({"a": 1.0}, bias=0.0, threshold=0.5, meta={"role_thresholds": {"source": 1.0, "target": 0.7}})
+    assert model.best([{"a": 1.0}], "source") is None  # 0.73: never reaches 1.0
+    assert model.best([{"a": 1.0}], "target") == 0
+    assert model.best([{"a": 0.5}], "target") is None  # 0.62 < 0.7
+    assert model.best([{"a": 0.5}]) == 0  # no role: the model's threshold
+
+
+def test_the_shipped_sentence_model_loads():
+    from flashpoint.models.role_model import SentenceRoleModel
+
+    model = SentenceRoleModel.load()
+    assert model is not None and model.weights != RoleModel.load().weights
+    assert set(model.meta["role_thresholds"]) == {"source", "target"}
 
 
 def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
@@ -98,7 +121,25 @@ def test_keeping_the_first_cut_is_a_candidate_too(pipeline, coder, monkeypatch):
     assert _targets(pipeline, text, "criticised") == []  # the first cut: no target
     kinds = [(role, [next(k for k in c.features if k.startswith((f"{role}|via=", f"{role}|keep"))) for c in cands])
              for role, cands in seen]
-    assert ("target", ["target|via=pronoun", "target|keep"]) in kinds, kinds
+    assert ("target", ["target|via=pronoun", "target|via=article", "target|keep"]) in kinds, kinds
+
+
+def test_the_article_countries_a_sentence_does_not_name_are_target_candidates(pipeline, coder, monkeypatch):
+    # a domestic story's events act on its country though the sentence names none ("accused
+    # the network of swindling"): its most mentioned countries, at their last mention before
+    seen = []
+    monkeypatch.setattr(coder, "role_trace", lambda role, sentence, trigger, candidates: seen.append((role, candidates)))
+    monkeypatch.setattr(coder, "roles", RoleModel({"target|via=article": 4.0}, bias=-2.0, threshold=0.5))
+    text = ("The Philippine Senate met in Manila. Philippine senators debated for hours. "
+            "Germany later criticised the ruling on Monday.")
+    assert _targets(pipeline, text, "criticised") == [("PHL", "Philippine senators")]
+    article = [(c.ref.country, c.features["target|article_rank=1"]) for role, cands in seen if role == "target"
+               for c in cands if c.ref is not None and "target|via=article" in c.features]
+    assert article == [("PHL", 1.0)], article
+    seen.clear()
+    text = "Germany summoned the Philippine ambassador on Monday. Germany later criticised the Philippines."
+    pipeline.analyze(text, published="2023-03-15")
+    assert not [c for role, cands in seen for c in cands if any(k.endswith("via=article") for k in c.features)]
 
 
 def test_who_reports_an_event_is_no_target_candidate(pipeline, coder, monkeypatch):
@@ -132,3 +173,5 @@ def test_a_chosen_actor_keeps_those_coordinated_with_it(pipeline):
     assert [r.key for r in with_conjuncts(arm, [arm, aze, tur, keep], doc)] == ["ARM", "AZE"]
     assert [r.key for r in with_conjuncts(aze, [arm, aze, tur, keep], doc)] == ["AZE", "ARM"]
     assert [r.key for r in with_conjuncts(tur, [arm, aze, tur, keep], doc)] == ["TUR"]
+    # never one of the other role's countries: an actor does not act on itself
+    assert [r.key for r in with_conjuncts(arm, [arm, aze, tur, keep], doc, frozenset({"AZE"}))] == ["ARM"]

@@ -4,7 +4,8 @@ whose parse names none (the candidates and their features: ``stages/events/_rank
 A logistic regression over each candidate's place in the parse (its side of the trigger, its
 distance, how it hangs on the trigger), its kind (country, organisation, person, sector), and
 how it came to be a candidate (an actor mention, a mention by a sector alone, a name the parser
-finds, a pronoun's referent, keeping the first cut). The best candidate whose probability
+finds, a pronoun's referent, one of the article's most mentioned countries, keeping the first
+cut). The best candidate whose probability
 reaches the model's ``threshold`` fills the role. Trained by ``training/role_model.py`` on the **dev**
 split of the Wikinews gold set only; shipped as ``data/events/role_model.json`` with a format
 marker.
@@ -42,11 +43,24 @@ class RoleModel(ModelFile):
     def probability(self, feats: dict[str, float]) -> float:
         return sigmoid(self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
 
-    def best(self, candidates: list[dict[str, float]]) -> int | None:
-        """The index of the most probable candidate if it reaches the threshold, else None
-        (ties: the first, in the order given)."""
+    def best(self, candidates: list[dict[str, float]], role: str = "") -> int | None:
+        """The index of the most probable candidate if it reaches the threshold (the role's own,
+        ``role_thresholds`` in the file, else the model's), else None (ties: the first, in the
+        order given)."""
         if not candidates:
             return None
         scores = [self.probability(c) for c in candidates]
         top = max(range(len(scores)), key=lambda i: (scores[i], -i))
-        return top if scores[top] >= self.threshold else None
+        return top if scores[top] >= self.meta.get("role_thresholds", {}).get(role, self.threshold) else None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRoleModel(RoleModel):
+    """The role model of lone sentences (a headline, a benchmark sentence): the same candidates
+    and features, trained apart by ``training/role_model.py`` on the ConfliBERT **train**
+    sentences (a candidate is right when its span is the gold source or target span), so that
+    whole articles and lone sentences do not move each other's choices; shipped as
+    ``data/events/role_model_sentences.json``."""
+
+    FILE: ClassVar[str] = "role_model_sentences.json"
+    WHAT: ClassVar[str] = "sentence role model"

@@ -79,6 +79,7 @@ class EventCoder(TriggerFinder):
         trace: Callable[[Event, EventContext], None] | None = None,
         roles: RoleModel | None = None,
         role_trace: Callable[[str, int, tuple[int, int], list[Candidate]], None] | None = None,
+        sentence_roles: RoleModel | None = None,
         types: TypeModel | None = None,
         type_trace: Callable[[tuple[int, int], dict[str, float], dict[str, tuple[float, ...]], dict[str, Code]],
                              None] | None = None,
@@ -94,6 +95,9 @@ class EventCoder(TriggerFinder):
         # chosen among candidates (stages/events/_ranker.py); without one, the first cut
         self.roles = roles
         self.role_trace = role_trace  # training/role_model.py reads the candidates through it
+        # lone sentences (headlines, benchmark sentences) have their own role model, trained on
+        # sentences: the articles' one fills their roles too freely; without one, the first cut
+        self.sentence_roles = sentence_roles
         # the learned type model: a trigger's type among its candidates, by its arguments
         # (stages/events/_types.py); without one, the lexicon's code stands
         self.types = types
@@ -260,12 +264,12 @@ class EventCoder(TriggerFinder):
                 targets = [place] if place.key not in {s.key for s in sources} else []
             # the role model's roles for an event whose parse named none, where it prefers them
             # to the first cut; the event model still reads the first-cut roles it was trained
-            # on. It learnt from whole articles: a lone sentence (a headline, a benchmark
-            # sentence) keeps the first cut
+            # on. A lone sentence (a headline, a benchmark sentence) has its own model
             ranked_sources: list[ActorRef] = []
             ranked: list[ActorRef] = []
-            if not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1) and len(draft.sentences) > 1:
-                ranking = (sentence, trig_span, code, mentions, background, override is not None)
+            if not f.reciprocal and not (f.code.type in _SYMMETRIC and len(sources) > 1):
+                ranking = (sentence, trig_span, code, mentions, background, override is not None,
+                           len(draft.sentences) == 1)
                 # a role the parse filled only with sector nouns of no known country ("police",
                 # "a man") names no actor either: the candidates give them the article's country
                 if not named[0]:
@@ -322,12 +326,13 @@ class EventCoder(TriggerFinder):
         return doc[tokens[0]].idx, doc[tokens[1] - 1].idx + len(doc[tokens[1] - 1])
 
     def _ranked(self, role: str, f: _Found, other: list[ActorRef], filled: list[ActorRef], sentence: Sentence,
-                trig_span: tuple[int, int], code: Code, mentions: _Mentions, background: bool, governed: bool
-                ) -> list[ActorRef]:
+                trig_span: tuple[int, int], code: Code, mentions: _Mentions, background: bool, governed: bool,
+                lone: bool) -> list[ActorRef]:
         """The ``role`` ("source" or "target") the role model picks among the candidates of an
         event whose parse named none; none (the first cut stands) if it prefers the first cut
         or no candidate is likely enough. ``other``: the other role's actors."""
-        if self.roles is None and self.role_trace is None:
+        model = self.sentence_roles if lone else self.roles
+        if model is None and self.role_trace is None:
             return []
         context = shared_features(f, other, code.type or "", code.quad_class, background, governed)
         found = source_candidates if role == "source" else target_candidates
@@ -335,12 +340,13 @@ class EventCoder(TriggerFinder):
         candidates.append(keep_candidate(role, candidates, filled, context, code.type or ""))
         if self.role_trace is not None:
             self.role_trace(role, sentence.index, trig_span, candidates)
-        if self.roles is None:
+        if model is None:
             return []
-        best = self.roles.best([c.features for c in candidates])
+        best = model.best([c.features for c in candidates], role)
         if best is None or candidates[best].ref is None:
             return []
-        return with_conjuncts(candidates[best], candidates, f.anchor.doc)
+        return with_conjuncts(candidates[best], candidates, f.anchor.doc,
+                              frozenset(a.country for a in other if a.country))
 
     def _typed(self, f: _Found, sources: list[ActorRef], targets: list[ActorRef]) -> _Found:
         """The trigger with the type the type model chooses in its context (module
