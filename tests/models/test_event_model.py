@@ -235,3 +235,47 @@ def test_an_article_keeps_its_most_confident_event_when_the_model_would_drop_eve
         assert not pipeline.analyze("Armenia accused Azerbaijan of shelling Jermuk.", published="2022-09-15").events
     finally:
         coder.model = kept_model
+
+
+def test_article_features_are_shares_of_the_articles_events_with_state_and_political_actors():
+    from flashpoint.models.event_model import article_features
+
+    contexts = [_context(source_sector="GOV"), _context(source_sector="", target_sector="OPP"),
+                _context(source_sector="", target_sector=""), _context(source_sector="CVL", target_sector="MIL")]
+    assert article_features(contexts) == {"article:state_source": 0.25, "article:political": 0.75}
+    assert article_features([]) == {}
+
+
+def test_article_features_weigh_in_the_article_weights_only():
+    part = EventModel({"type=ASSAULT": 1.0, "article:political": 2.0}, bias=0.0, threshold=0.3, kind_copies=False)
+    model = EventModel({"type=ASSAULT": 1.0, "article:political": 5.0}, bias=0.0, threshold=0.05, article=part)
+    article, lone = _context(article_sentences=9), _context(article_sentences=1)
+    shares = {"article:political": 0.5}
+    assert model.reads_article and not part.reads_article
+    assert model.confidence(article, shares) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert model.confidence(article) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert model.confidence(lone, shares) == model.confidence(lone)  # lone sentences: the file's own weights
+
+
+def test_an_articles_events_are_scored_again_with_the_article_features_in_one_order(pipeline):
+    from flashpoint.stages.events import EventCoder
+
+    coder = next(s.run for s in pipeline.stages if isinstance(s.run, EventCoder))
+    kept_model = coder.model
+    text = ("Armenia accused Azerbaijan of shelling Jermuk on Tuesday. The Armenian government condemned the "
+            "attack. Azerbaijan denied it.")
+    part = {"type=ACCUSE": 1.0, "type=ASSAULT": 0.5}
+    try:
+        coder.model = EventModel({"x": 0.0}, bias=0.0, threshold=0.05,
+                                 article=EventModel(part, bias=-1.0, threshold=0.05, kind_copies=False))
+        before = pipeline.analyze(text, published="2022-09-15").events
+        coder.model = EventModel({"x": 0.0}, bias=0.0, threshold=0.05, article=EventModel(
+            {**part, "article:political": -4.0}, bias=-1.0, threshold=0.05, kind_copies=False))
+        after = pipeline.analyze(text, published="2022-09-15").events
+    finally:
+        coder.model = kept_model
+    assert before and [e.id for e in after] == [e.id for e in before[:len(after)]]
+    assert all(a.confidence <= b.confidence for a, b in zip(after, before))
+    assert any(a.confidence < b.confidence for a, b in zip(after, before))  # the article's shares weighed in
+    ranked = [e.id for e in sorted(before, key=lambda e: -e.confidence)]
+    assert [e.id for e in sorted(after, key=lambda e: -e.confidence)] == [i for i in ranked if i in {e.id for e in after}]

@@ -14,6 +14,7 @@ format marker; the test split is never read for it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -132,6 +133,28 @@ def features(c: EventContext, projection: Projection | None = None, kind_copies:
     return f
 
 
+# Sectors of a state actor, and of any political actor: the annotation guide codes events
+# between political actors, so an article whose coded events rarely have one (a crash, a
+# festival, an obituary, a private crime) reports few events under it.
+_STATE = frozenset({"GOV", "MIL", "LEG", "JUD", "SPY"})
+_POLITICAL = _STATE | {"IGO", "OPP", "PTY", "REB", "INS"}
+# the prefix of the article-level features: one value per article, the same for all its events
+ARTICLE = "article:"
+
+
+def article_features(contexts: Sequence[EventContext]) -> dict[str, float]:
+    """Features of the whole article, read off the contexts of every event coded in it (kept
+    or not): the share of its events with a state actor as source, and the share with a
+    political actor on either side. They add the same to every event's score of one article,
+    so they move its events together and never reorder them."""
+    if not contexts:
+        return {}
+    n = len(contexts)
+    return {f"{ARTICLE}state_source": sum(c.source_sector in _STATE for c in contexts) / n,
+            f"{ARTICLE}political": sum(c.source_sector in _POLITICAL or c.target_sector in _POLITICAL
+                                       for c in contexts) / n}
+
+
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
     """The lowest edge at or below ``value`` ("3" for 4 with edges 0, 1, 3, 6)."""
     return str(max(e for e in edges if e <= value))
@@ -231,13 +254,23 @@ class EventModel(ModelFile):
     def score(self, feats: dict[str, float]) -> float:
         return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
 
-    def confidence(self, c: EventContext) -> float:
-        """How likely the event is real and of its type: the calibrated probability."""
+    def confidence(self, c: EventContext, article: Mapping[str, float] | None = None) -> float:
+        """How likely the event is real and of its type: the calibrated probability.
+        ``article``: the :func:`article_features` of its article (weighed by the article
+        weights only; none while the article is still being read)."""
         part = self.part(c)
-        z = part.score(part.features(c))
+        feats = part.features(c)
+        if article and part is self.article:
+            feats.update(article)
+        z = part.score(feats)
         if part.calibration is not None and c.article_sentences > 1:
             z = part.calibration[0] * z + part.calibration[1]
         return sigmoid(z)
+
+    @property
+    def reads_article(self) -> bool:
+        """Whether the article weights weigh :func:`article_features`."""
+        return self.article is not None and any(k.startswith(ARTICLE) for k in self.article.weights)
 
     def drop_threshold(self, c: EventContext) -> float:
         """The confidence below which this event is dropped (its weight set's threshold)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from flashpoint.models.event_model import EventContext, EventModel
+from flashpoint.models.event_model import EventContext, EventModel, article_features
 from flashpoint.models.role_model import RoleModel
 from flashpoint.models.type_model import TypeModel
 from flashpoint.records import (
@@ -117,19 +117,23 @@ class EventCoder(TriggerFinder):
         # (sentence, type, participants) of every event coded so far, kept or not: the model
         # reads whether an event repeats one coded before (a recap, or one action coded twice)
         coded: list[tuple[int, str, frozenset[str]]] = []
+        contexts: dict[str, EventContext] = {}  # what the event model read of each event, by id
         for sentence in draft.sentences:
             sent = draft.doc.char_span(*sentence.span, alignment_mode="expand")
             if sent is None:
                 continue
-            found.extend(self._sentence(draft, sentence, sent, mentions, coded, quoted.get(sentence.index)))
+            found.extend(self._sentence(draft, sentence, sent, mentions, coded, contexts, quoted.get(sentence.index)))
             mentions.topic = _topic(sent, mentions, sentence.span) or mentions.topic
+        if self.model is not None and self.model.reads_article and len(draft.sentences) > 1:
+            found = _rescored(self.model, found, contexts)
         return replace(draft, events=_kept(found, len(draft.sentences) > 1))
 
     # -- triggers --------------------------------------------------------------------------
 
     def _sentence(
         self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
-        coded: list[tuple[int, str, frozenset[str]]], quoted: Certainty | None = None,
+        coded: list[tuple[int, str, frozenset[str]]], contexts: dict[str, EventContext],
+        quoted: Certainty | None = None,
     ) -> Iterator[tuple[Event, bool]]:
         """The events of one sentence, each with whether the event model keeps it; ``quoted`` is
         the attribution a quotation opened in an earlier sentence carries into this one
@@ -139,7 +143,8 @@ class EventCoder(TriggerFinder):
         recoded, merged, skip = self._governed(found, sent)
         # one action named twice along a predicate chain is one event: the verb's
         repeats = one_action(found, skip)
-        events = list(self._coded(draft, sentence, sent, mentions, coded, quoted, found, recoded, merged, skip))
+        events = list(self._coded(draft, sentence, sent, mentions, coded, contexts, quoted, found, recoded, merged,
+                                  skip))
         confidence: dict[tuple[int, int], float] = {}
         for e, _ in events:
             confidence[e.trigger] = max(confidence.get(e.trigger, 0.0), e.confidence)
@@ -149,7 +154,8 @@ class EventCoder(TriggerFinder):
 
     def _coded(
         self, draft: Draft, sentence: Sentence, sent: Span, mentions: _Mentions,
-        coded: list[tuple[int, str, frozenset[str]]], quoted: Certainty | None, found: list[_Found],
+        coded: list[tuple[int, str, frozenset[str]]], contexts: dict[str, EventContext], quoted: Certainty | None,
+        found: list[_Found],
         recoded: dict[tuple[int, int], tuple[Code | None, Token | None, str]],
         merged: dict[int, tuple[_Found, str]], skip: set[tuple[int, int]],
     ) -> Iterator[tuple[Event, bool]]:
@@ -317,8 +323,10 @@ class EventCoder(TriggerFinder):
                     # a role filled by position is no evidence that the event is right
                     confidence=confidence,
                 )
-                if self.trace is not None and context is not None:
-                    self.trace(event, context)
+                if context is not None:
+                    contexts[event.id] = context
+                    if self.trace is not None:
+                        self.trace(event, context)
                 yield event, kept
 
     @staticmethod
@@ -629,6 +637,23 @@ def _performed(verb: Token, subjects: tuple[Token, ...]) -> bool:
     if not any(t.lower_ in ("i", "we") for t in subjects) or verb.tag_ not in ("VB", "VBP", "VBZ", "VBG"):
         return False
     return not any(c.dep_ == "aux" and c.lower_ in ("did", "had", "was", "were") for c in verb.children)
+
+
+def _rescored(model: EventModel, found: list[tuple[Event, bool]], contexts: dict[str, EventContext]
+              ) -> list[tuple[Event, bool]]:
+    """The article's events scored again once the whole article is read: the model's article
+    weights also weigh features of the whole article (:func:`article_features`), which are the
+    same for all its events, so the order the first reading gave them stands."""
+    article = article_features([contexts[e.id] for e, _ in found if e.id in contexts])
+    out = []
+    for event, keep in found:
+        context = contexts.get(event.id)
+        if context is None:
+            out.append((event, keep))
+            continue
+        confidence = round(model.confidence(context, article), 4)
+        out.append((replace(event, confidence=confidence), confidence >= model.drop_threshold(context)))
+    return out
 
 
 def _kept(found: list[tuple[Event, bool]], article: bool) -> tuple[Event, ...]:
