@@ -40,7 +40,7 @@ def collect(gold_dir: Path) -> list[tuple[int, Any, dict[str, tuple[Any, dict[st
     """(article number, gold date, options) of every dev gold event its sentence leaves undated."""
     from flashpoint.draft import Draft
     from flashpoint.evaluation.runner import wikinews_article
-    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.sets import training_records
     from flashpoint.evaluation.wikinews import offset_map
     from flashpoint.pipeline import Pipeline
     from flashpoint.stages import parser
@@ -50,7 +50,7 @@ def collect(gold_dir: Path) -> list[tuple[int, Any, dict[str, tuple[Any, dict[st
     pipe = Pipeline()
     before = [s for s in pipe.stages if s.name in ("sentences", "dates", "certainty")]
     choices = []
-    for number, record in enumerate(load_wikinews(gold_dir, "dev")):  # never "test"
+    for number, record in enumerate(training_records(gold_dir)):  # never "test"
         article = wikinews_article(record)
         draft = Draft(article=article, doc=parser.parse(pipe.nlp, article.text, pipe.settings))
         for stage in before:
@@ -83,7 +83,7 @@ def heldout_dates(gold_dir: Path, model_for: Any) -> tuple[float, float, int]:
     """Date accuracy (value and granularity; month) on the matched events of the dev split, each
     article dated by ``model_for(article number)`` (weights and bias of a chooser)."""
     from flashpoint.evaluation.runner import wikinews_article
-    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.sets import training_records
     from flashpoint.evaluation.wikinews import match, month_of, output_events, same_type
     from flashpoint.pipeline import Pipeline
     from flashpoint.stages.event_dates import DateModel, EventDater
@@ -92,7 +92,7 @@ def heldout_dates(gold_dir: Path, model_for: Any) -> tuple[float, float, int]:
     dater = next(s.run for s in pipe.stages if isinstance(s.run, EventDater))
     exact = month = total = 0
     fitted: dict[int, DateModel] = {}
-    for number, record in enumerate(load_wikinews(gold_dir, "dev")):  # never "test"
+    for number, record in enumerate(training_records(gold_dir)):  # never "test"
         chosen = model_for(number)
         dater.model = fitted.setdefault(id(chosen), DateModel(chosen["weights"], chosen["bias"]))
         analysis = pipe.analyze_article(wikinews_article(record))

@@ -57,9 +57,9 @@ SEEDS = (0, 1, 2)  # shuffled 5-fold splits grouped by article; figures are thei
 # no events was added to teach.
 OPTIONAL = ("article:",)
 NOISE = 0.002
-# The selection of an article without a "selection" field in articles.jsonl: the first 123
-# articles (politics and diplomacy), whose dev errors the rules were written from.
-ORIGINAL = "original"
+# The selection of the first 123 articles (politics and conflict), whose dev errors the rules
+# were written from (``WikinewsRecord.selection``; articles.jsonl gives no "selection" for them).
+ORIGINAL = "politics"  # flashpoint.evaluation.sets.TRAINING_SELECTION
 # The selections the article weights are fitted, calibrated and thresholded on: the population
 # the Wikinews test split is drawn from (its articles are the original selection's). The other
 # selections are scored by them, and fit a model of their own scored on these (the transfer
@@ -116,17 +116,6 @@ class Collected:
         return out
 
 
-def selections(gold_dir: Path) -> dict[str, str]:
-    """Each article's selection (``articles.jsonl`` field ``selection``): the first 123
-    articles, whose dev errors the rules were written from, have none ("original"); the wider
-    selection (courts, crime, disasters, obituaries …) was annotated later, its rules unread."""
-    from flashpoint.evaluation.sets import WIKINEWS_ARTICLES
-
-    rows = (json.loads(line) for line in (gold_dir / WIKINEWS_ARTICLES).read_text(encoding="utf-8").splitlines()
-            if line.strip())
-    return {row["url"]: str(row.get("selection") or ORIGINAL) for row in rows}
-
-
 def collect(gold_dir: Path, pipe: Any, traced: dict[str, Any]) -> Collected:
     """The events coded in every dev article (an article with no gold event gives only
     negatives), labelled by the matcher of ``flashpoint eval wikinews``."""
@@ -135,13 +124,12 @@ def collect(gold_dir: Path, pipe: Any, traced: dict[str, Any]) -> Collected:
     from flashpoint.evaluation.wikinews import match, output_events
     from flashpoint.models.event_model import article_features
 
-    selection = selections(gold_dir)
     out = Collected()
     for record in load_wikinews(gold_dir, "dev"):  # never "test"
         analysis = pipe.analyze_article(wikinews_article(record))
         matched = {pair.output for pair in match(record.events, output_events(analysis, record.text))}
-        out.gold[selection[record.url]] += len(record.events)
-        out.counted[selection[record.url]] += 1
+        out.gold[record.selection] += len(record.events)
+        out.counted[record.selection] += 1
         contexts = [traced[event.id] for event in analysis.events]
         article = article_features(contexts)
         for j, context in enumerate(contexts):
@@ -149,7 +137,7 @@ def collect(gold_dir: Path, pipe: Any, traced: dict[str, Any]) -> Collected:
             out.articles.append(article)
             out.y.append(1 if j in matched else 0)
             out.groups.append(record.url)
-            out.selections.append(selection[record.url])
+            out.selections.append(record.selection)
     return out
 
 

@@ -74,12 +74,12 @@ class Rows:
 def collect(gold_dir: Path) -> Rows:
     """The rows of every matched event of the dev split (:class:`Rows`)."""
     from flashpoint.evaluation.runner import wikinews_article
-    from flashpoint.evaluation.sets import country_unit, load_wikinews
+    from flashpoint.evaluation.sets import country_unit, training_records
     from flashpoint.evaluation.wikinews import match, output_events, resolved_code
 
     pipe, traced = traced_pipeline()
     rows = Rows()
-    for record in load_wikinews(gold_dir, "dev"):  # never "test"
+    for record in training_records(gold_dir):  # never "test"
         traced.clear()
         analysis = pipe.analyze_article(wikinews_article(record))
         outputs = output_events(analysis, record.text)
@@ -223,7 +223,7 @@ def held_out_scores(gold_dir: Path, flat: list[dict[str, float]], y: Any, owner:
     from sklearn.linear_model import LogisticRegression
 
     from flashpoint.evaluation.runner import wikinews_article
-    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.sets import training_records
     from flashpoint.evaluation.wikinews import score_wikinews
     from flashpoint.models.role_model import RoleModel
     from flashpoint.pipeline import Pipeline
@@ -235,7 +235,7 @@ def held_out_scores(gold_dir: Path, flat: list[dict[str, float]], y: Any, owner:
     row_fold = np.array([fold(groups[k]) for k in owner])
     pipe = Pipeline()
     coder = next(s.run for s in pipe.stages if isinstance(s.run, EventCoder))
-    records = load_wikinews(gold_dir, "dev")  # never "test"
+    records = training_records(gold_dir)  # never "test"
     analyses: dict[str, Any] = {}
     for k in range(folds):
         rows = [i for i in range(len(flat)) if row_fold[i] != k]

@@ -74,10 +74,10 @@ def traced_pipeline() -> tuple[Any, Any, dict[tuple[int, int], Any]]:
 def dev_examples(pipe: Any, traced: dict[tuple[int, int], Any]) -> tuple[list[Example], list[Any]]:
     """Every dev trigger that overlaps a gold event's trigger, labelled with its type."""
     from flashpoint.evaluation.runner import wikinews_article
-    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.sets import training_records
     from flashpoint.evaluation.wikinews import output_events, overlap
 
-    records = load_wikinews(GOLD, "dev")  # never "test"
+    records = training_records(GOLD)  # never "test"
     examples: list[Example] = []
     for record in records:
         traced.clear()
@@ -186,10 +186,10 @@ def fit(examples: list[Example], penalty: float, defaults: dict[str, str]) -> An
 
 def usual_codes() -> dict[str, str]:
     """Each PLOVER type's most common CAMEO code among the dev gold events (ties: the lower)."""
-    from flashpoint.evaluation.sets import load_wikinews
+    from flashpoint.evaluation.sets import training_records
 
     counts: dict[str, Counter[str]] = {}
-    for record in load_wikinews(GOLD, "dev"):
+    for record in training_records(GOLD):
         for g in record.events:
             counts.setdefault(g.type, Counter())[g.cameo] += 1
     return {t: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, c in sorted(counts.items())}
