@@ -272,28 +272,115 @@ def _constants(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
     return ", ".join(f"${k}" for k in named), named
 
 
-def top_incidents(store: Any, query: EventQuery | None = None, *, limit: int = 20,
-                  quotes: int = 2) -> list[dict[str, Any]]:
+def top_incidents(store: Any, query: EventQuery | None = None, *, limit: int = 20, quotes: int = 2,
+                  domestic: int | None = None) -> list[dict[str, Any]]:
     """The incidents reported by the most independent sources, each with up to ``quotes``
-    evidence quotes."""
+    evidence quotes and its ``scope`` (:func:`incident_scopes`).
+
+    Without ``domestic``: the ``limit`` most reported, whatever their scope. With it: the
+    ``limit`` most reported international incidents first, then the ``domestic`` most reported
+    domestic ones — a country's own quarrels (the government accusing the opposition) are
+    reported most and would crowd the international ones out of a short list."""
     from flashpoint.analysis.incidents import listing
 
-    rows = listing(store, query or EventQuery(), limit=limit, sort="sources")
+    query = query or EventQuery()
+    if domestic is None:
+        rows = listing(store, query, limit=limit, sort="sources")
+        scopes = incident_scopes(store, [r["id"] for r in rows])
+        rows = [{**r, "scope": scopes[r["id"]]} for r in rows]
+    else:
+        rows = _by_scope(store, query, {"international": limit, "domestic": domestic})
     ev = evidence(store, [r["id"] for r in rows], per_incident=quotes)
     return [{**r, "evidence": ev.get(r["id"], [])} for r in rows]
 
 
+# incidents classified per page while the scopes' lists fill up, and at most this many pages: a
+# store whose first 20,000 most reported incidents are all domestic shows a short international
+# list (the incidents page lists every incident)
+_SCOPE_PAGE = 500
+_SCOPE_PAGES = 40
+
+
+def _by_scope(store: Any, query: EventQuery, wanted: dict[str, int]) -> list[dict[str, Any]]:
+    """The most reported incidents of each scope, up to ``wanted[scope]``, in ``wanted``'s order."""
+    from flashpoint.analysis.incidents import listing
+
+    found: dict[str, list[dict[str, Any]]] = {scope: [] for scope in wanted}
+    for page in range(_SCOPE_PAGES):
+        if all(len(found[s]) >= n for s, n in wanted.items()):
+            break
+        rows = listing(store, query, limit=_SCOPE_PAGE, offset=page * _SCOPE_PAGE, sort="sources")
+        scopes = incident_scopes(store, [r["id"] for r in rows])
+        for r in rows:
+            scope = scopes[r["id"]]
+            if len(found[scope]) < wanted.get(scope, 0):
+                found[scope].append({**r, "scope": scope})
+        if len(rows) < _SCOPE_PAGE:
+            break
+    return [r for scope in wanted for r in found[scope]]
+
+
+def incident_scopes(store: Any, incident_ids: list[str]) -> dict[str, str]:
+    """Each incident's scope: ``international`` when one of its events has a source and a target
+    that are different dyad members (an actor's organisation, else its country: as
+    :mod:`flashpoint.analysis.dyads` pairs them), else ``domestic`` (within one country or
+    organisation, or with one side unknown: ``USAGOV → USA``, ``IRQGOV → ?``)."""
+    if not incident_ids:
+        return {}
+    # constants, not a join with a list, as in evidence(): event_actors is read only where the
+    # incidents' articles are
+    ids, params = _constants("i", list(dict.fromkeys(incident_ids)))
+    articles = store.fetchall(f"SELECT DISTINCT article_id FROM incident_events WHERE incident_id IN ({ids})", params)
+    if not articles:
+        return dict.fromkeys(incident_ids, "domestic")
+    arts, art_params = _constants("a", sorted(r[0] for r in articles))
+    found = store.fetchall(
+        f"""
+WITH x AS (SELECT * FROM event_actors WHERE article_id IN ({arts}))
+SELECT ie.incident_id
+FROM (SELECT * FROM incident_events WHERE incident_id IN ({ids})) ie
+JOIN x xs ON xs.article_id = ie.article_id AND xs.event_position = ie.event_position AND xs.role = 'source'
+JOIN x xt ON xt.article_id = ie.article_id AND xt.event_position = ie.event_position AND xt.role = 'target'
+WHERE coalesce(xs.org, xs.country) <> coalesce(xt.org, xt.country)
+GROUP BY 1""", {**params, **art_params})
+    international = {r[0] for r in found}
+    return {i: "international" if i in international else "domestic" for i in incident_ids}
+
+
 def store_summary(store: Any, query: EventQuery | None = None) -> dict[str, Any]:
-    """How much the store holds under ``query``: articles, events, incidents, date range."""
+    """How much the store holds under ``query``: articles, events, incidents and three ranges.
+
+    The headline range is the articles' publication range (``published_first`` …
+    ``published_last``): the events' own dates stretch far beyond the corpus (an article of 2020
+    recalls a treaty of 1924 and sets a target for 2025), so ``first_date`` … ``last_date`` (every
+    event date, coarse ones included) is kept for the API only. The views add the range of the
+    events dated to a day (``day_first`` … ``day_last``) and how many events are dated outside
+    the publication range (``dated_outside``: history recalled, plans announced)."""
     query = query or EventQuery()
     where = query.events_where("e")
-    events, first, last, articles = store.fetchall(
-        f"SELECT count(*), min(e.date_start), max(e.date_end), count(DISTINCT e.article_id) FROM events e {where.sql}",
-        where.params)[0]
+    # per article first, then joined to the articles: the publication range of the articles the
+    # query keeps, without joining every event to its article
+    events, first, last, day_first, day_last, articles, published_first, published_last = store.fetchall(
+        f"""
+SELECT coalesce(sum(e.n), 0), min(e.first), max(e.last), min(e.day_first), max(e.day_last), count(*),
+       min(a.published), max(a.published)
+FROM (SELECT e.article_id, count(*) AS n, min(e.date_start) AS first, max(e.date_end) AS last,
+             min(e.date_start) FILTER (e.date_granularity = 'day') AS day_first,
+             max(e.date_end) FILTER (e.date_granularity = 'day') AS day_last
+      FROM events e {where.sql} GROUP BY 1) e
+JOIN articles a ON a.id = e.article_id""", where.params)[0]
+    outside = 0
+    if published_first is not None:
+        beyond = where.and_("(e.date_end < $published_first OR e.date_start > $published_last)")
+        (outside,) = store.fetchall(f"SELECT count(*) FROM events e {beyond.sql}",
+                                    {**where.params, "published_first": published_first,
+                                     "published_last": published_last})[0]
     iw = query.incidents_where("incidents")
     (incidents,) = store.fetchall(f"SELECT count(*) FROM incidents {iw.sql}", iw.params)[0]
-    return {"articles": articles, "events": events, "incidents": incidents, "first_date": first, "last_date": last,
-            "stored_articles": store.count("articles")}
+    return {"articles": articles, "events": int(events), "incidents": incidents,
+            "published_first": published_first, "published_last": published_last,
+            "day_first": day_first, "day_last": day_last, "dated_outside": outside,
+            "first_date": first, "last_date": last, "stored_articles": store.count("articles")}
 
 
 def type_counts(rows: list[dict[str, Any]], field: str = "type") -> list[tuple[str, int]]:
@@ -303,4 +390,4 @@ def type_counts(rows: list[dict[str, Any]], field: str = "type") -> list[tuple[s
 
 __all__ = ["REPORTED", "SPECULATED", "DENIED", "QUAD_NAMES", "active_dyads", "actor_overview", "certainty_split",
            "daily", "dyad_incidents", "dyad_key", "dyad_timeline", "evidence",
-           "incident_detail", "parse_dyad", "signed_edges", "store_summary", "top_incidents"]
+           "incident_detail", "incident_scopes", "parse_dyad", "signed_edges", "store_summary", "top_incidents"]
