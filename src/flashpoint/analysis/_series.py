@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 DAY = np.timedelta64(1, "D")
 
@@ -154,14 +155,20 @@ def trailing_baseline(values: np.ndarray, size: int, min_count: int, max_lookbac
     if len(ok) == 0 or size < 1:
         return Baseline(med, mean, var, mad, count, first, last)
     # one row per period with a verdict: its window of present values, NaN-padded on the left
-    # (vectorised: the same numbers as a loop over periods, a hundred times faster)
-    idx = k[ok, None] - size + np.arange(size)
-    inside = idx >= lo[ok, None]
-    window = np.where(inside, values[present[np.clip(idx, 0, None)]], np.nan)
+    # (vectorised: the same numbers as a loop over periods, a hundred times faster). The rows
+    # are views of one padded array (row j holds the present values j - size … j - 1), cut
+    # where the lookback ends before the window's start.
+    padded = np.concatenate([np.full(size, np.nan), values[present]])
+    window = sliding_window_view(padded, size)[k[ok]]
+    cut = lo[ok] - (k[ok] - size)  # leading slots outside the lookback (≤ 0: none)
+    if np.any(cut > 0):
+        window = np.where(np.arange(size) >= cut[:, None], window, np.nan)
+    inside = ~np.isnan(window)
     counts = inside.sum(axis=1)
+    zeroed = np.where(inside, window, 0.0)  # np.nansum's own first step: the same sums
     med[ok] = _row_median(window, counts)
-    mean[ok] = np.nansum(window, axis=1) / counts
-    sq = np.nansum((window - mean[ok, None]) ** 2, axis=1)
+    mean[ok] = zeroed.sum(axis=1) / counts
+    sq = np.where(inside, (zeroed - mean[ok, None]) ** 2, 0.0).sum(axis=1)
     var[ok] = np.where(counts > 1, sq / np.maximum(counts - 1, 1), np.nan)
     mad[ok] = _row_median(np.abs(window - med[ok, None]), counts)
     count[ok], first[ok], last[ok] = counts, present[lo[ok]], present[k[ok] - 1]
