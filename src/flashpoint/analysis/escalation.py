@@ -297,7 +297,8 @@ def measure(
 
 
 def _baseline(values: np.ndarray, rules: EscalationRules) -> Baseline:
-    return trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback)
+    return trailing_baseline(values, rules.baseline_periods, rules.min_baseline, rules.max_lookback,
+                             moments=rules.tail_fit == "moments")
 
 
 class _Tails:
