@@ -461,12 +461,11 @@ def rebuild(store: Any, rules: IncidentRules, *, flush_every: int = 2000) -> int
     return count
 
 
-def listing(store: Any, query: EventQuery | None = None, *, limit: int | None = None, offset: int = 0,
+def listing(store: Any, query: EventQuery | None = None, *, limit: int | None = None,
             sort: str = "date", **filters: Any) -> list[dict[str, Any]]:
     """Stored incidents as dicts (the ``incidents`` columns) that match ``query`` (or the
     keyword filters of :meth:`EventQuery.of`: ``actor``, ``type``, ``since``, ``until``,
-    ``min_sources`` …), sorted by date or by independent sources; ``limit`` of them after the
-    first ``offset``."""
+    ``min_sources`` …), sorted by date or by independent sources."""
     if query is None:
         query = EventQuery.of(**filters)
     elif filters:
@@ -475,8 +474,7 @@ def listing(store: Any, query: EventQuery | None = None, *, limit: int | None = 
     order = ("source_count DESC, reports DESC, first_date NULLS LAST, id" if sort == "sources"
              else "first_date NULLS LAST, source_count DESC, id")
     sql = (f"SELECT {', '.join(_INCIDENT_COLUMNS)} FROM incidents {where.sql}"
-           f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "")
-           + (f" OFFSET {int(offset)}" if offset else ""))
+           f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else ""))
     return [dict(zip(_INCIDENT_COLUMNS, row, strict=True)) for row in store.iter_rows(sql, where.params)]
 
 

@@ -286,65 +286,43 @@ def top_incidents(store: Any, query: EventQuery | None = None, *, limit: int = 2
     query = query or EventQuery()
     if domestic is None:
         rows = listing(store, query, limit=limit, sort="sources")
-        scopes = incident_scopes(store, [r["id"] for r in rows])
+        scopes = incident_scopes(store, rows)
         rows = [{**r, "scope": scopes[r["id"]]} for r in rows]
     else:
-        rows = _by_scope(store, query, {"international": limit, "domestic": domestic})
+        # the scopes' lists are filled from the _SCOPE_POOL most reported incidents: a bounded
+        # cost (on a million events, classifying page after page of a store with no domestic
+        # incident at all took 20 s); the incidents page lists every incident
+        pool = listing(store, query, limit=max(_SCOPE_POOL, limit + domestic), sort="sources")
+        scopes = incident_scopes(store, pool)
+        wanted = {"international": limit, "domestic": domestic}
+        rows = [{**r, "scope": scope} for scope, n in wanted.items()
+                for r in [r for r in pool if scopes[r["id"]] == scope][:n]]
     ev = evidence(store, [r["id"] for r in rows], per_incident=quotes)
     return [{**r, "evidence": ev.get(r["id"], [])} for r in rows]
 
 
-# incidents classified per page while the scopes' lists fill up, and at most this many pages: a
-# store whose first 20,000 most reported incidents are all domestic shows a short international
-# list (the incidents page lists every incident)
-_SCOPE_PAGE = 500
-_SCOPE_PAGES = 40
+_SCOPE_POOL = 1000
 
 
-def _by_scope(store: Any, query: EventQuery, wanted: dict[str, int]) -> list[dict[str, Any]]:
-    """The most reported incidents of each scope, up to ``wanted[scope]``, in ``wanted``'s order."""
-    from flashpoint.analysis.incidents import listing
+def incident_scopes(store: Any, incidents: list[dict[str, Any]]) -> dict[str, str]:
+    """Each incident's scope (rows of :func:`~flashpoint.analysis.incidents.listing`, by id):
+    ``international`` when a source and a target of the incident are different dyad members
+    (an actor's organisation, else its country: as :mod:`flashpoint.analysis.dyads` pairs them),
+    else ``domestic`` (within one country or organisation, or with one side unknown:
+    ``USAGOV → USA``, ``IRQGOV → ?``). The members of the incidents' actor codes are read in
+    one query."""
+    codes = sorted({c for i in incidents for c in (*i["source_codes"], *i["target_codes"])})
+    members = dict(store.fetchall(
+        "SELECT code, any_value(coalesce(org, country)) FROM event_actors "
+        "WHERE code IN (SELECT unnest($codes::VARCHAR[])) AND coalesce(org, country) IS NOT NULL GROUP BY 1",
+        {"codes": codes})) if codes else {}
 
-    found: dict[str, list[dict[str, Any]]] = {scope: [] for scope in wanted}
-    for page in range(_SCOPE_PAGES):
-        if all(len(found[s]) >= n for s, n in wanted.items()):
-            break
-        rows = listing(store, query, limit=_SCOPE_PAGE, offset=page * _SCOPE_PAGE, sort="sources")
-        scopes = incident_scopes(store, [r["id"] for r in rows])
-        for r in rows:
-            scope = scopes[r["id"]]
-            if len(found[scope]) < wanted.get(scope, 0):
-                found[scope].append({**r, "scope": scope})
-        if len(rows) < _SCOPE_PAGE:
-            break
-    return [r for scope in wanted for r in found[scope]]
+    def scope(incident: dict[str, Any]) -> str:
+        sources = {members.get(c) for c in incident["source_codes"]} - {None}
+        targets = {members.get(c) for c in incident["target_codes"]} - {None}
+        return "international" if any(s != t for s in sources for t in targets) else "domestic"
 
-
-def incident_scopes(store: Any, incident_ids: list[str]) -> dict[str, str]:
-    """Each incident's scope: ``international`` when one of its events has a source and a target
-    that are different dyad members (an actor's organisation, else its country: as
-    :mod:`flashpoint.analysis.dyads` pairs them), else ``domestic`` (within one country or
-    organisation, or with one side unknown: ``USAGOV → USA``, ``IRQGOV → ?``)."""
-    if not incident_ids:
-        return {}
-    # constants, not a join with a list, as in evidence(): event_actors is read only where the
-    # incidents' articles are
-    ids, params = _constants("i", list(dict.fromkeys(incident_ids)))
-    articles = store.fetchall(f"SELECT DISTINCT article_id FROM incident_events WHERE incident_id IN ({ids})", params)
-    if not articles:
-        return dict.fromkeys(incident_ids, "domestic")
-    arts, art_params = _constants("a", sorted(r[0] for r in articles))
-    found = store.fetchall(
-        f"""
-WITH x AS (SELECT * FROM event_actors WHERE article_id IN ({arts}))
-SELECT ie.incident_id
-FROM (SELECT * FROM incident_events WHERE incident_id IN ({ids})) ie
-JOIN x xs ON xs.article_id = ie.article_id AND xs.event_position = ie.event_position AND xs.role = 'source'
-JOIN x xt ON xt.article_id = ie.article_id AND xt.event_position = ie.event_position AND xt.role = 'target'
-WHERE coalesce(xs.org, xs.country) <> coalesce(xt.org, xt.country)
-GROUP BY 1""", {**params, **art_params})
-    international = {r[0] for r in found}
-    return {i: "international" if i in international else "domestic" for i in incident_ids}
+    return {i["id"]: scope(i) for i in incidents}
 
 
 def store_summary(store: Any, query: EventQuery | None = None) -> dict[str, Any]:
