@@ -24,6 +24,7 @@ from corpus_articles import ARTICLE_SET, varied_articles
 from flashpoint.cli import cli
 from flashpoint.ingest.run import (
     CRASH_MARKER_ENV,
+    RENDEZVOUS_ENV,
     IngestError,
     IngestOptions,
     ingest,
@@ -162,11 +163,17 @@ def test_cli_exit_status_and_summary(corpus: tuple[Path, int], tmp_path: Path) -
     con.close()
 
 
-def test_two_local_workers_give_the_same_database(corpus: tuple[Path, int],
-                                                  reference: dict[str, list[tuple]], tmp_path: Path) -> None:
+def test_two_local_workers_give_the_same_database(corpus: tuple[Path, int], reference: dict[str, list[tuple]],
+                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each worker holds its first batch until the other has one: under load, the worker that
+    # loaded its model first once took every batch before the other was ready
+    meet = tmp_path / "meet"
+    meet.mkdir()
+    monkeypatch.setenv(RENDEZVOUS_ENV, f"{meet}:2")
     db = tmp_path / "db.duckdb"
     report = ingest([str(corpus[0])], db, options=options(workers=2))
     assert len(report.worker_rss_mb) == 2  # both processes took batches
+    assert len(list(meet.iterdir())) == 2
     assert contents(db) == reference
 
 

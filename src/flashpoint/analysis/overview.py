@@ -272,28 +272,93 @@ def _constants(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
     return ", ".join(f"${k}" for k in named), named
 
 
-def top_incidents(store: Any, query: EventQuery | None = None, *, limit: int = 20,
-                  quotes: int = 2) -> list[dict[str, Any]]:
+def top_incidents(store: Any, query: EventQuery | None = None, *, limit: int = 20, quotes: int = 2,
+                  domestic: int | None = None) -> list[dict[str, Any]]:
     """The incidents reported by the most independent sources, each with up to ``quotes``
-    evidence quotes."""
+    evidence quotes and its ``scope`` (:func:`incident_scopes`).
+
+    Without ``domestic``: the ``limit`` most reported, whatever their scope. With it: the
+    ``limit`` most reported international incidents first, then the ``domestic`` most reported
+    domestic ones — a country's own quarrels (the government accusing the opposition) are
+    reported most and would crowd the international ones out of a short list."""
     from flashpoint.analysis.incidents import listing
 
-    rows = listing(store, query or EventQuery(), limit=limit, sort="sources")
+    query = query or EventQuery()
+    if domestic is None:
+        rows = listing(store, query, limit=limit, sort="sources")
+        scopes = incident_scopes(store, rows)
+        rows = [{**r, "scope": scopes[r["id"]]} for r in rows]
+    else:
+        # the scopes' lists are filled from the _SCOPE_POOL most reported incidents: a bounded
+        # cost (on a million events, classifying page after page of a store with no domestic
+        # incident at all took 20 s); the incidents page lists every incident
+        pool = listing(store, query, limit=max(_SCOPE_POOL, limit + domestic), sort="sources")
+        scopes = incident_scopes(store, pool)
+        wanted = {"international": limit, "domestic": domestic}
+        rows = [{**r, "scope": scope} for scope, n in wanted.items()
+                for r in [r for r in pool if scopes[r["id"]] == scope][:n]]
     ev = evidence(store, [r["id"] for r in rows], per_incident=quotes)
     return [{**r, "evidence": ev.get(r["id"], [])} for r in rows]
 
 
+_SCOPE_POOL = 1000
+
+
+def incident_scopes(store: Any, incidents: list[dict[str, Any]]) -> dict[str, str]:
+    """Each incident's scope (rows of :func:`~flashpoint.analysis.incidents.listing`, by id):
+    ``international`` when a source and a target of the incident are different dyad members
+    (an actor's organisation, else its country: as :mod:`flashpoint.analysis.dyads` pairs them),
+    else ``domestic`` (within one country or organisation, or with one side unknown:
+    ``USAGOV → USA``, ``IRQGOV → ?``). The members of the incidents' actor codes are read in
+    one query."""
+    codes = sorted({c for i in incidents for c in (*i["source_codes"], *i["target_codes"])})
+    members = dict(store.fetchall(
+        "SELECT code, any_value(coalesce(org, country)) FROM event_actors "
+        "WHERE code IN (SELECT unnest($codes::VARCHAR[])) AND coalesce(org, country) IS NOT NULL GROUP BY 1",
+        {"codes": codes})) if codes else {}
+
+    def scope(incident: dict[str, Any]) -> str:
+        sources = {members.get(c) for c in incident["source_codes"]} - {None}
+        targets = {members.get(c) for c in incident["target_codes"]} - {None}
+        return "international" if any(s != t for s in sources for t in targets) else "domestic"
+
+    return {i["id"]: scope(i) for i in incidents}
+
+
 def store_summary(store: Any, query: EventQuery | None = None) -> dict[str, Any]:
-    """How much the store holds under ``query``: articles, events, incidents, date range."""
+    """How much the store holds under ``query``: articles, events, incidents and three ranges.
+
+    The headline range is the articles' publication range (``published_first`` …
+    ``published_last``): the events' own dates stretch far beyond the corpus (an article of 2020
+    recalls a treaty of 1924 and sets a target for 2025), so ``first_date`` … ``last_date`` (every
+    event date, coarse ones included) is kept for the API only. The views add the range of the
+    events dated to a day (``day_first`` … ``day_last``) and how many events are dated outside
+    the publication range (``dated_outside``: history recalled, plans announced)."""
     query = query or EventQuery()
     where = query.events_where("e")
-    events, first, last, articles = store.fetchall(
-        f"SELECT count(*), min(e.date_start), max(e.date_end), count(DISTINCT e.article_id) FROM events e {where.sql}",
-        where.params)[0]
+    # per article first, then joined to the articles: the publication range of the articles the
+    # query keeps, without joining every event to its article
+    events, first, last, day_first, day_last, articles, published_first, published_last = store.fetchall(
+        f"""
+SELECT coalesce(sum(e.n), 0), min(e.first), max(e.last), min(e.day_first), max(e.day_last), count(*),
+       min(a.published), max(a.published)
+FROM (SELECT e.article_id, count(*) AS n, min(e.date_start) AS first, max(e.date_end) AS last,
+             min(e.date_start) FILTER (e.date_granularity = 'day') AS day_first,
+             max(e.date_end) FILTER (e.date_granularity = 'day') AS day_last
+      FROM events e {where.sql} GROUP BY 1) e
+JOIN articles a ON a.id = e.article_id""", where.params)[0]
+    outside = 0
+    if published_first is not None:
+        beyond = where.and_("(e.date_end < $published_first OR e.date_start > $published_last)")
+        (outside,) = store.fetchall(f"SELECT count(*) FROM events e {beyond.sql}",
+                                    {**where.params, "published_first": published_first,
+                                     "published_last": published_last})[0]
     iw = query.incidents_where("incidents")
     (incidents,) = store.fetchall(f"SELECT count(*) FROM incidents {iw.sql}", iw.params)[0]
-    return {"articles": articles, "events": events, "incidents": incidents, "first_date": first, "last_date": last,
-            "stored_articles": store.count("articles")}
+    return {"articles": articles, "events": int(events), "incidents": incidents,
+            "published_first": published_first, "published_last": published_last,
+            "day_first": day_first, "day_last": day_last, "dated_outside": outside,
+            "first_date": first, "last_date": last, "stored_articles": store.count("articles")}
 
 
 def type_counts(rows: list[dict[str, Any]], field: str = "type") -> list[tuple[str, int]]:
@@ -303,4 +368,4 @@ def type_counts(rows: list[dict[str, Any]], field: str = "type") -> list[tuple[s
 
 __all__ = ["REPORTED", "SPECULATED", "DENIED", "QUAD_NAMES", "active_dyads", "actor_overview", "certainty_split",
            "daily", "dyad_incidents", "dyad_key", "dyad_timeline", "evidence",
-           "incident_detail", "parse_dyad", "signed_edges", "store_summary", "top_incidents"]
+           "incident_detail", "incident_scopes", "parse_dyad", "signed_edges", "store_summary", "top_incidents"]

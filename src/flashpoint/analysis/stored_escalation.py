@@ -263,12 +263,13 @@ def escalation(store: Any, query: EventQuery | None = None, *, period: str | Non
 def states(store: Any, keys: Sequence[str], query: EventQuery | None = None, *,
            rules: EscalationRules | None = None, dyad_rules: DyadRules | None = None) -> dict[str, dict[str, Any]]:
     """Where each dyad of ``keys`` (``"ARM-AZE"``, undirected) stands: the label of its last
-    covered period and why, its risk alerts and its phase changes — the rows of :func:`escalation`
+    covered period and why, its peak period and that period's label (``peak``, see
+    :func:`_peak`), its risk alerts and its phase changes — the rows of :func:`escalation`
     for these keys, however few events they have; ``rules``: the preset that fits the store
     (:func:`choose_rules`) unless given."""
     rules = rules or choose_rules(store, query)[0]
     out = {key: {"label": "no data", "rule": "no day-dated incident in this dyad", "period": None, "measures": [],
-                 "alerts": [], "change_points": [], "rules": rules.name} for key in keys}
+                 "peak": None, "alerts": [], "change_points": [], "rules": rules.name} for key in keys}
     if not keys:
         return out
     for series in store_series(store, query, period=rules.period, min_events=0, rules=dyad_rules, keys=keys):
@@ -276,9 +277,31 @@ def states(store: Any, keys: Sequence[str], query: EventQuery | None = None, *,
         last = label_periods(series, rules, [len(series) - 1], bases)[0].to_dict()
         out[series.key] = {"period": last["period"], "label": last["label"], "rule": last["rule"],
                            "measures": last["measures"], "rules": rules.name, "weekly": rules.period == "week",
+                           "peak": _peak(series, rules, bases),
                            "alerts": [a.to_dict() for a in detect(series, rules, bases)],
                            "change_points": [c.to_dict() for c in change_points(series, rules)]}
     return out
+
+
+# which channel's largest value makes the peak: conflict first (what an analyst watches a crisis
+# for), then cooperation for a dyad that has none, then the incident count
+_PEAK_CHANNELS = ("conflict", "cooperation", "count")
+
+
+def _peak(series: DyadSeries, rules: EscalationRules, bases: dict[str, Any]) -> dict[str, Any] | None:
+    """The window's peak period and its label: the last period alone says only how a dyad ends
+    (a crisis of early January is "unchanged" in the quiet last week of the month). The peak is
+    the period with the largest value of the first channel of ``_PEAK_CHANNELS`` that is ever
+    above zero (the earliest of equal ones); None when no period has any."""
+    for channel in _PEAK_CHANNELS:
+        values = series.channels.get(channel)
+        if values is None or not np.any(values > 0):  # NaN compares False: missing periods never peak
+            continue
+        t = int(np.nanargmax(values))
+        lab = label_periods(series, rules, [t], bases)[0].to_dict()
+        return {"period": lab["period"], "label": lab["label"], "rule": lab["rule"], "channel": channel,
+                "value": float(values[t]), "latest": t == len(series) - 1}
+    return None
 
 
 def _incident_ids(store: Any, query: EventQuery, period: str, directed: bool, unit: str, by: str,

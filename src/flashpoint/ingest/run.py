@@ -216,6 +216,13 @@ def _failed(task: Task, exc: FlashpointError) -> Outcome:
 # Testing only: a worker process that meets a document containing this environment variable's
 # value dies at once, as a worker would on a document that crashes the parser or exhausts memory.
 CRASH_MARKER_ENV = "FLASHPOINT_TEST_CRASH_MARKER"
+# Testing only: "FOLDER:N" makes each worker process hold its first batch until N worker
+# processes have each started one (it leaves a file named for itself in FOLDER), so that a test
+# of several workers does not depend on how fast each loads its model: under load one worker
+# could take every batch before the other was ready. Never waits more than RENDEZVOUS_SECONDS.
+RENDEZVOUS_ENV = "FLASHPOINT_TEST_RENDEZVOUS"
+RENDEZVOUS_SECONDS = 300.0
+_MET: list[bool] = []  # this process has met the others (once per process)
 
 # One analyser per worker process, built on its first batch (or when the pool or the Dask
 # plugin starts the process): the task functions below must be importable module functions
@@ -234,7 +241,19 @@ def _analyser(settings: Settings, rules: DedupRules) -> BatchAnalyser:
 def analyse_batch(settings: Settings, rules: DedupRules, tasks: Sequence[Task],
                   published: date | None) -> Partition:
     """Analyse one batch in this process (the task run by local and Dask workers)."""
+    if os.environ.get(RENDEZVOUS_ENV) and not _MET:
+        _rendezvous(os.environ[RENDEZVOUS_ENV])
     return _analyser(settings, rules)(tasks, published)
+
+
+def _rendezvous(spec: str) -> None:
+    """Wait until the number of worker processes ``spec`` names has started a batch (tests only)."""
+    folder, _, count = spec.rpartition(":")
+    Path(folder, f"{socket.gethostname()}-{os.getpid()}").touch()
+    deadline = time.monotonic() + RENDEZVOUS_SECONDS
+    while len(os.listdir(folder)) < int(count) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _MET.append(True)
 
 
 def _start_local_worker(settings: Settings, rules: DedupRules) -> None:

@@ -64,7 +64,8 @@ def report_context(store: Any, options: ReportOptions) -> dict[str, Any]:
     keys = [overview.dyad_key(*overview.parse_dyad(k)) for k in options.dyads]
     if not keys:
         keys = [d["key"] for d in overview.active_dyads(store, q, limit=options.top_dyads)]
-    top = overview.top_incidents(store, q, limit=options.top_incidents)
+    # international incidents first, then as many domestic ones (overview.top_incidents says why)
+    top = overview.top_incidents(store, q, limit=options.top_incidents, domestic=options.top_incidents)
     listed = {i["id"] for i in top}
 
     def href(incident: dict[str, Any]) -> str | None:
@@ -95,6 +96,8 @@ def report_context(store: Any, options: ReportOptions) -> dict[str, Any]:
         "dyads": dyads,
         "network": {**graph, "svg": network_svg(graph["edges"], graph["blocs"], title="Signed actor network")},
         "top_incidents": top,
+        "scopes": {"international": "Between countries or organisations",
+                   "domestic": "Domestic or one-sided (within one country or organisation, or one side unknown)"},
         "split": split,
         "split_svg": charts.to_svg(charts.split_spec(split)),
         "actors": store.actor_counts()[:40],

@@ -24,8 +24,8 @@ def _suffix(query: EventQuery) -> str:
 
 
 def overview_page(pool: StorePool, query: EventQuery) -> dict[str, Any]:
-    """Active dyads (the first with their escalation label and alerts), the most reported
-    incidents, what is reported vs speculated."""
+    """Active dyads (the first with their escalation label, peak and alerts), the most reported
+    incidents (international ones first, then domestic ones), what is reported vs speculated."""
 
     def compute(store: Any) -> dict[str, Any]:
         dyads = overview.active_dyads(store, query, limit=20)
@@ -33,11 +33,11 @@ def overview_page(pool: StorePool, query: EventQuery) -> dict[str, Any]:
         labelled = states(store, [d["key"] for d in dyads[:LABELLED_DYADS]], query)
         for d in dyads[:LABELLED_DYADS]:
             esc = labelled[d["key"]]
-            d["label"], d["rule"] = esc["label"], esc["rule"]
+            d["label"], d["rule"], d["peak"] = esc["label"], esc["rule"], esc["peak"]
             alerts += [{"dyad": d["key"], **a} for a in esc["alerts"]]
         return {"summary": overview.store_summary(store, query), "dyads": dyads,
                 "alerts": sorted(alerts, key=lambda a: a["period"], reverse=True),
-                "incidents": overview.top_incidents(store, query, limit=10, quotes=1),
+                "incidents": overview.top_incidents(store, query, limit=10, quotes=1, domestic=10),
                 "split": overview.certainty_split(store, query)}
 
     return pool.cached(("overview", query), compute)
