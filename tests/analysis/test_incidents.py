@@ -242,3 +242,17 @@ def test_listing_sorts_by_sources(reported: Path) -> None:
     with Store(reported, read_only=True) as store:
         rows = listing(store, sort="sources", limit=3)
     assert len(rows) == 3 and rows[0]["source_count"] >= rows[1]["source_count"] >= rows[2]["source_count"]
+
+
+def test_equally_reported_incidents_list_the_latest_reported_first() -> None:
+    from hand_store import HandStore
+
+    h = HandStore()
+    h.event("old", date(2007, 1, 1), "USAGOV", "IRN", incident="history")  # history recalled
+    h.event("plan", date(2025, 1, 1), "GRCGOV", "CYPGOV", incident="plan")  # a plan for a coming year
+    h.event("news", date(2024, 3, 2), "AZEMIL", "ARM", incident="news")
+    store = h.write(Store(":memory:"))
+    reported = {"history": date(2024, 3, 1), "plan": date(2024, 2, 1), "news": date(2024, 3, 3)}
+    for iid, day in reported.items():
+        store.execute("UPDATE incidents SET last_report = ? WHERE id = ?", [day, iid])
+    assert [r["id"] for r in listing(store, sort="sources")] == ["news", "history", "plan"]

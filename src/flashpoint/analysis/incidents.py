@@ -471,8 +471,10 @@ def listing(store: Any, query: EventQuery | None = None, *, limit: int | None = 
     elif filters:
         raise QueryError("give either an EventQuery or keyword filters, not both")
     where = query.incidents_where("incidents")
-    # ties in reporting go to the latest incident: an analyst reads the news first, history after
-    order = ("source_count DESC, reports DESC, first_date DESC NULLS LAST, id" if sort == "sources"
+    # ties in reporting go to the latest reported incident (not the latest event date, which may be
+    # a plan for a coming year): an analyst reads the news first, history after
+    order = ("source_count DESC, reports DESC, last_report DESC NULLS LAST, first_date DESC NULLS LAST, id"
+             if sort == "sources"
              else "first_date NULLS LAST, source_count DESC, id")
     sql = (f"SELECT {', '.join(_INCIDENT_COLUMNS)} FROM incidents {where.sql}"
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else ""))
