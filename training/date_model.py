@@ -13,7 +13,7 @@ folds; then the model is refit on the whole dev split.
     pip install -e '.[train]'
     python training/date_model.py                # writes the model, prints the CV accuracy
     python training/date_model.py --dry-run      # only prints
-    python training/date_model.py --heldout      # also: dev date accuracy on matched events,
+    python training/date_model.py --held-out     # also: dev date accuracy on matched events,
                                                  # in-sample and with each article's dates chosen
                                                  # by a model fitted without that article
 """
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--dry-run", action="store_true")
-    parser.add_argument("--heldout", action="store_true",
+    # --held-out as in training/role_model.py; --heldout, its first spelling, still works
+    parser.add_argument("--held-out", "--heldout", dest="heldout", action="store_true",
                         help="also score dev dates end to end, in-sample and held out by article")
     args = parser.parse_args(argv)
 
