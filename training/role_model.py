@@ -348,9 +348,7 @@ def train_sentences(data_dir: Path, out: Path, dry_run: bool) -> None:
           + ", ".join(f"{r} {v[0]:.3f} {v[1]:.3f}" for r, v in first_precision.items()))
     print(f"chosen C={best_c}, thresholds {thresholds_by_role}: {tuple(round(x, 1) for x in got)} on held-out "
           f"folds, mean of 5 splits (first cut {base})")
-    final = LogisticRegression(C=best_c, max_iter=3000).fit(M, y)
-    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
-               if abs(w) >= 1e-4}
+    bias, weights = final_fit(best_c, M, y, vec)
     model = {
         "format": "flashpoint-role-model-1",
         "trained_on": "ConfliBERT cameo_ner train split (sentences also in its test file left out), by "
@@ -362,7 +360,7 @@ def train_sentences(data_dir: Path, out: Path, dry_run: bool) -> None:
                "counts": "roles right with the exact gold span, overlapping it, main events with both roles "
                          "exact, overlapping; filled: roles filled with an actor, of them exact, overlapping "
                          "(a threshold of 1.0: the role is never filled)"},
-        "bias": round(float(final.intercept_[0]), 5),
+        "bias": bias,
         "threshold": threshold,
         "role_thresholds": thresholds_by_role,
         "weights": dict(sorted(weights.items())),
@@ -371,6 +369,17 @@ def train_sentences(data_dir: Path, out: Path, dry_run: bool) -> None:
         out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {out} ({len(weights)} weights)")
 
+
+
+def final_fit(c: float, M: Any, y: Any, vec: Any) -> tuple[float, dict[str, float]]:
+    """The model refit on every row with the chosen ``C``: its bias and its weights, rounded, the
+    negligible ones (below 1e-4) left out of the file."""
+    from sklearn.linear_model import LogisticRegression
+
+    final = LogisticRegression(C=c, max_iter=3000).fit(M, y)
+    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
+               if abs(w) >= 1e-4}
+    return round(float(final.intercept_[0]), 5), weights
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -446,9 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {role}s: {len(keep)} roles right (country, full code) {right(first, rows, 1.0, keep)[:2]} -> "
               f"{right(chosen, rows, threshold, keep)[:2]}")
 
-    final = LogisticRegression(C=best_c, max_iter=3000).fit(M, y)
-    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), final.coef_[0])
-               if abs(w) >= 1e-4}
+    bias, weights = final_fit(best_c, M, y, vec)
     model = {
         "format": "flashpoint-role-model-1",
         "trained_on": "Wikinews gold set, dev split (benchmarks/gold/wikinews), by training/role_model.py",
@@ -456,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         "cv": {"right": [round(x, 1) for x in table[best_c][threshold]], "first_cut": list(base),
                "counts": "roles right at country level, roles right with the full code, events with both roles "
                          "right at country level, events with both right with the full code"},
-        "bias": round(float(final.intercept_[0]), 5),
+        "bias": bias,
         "threshold": threshold,
         "weights": dict(sorted(weights.items())),
     }
