@@ -182,10 +182,7 @@ class Senses:
 
     def by_court(self, verb: Token) -> bool:
         """Whether the verb's subject (or passive agent) is a court or a judge."""
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        if not subjects and verb.dep_ == "conj":
-            subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
+        subjects = _agents(verb)
         if verb.dep_ == "relcl" and any(s.lower_ in ("which", "who", "that") for s in subjects):
             subjects.append(verb.head)  # "the Supreme Court, which rejected the lawsuit"
         return any(self._court(s) for s in subjects)
@@ -195,10 +192,7 @@ class Senses:
         the verb's subject or passive agent is one of the ``[hazards]`` nouns (or a name with one
         as its compound: "Hurricane Lorenzo"), or, with neither, a passive verb happens "in" one
         ("were killed in the crash")."""
-        agents = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        agents += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        if not agents and verb.dep_ == "conj":
-            agents = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
+        agents = _agents(verb)
         if verb.dep_ == "relcl" and any(a.lower_ in ("which", "that") for a in agents):
             agents = [verb.head]  # "the earthquake that struck southern Philippines"
         if not agents and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -212,9 +206,7 @@ class Senses:
         return noun.lemma_.lower() in self.hazards or noun.lower_ in self.hazards
 
     def _hazard(self, tok: Token) -> bool:
-        words = {tok.lemma_.lower(), tok.lower_}
-        words.update(c.lower_ for c in tok.children if c.dep_ == "compound")
-        return bool(words & self.hazards)
+        return self.hazard_noun(tok) or any(c.dep_ == "compound" and c.lower_ in self.hazards for c in tok.children)
 
     def _to_court(self, verb: Token) -> bool:
         """Whether a request is addressed to a court: its object, its "to" object, or (passive)
@@ -277,6 +269,16 @@ class Senses:
             if clause.tag_ == "VB" and not aux:  # subjunctive: "insists that the budget include"
                 return True
         return False
+
+
+def _agents(verb: Token) -> list[Token]:
+    """Who does what the verb says: its subjects and passive agents ("ruled by the court"), or,
+    for a verb coordinated without a subject of its own, the subjects of the verb before it."""
+    agents = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    agents += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    if not agents and verb.dep_ == "conj":
+        agents = [c for c in verb.head.children if c.dep_ in ("nsubj", "csubj")]
+    return agents
 
 
 def _names_without_namer(verb: Token) -> bool:
