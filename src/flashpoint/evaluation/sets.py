@@ -565,6 +565,11 @@ class GoldEvent:
         return self.spans[0]
 
 
+# The selection of the first 123 articles of the Wikinews gold set, which articles.jsonl gives
+# no "selection" field.
+POLITICS = "politics"
+
+
 @dataclass(frozen=True, slots=True)
 class WikinewsRecord:
     """A whole article with every event the gold codes in it."""
@@ -575,9 +580,9 @@ class WikinewsRecord:
     published: date
     split: str
     events: tuple[GoldEvent, ...]
-    # "politics" (the first 123 articles: politics and conflict) or "wider" (the rest of the
+    # POLITICS (the first 123 articles: politics and conflict) or "wider" (the rest of the
     # corpus's dev articles: courts, crime, disasters, obituaries, interviews — most have no event)
-    selection: str = "politics"
+    selection: str = POLITICS
 
 
 def _span_of(value: Any, where: str) -> Span | None:
@@ -651,7 +656,7 @@ def load_wikinews(folder: Path, split: str) -> list[WikinewsRecord]:
             _gold_event(item, text, f"{WIKINEWS_GOLD} {url} event {k}")
             for k, item in enumerate(gold[url].get("events") or [])
         )
-        selection = str(art.get("selection") or "politics")
+        selection = str(art.get("selection") or POLITICS)
         records.append(WikinewsRecord(url, str(art.get("title") or ""), text, published, split, events, selection))
     return records
 
@@ -661,7 +666,7 @@ def load_wikinews(folder: Path, split: str) -> list[WikinewsRecord]:
 #: errors: fitted on it too, the event model's confidence on the test split fell well below its
 #: share of real events (docs/benchmarks.md, issue 13), so the date and role models leave it out
 #: as well.
-TRAINING_SELECTION = "politics"
+TRAINING_SELECTION = POLITICS
 
 
 def training_records(folder: Path) -> list[WikinewsRecord]:
